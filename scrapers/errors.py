@@ -1,0 +1,67 @@
+"""Typed scrape failures that carry what is needed to act on them: which source, board, URL, status."""
+
+from __future__ import annotations
+
+
+class ScrapeError(Exception):
+    """A board could not be collected. Always names the source, board and URL involved."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str = "",
+        board: str = "",
+        url: str = "",
+        status: int | None = None,
+    ) -> None:
+        self.reason = reason
+        self.source = source
+        self.board = board
+        self.url = url
+        self.status = status
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ":".join(p for p in (self.source, self.board) if p)
+        parts = [f"[{where}]" if where else "", self.reason]
+        if self.status is not None:
+            parts.append(f"(HTTP {self.status})")
+        if self.url:
+            parts.append(f"at {self.url}")
+        return " ".join(p for p in parts if p)
+
+    def for_board(self, source: str, board: str) -> ScrapeError:
+        """Fill in the source and board once the failure reaches the code that knows them."""
+        self.source = self.source or source
+        self.board = self.board or board
+        self.args = (str(self),)
+        return self
+
+
+class HTTPStatusFailure(ScrapeError):
+    """The server answered with a status we cannot use (4xx, or 5xx/429 after every retry)."""
+
+
+class NetworkFailure(ScrapeError):
+    """Connection refused or reset, DNS failure, or a timeout, after every retry."""
+
+
+class ResponseTooLarge(ScrapeError):
+    """The body exceeded the configured size cap; it was not read to the end."""
+
+
+class MalformedPayload(ScrapeError):
+    """The body is not what the API documents: invalid JSON, invalid UTF-8, HTML, or the wrong shape."""
+
+
+class RobotsDisallowed(ScrapeError):
+    """robots.txt forbids this URL for our user agent, so it was never requested."""
+
+
+class UnknownSource(ScrapeError):
+    """The sources file names a kind that no registered source provides."""
+
+
+class SourcesFileError(ScrapeError):
+    """The sources file cannot be read or does not validate."""

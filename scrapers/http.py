@@ -1,0 +1,307 @@
+"""The one polite HTTP client every source goes through.
+
+Politeness is not optional here, so it lives in one place instead of in each source:
+per-host concurrency and rate limits, timeouts, retries with exponential backoff and jitter that honour
+`Retry-After`, conditional re-fetches (ETag / Last-Modified) through an on-disk hishel cache, robots.txt
+for HTML pages, an honest User-Agent and a cap on how much of a body we are willing to read.
+Every failure leaves as a typed `ScrapeError` naming the URL and status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import hishel
+import httpx
+import stamina
+from aiolimiter import AsyncLimiter
+from hishel.httpx import AsyncCacheTransport
+from protego import Protego
+
+from scrapers.errors import (
+    HTTPStatusFailure,
+    MalformedPayload,
+    NetworkFailure,
+    ResponseTooLarge,
+    RobotsDisallowed,
+    ScrapeError,
+)
+
+DEFAULT_USER_AGENT = "skillradar/0.1 (job-market research bot; +https://github.com/skillradar/skillradar)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Knobs of the polite client; defaults are deliberately gentle on the servers we read."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 20.0
+    max_bytes: int = 20 * 1024 * 1024
+    per_host_concurrency: int = 2
+    per_host_rate: float = 2.0
+    attempts: int = 4
+    wait_initial: float = 0.5
+    wait_max: float = 30.0
+    max_retry_after: float = 120.0
+    retry_timeout: float = 300.0
+    cache_dir: Path | None = None
+    respect_robots: bool = True
+
+
+@dataclass
+class FetchStats:
+    """What the client did, for run summaries and benchmarks."""
+
+    requests: int = 0
+    retries: int = 0
+    not_modified: int = 0
+    from_cache: int = 0
+    bytes_read: int = 0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    status: int
+    body: bytes
+    content_type: str
+    from_cache: bool = False
+    revalidated: bool = False
+
+
+class _Retryable(Exception):
+    """Internal: a response worth another attempt, carrying the server's requested delay if any."""
+
+    def __init__(self, status: int, retry_after: float | None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - current)
+
+
+@dataclass
+class _HostGate:
+    semaphore: asyncio.Semaphore
+    limiter: AsyncLimiter
+
+
+@dataclass
+class PoliteClient:
+    """Async HTTP client shared by all sources of one scrape; use as an async context manager."""
+
+    settings: ClientSettings = field(default_factory=ClientSettings)
+    transport: httpx.AsyncBaseTransport | None = None
+    stats: FetchStats = field(default_factory=FetchStats)
+
+    def __post_init__(self) -> None:
+        inner = self.transport or httpx.AsyncHTTPTransport(retries=0)
+        if self.settings.cache_dir is not None:
+            self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+            storage = hishel.AsyncSqliteStorage(database_path=self.settings.cache_dir / "http-cache.sqlite")
+            inner = AsyncCacheTransport(
+                next_transport=inner, storage=storage, rfc=hishel.CacheOptions(shared=False)
+            )
+        self._client = httpx.AsyncClient(
+            transport=inner,
+            timeout=httpx.Timeout(self.settings.timeout),
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            follow_redirects=True,
+            trust_env=False,
+        )
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, Protego | bool] = {}
+        self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def __aenter__(self) -> PoliteClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    async def get_json(self, url: str, *, params: dict[str, Any] | None = None) -> Any:
+        """GET a JSON document; invalid UTF-8, HTML or broken JSON become `MalformedPayload`."""
+        result = await self.get(url, params=params, accept="application/json")
+        return decode_json(result)
+
+    async def get_html(self, url: str) -> str:
+        """GET an HTML page after checking robots.txt for it."""
+        if self.settings.respect_robots and not await self.allowed_by_robots(url):
+            raise RobotsDisallowed("robots.txt disallows this URL", url=url)
+        result = await self.get(url, accept="text/html,application/xhtml+xml")
+        return result.body.decode("utf-8", errors="replace")
+
+    async def get(self, url: str, *, params: dict[str, Any] | None = None, accept: str = "*/*") -> FetchResult:
+        """GET with the host's limits, retries and the size cap; raise a typed error on failure."""
+        request_url = str(httpx.URL(url, params=params)) if params else url
+        host = urlsplit(request_url).netloc
+        gate = self._gate(host)
+        last_status: int | None = None
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._backoff_hook,
+                attempts=self.settings.attempts,
+                timeout=self.settings.retry_timeout,
+                wait_initial=self.settings.wait_initial,
+                wait_max=self.settings.wait_max,
+            ):
+                with attempt:
+                    if attempt.num > 1:
+                        self.stats.retries += 1
+                    async with gate.semaphore:
+                        await gate.limiter.acquire()
+                        return await self._get_once(request_url, accept)
+        except _Retryable as exc:
+            last_status = exc.status
+            raise HTTPStatusFailure(
+                f"server kept answering {exc.status} after {self.settings.attempts} attempts",
+                url=request_url,
+                status=exc.status,
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise NetworkFailure(f"timed out ({type(exc).__name__})", url=request_url) from exc
+        except httpx.TransportError as exc:
+            raise NetworkFailure(f"connection failed ({type(exc).__name__}: {exc})", url=request_url) from exc
+        raise HTTPStatusFailure("no attempt was made", url=request_url, status=last_status)  # pragma: no cover
+
+    async def allowed_by_robots(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host allows our user agent to fetch it (RFC 9309)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        async with self._robots_locks[origin]:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
+        rules = self._robots[origin]
+        if isinstance(rules, bool):
+            return rules
+        return bool(rules.can_fetch(url, self.settings.user_agent))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._gates.get(host)
+        if gate is None:
+            rate = max(self.settings.per_host_rate, 0.001)
+            burst = max(1, int(rate))
+            gate = _HostGate(
+                semaphore=asyncio.Semaphore(self.settings.per_host_concurrency),
+                limiter=AsyncLimiter(burst, burst / rate),
+            )
+            self._gates[host] = gate
+        return gate
+
+    def _backoff_hook(self, exc: Exception) -> bool | float:
+        if isinstance(exc, _Retryable):
+            if exc.retry_after is None:
+                return True
+            if exc.retry_after > self.settings.max_retry_after:
+                return False
+            return exc.retry_after
+        return isinstance(exc, httpx.TransportError)
+
+    async def _get_once(self, url: str, accept: str) -> FetchResult:
+        self.stats.requests += 1
+        # `no-cache` makes the cache revalidate every time (conditional GET) instead of guessing freshness.
+        headers = {"Accept": accept, "Cache-Control": "no-cache"}
+        async with self._client.stream("GET", url, headers=headers) as response:
+            if response.status_code in RETRY_STATUSES:
+                raise _Retryable(response.status_code, parse_retry_after(response.headers.get("Retry-After")))
+            if response.status_code >= 400:
+                raise HTTPStatusFailure(
+                    f"server answered {response.status_code}", url=url, status=response.status_code
+                )
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+                raise ResponseTooLarge(
+                    f"body of {int(declared):,} bytes exceeds the {self.settings.max_bytes:,}-byte cap",
+                    url=url,
+                    status=response.status_code,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    raise ResponseTooLarge(
+                        f"body exceeds the {self.settings.max_bytes:,}-byte cap",
+                        url=url,
+                        status=response.status_code,
+                    )
+                chunks.append(chunk)
+            self.stats.bytes_read += size
+            caching = response.extensions.get("caching")
+            from_cache = bool(getattr(caching, "from_cache", False))
+            revalidated = bool(getattr(caching, "revalidated", False))
+            if from_cache:
+                self.stats.from_cache += 1
+            if revalidated:
+                self.stats.not_modified += 1
+            return FetchResult(
+                url=str(response.url),
+                status=response.status_code,
+                body=b"".join(chunks),
+                content_type=response.headers.get("Content-Type", ""),
+                from_cache=from_cache,
+                revalidated=revalidated,
+            )
+
+    async def _load_robots(self, origin: str) -> Protego | bool:
+        try:
+            result = await self.get(f"{origin}/robots.txt", accept="text/plain")
+        except HTTPStatusFailure as exc:
+            # RFC 9309 2.3.1: a 4xx robots.txt means no rules; a server error means assume full disallow.
+            return exc.status is not None and 400 <= exc.status < 500
+        except ScrapeError:
+            return False
+        return Protego.parse(result.body.decode("utf-8", errors="replace"))
+
+
+def decode_json(result: FetchResult) -> Any:
+    """Decode a JSON body strictly; say what came instead when it is not JSON."""
+    try:
+        text = result.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedPayload(f"body is not valid UTF-8 ({exc.reason})", url=result.url) from exc
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        raise MalformedPayload(
+            f"expected JSON but got markup ({result.content_type or 'no content type'})", url=result.url
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedPayload(f"invalid JSON: {exc.msg} at char {exc.pos}", url=result.url) from exc
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Built-in sources, one module each; every module registers itself on import."""
