@@ -1,0 +1,74 @@
+"""Which postings are AI-engineering roles. The verdict is stored with a reason, never used to drop rows.
+
+A title that names AI/ML work is enough; a generic engineering title needs several AI terms in its text.
+Titles that sound like AI but are not engineering (sales, recruiting, data-labelling gigs) are excluded.
+Every list is overridable from the `[relevance]` table of the sources file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scrapers.models import RawPosting
+
+DEFAULT_TITLE_INCLUDE = (
+    r"\bai\b", r"\bml\b", r"machine[- ]learning", r"deep[- ]learning", r"\bllms?\b", r"gen(erative)?[- ]?ai",
+    r"\bnlp\b", r"natural language", r"computer vision", r"data scien", r"applied scien", r"research (engineer|scientist)",
+    r"\bmlops\b", r"\bllmops\b", r"prompt engineer", r"\bagents?\b", r"\brag\b", r"inference", r"perception",
+    r"reinforcement learning", r"\brl\b", r"speech", r"robot", r"autonomy", r"foundation model", r"model (training|serving)",
+    r"artificial intelligence", r"intelligence engineer",
+)  # fmt: skip
+DEFAULT_TITLE_EXCLUDE = (
+    r"\bsales\b", r"account (executive|manager)", r"\brecruit", r"\bmarketing\b", r"\bai trainer\b", r"\btutor\b",
+    r"annotat", r"\blabell?er\b", r"customer success", r"\blegal counsel\b", r"\bparalegal\b", r"\bwriter\b",
+    r"content (creator|specialist)", r"\bexpert\b.*\b(freelance|contract)\b",
+)  # fmt: skip
+DEFAULT_TECH_TITLE = r"engineer|developer|scientist|architect|researcher|programmer|\bsre\b|devops|\bcto\b|tech lead"
+DEFAULT_TEXT_TERMS = (
+    r"\bllms?\b", r"large language model", r"machine learning", r"deep learning", r"\bpytorch\b", r"tensorflow",
+    r"\brag\b", r"retrieval[- ]augmented", r"embeddings?", r"vector (database|db|store)", r"fine[- ]tun", r"\bagents?\b",
+    r"agentic", r"\bgenai\b", r"generative ai", r"\bnlp\b", r"computer vision", r"transformers?", r"hugging ?face",
+    r"langchain", r"openai", r"anthropic", r"inference", r"\bmlops\b", r"model (training|serving|evaluation)",
+)  # fmt: skip
+
+
+def _compile(patterns: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else re.compile(r"(?!)")
+
+
+@dataclass(frozen=True)
+class RelevanceFilter:
+    title_include: tuple[str, ...] = DEFAULT_TITLE_INCLUDE
+    title_exclude: tuple[str, ...] = DEFAULT_TITLE_EXCLUDE
+    tech_title: str = DEFAULT_TECH_TITLE
+    text_terms: tuple[str, ...] = DEFAULT_TEXT_TERMS
+    min_text_hits: int = 3
+    keep_all: bool = False
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._compiled.update(
+            include=_compile(self.title_include),
+            exclude=_compile(self.title_exclude),
+            tech=re.compile(self.tech_title, re.IGNORECASE),
+            terms=_compile(self.text_terms),
+        )
+
+    def decide(self, posting: RawPosting) -> tuple[bool, str]:
+        """(is_relevant, reason) for one posting."""
+        if self.keep_all:
+            return True, "keep_all"
+        title = posting.title
+        excluded = self._compiled["exclude"].search(title)
+        if excluded:
+            return False, f"title excluded: {excluded.group(0)!r}"
+        included = self._compiled["include"].search(title)
+        if included:
+            return True, f"title: {included.group(0)!r}"
+        if self._compiled["tech"].search(title):
+            hits = {m.group(0).lower() for m in self._compiled["terms"].finditer(posting.description_text)}
+            if len(hits) >= self.min_text_hits:
+                return True, f"text: {len(hits)} AI terms ({', '.join(sorted(hits)[:4])})"
+            return False, f"technical title, {len(hits)} AI terms in text (< {self.min_text_hits})"
+        return False, "no AI signal in title"

@@ -1,0 +1,215 @@
+"""The `skillradar` command line. Thin: it reads settings once, wires stages and reports.
+
+Exit codes: 0 success (at least one source worked), 1 nothing worked, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scrapers.base import registry
+from scrapers.errors import ScrapeError
+from skillradar import __version__
+from skillradar.config import Settings
+from skillradar.pipeline import BoardOutcome, ScrapeSummary, scrape_boards
+from skillradar.sources_file import load_sources, resolve_sources_path
+from warehouse.db import WarehouseError, connect
+
+app = typer.Typer(
+    name="skillradar",
+    help="Job-market skills intelligence for AI-engineering roles: scrape public job boards, "
+    "extract skills and pay, and compare them with the published AI-engineer roadmaps.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB warehouse file [env: SKILLRADAR_DB; default: user data dir]")
+]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", help="sources file [env: SKILLRADAR_SOURCES; default: ./sources.toml or the shipped list]"),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"skillradar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Run `skillradar COMMAND --help` for each command's options."""
+
+
+def _fail_usage(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _summary_table(summary: ScrapeSummary) -> Table:
+    table = Table(title=f"scrape {summary.run_id}", show_lines=False)
+    for column in ("source", "board", "status", "fetched", "relevant", "new", "updated", "closed"):
+        table.add_column(column, justify="right" if column not in {"source", "board", "status"} else "left")
+    table.add_column("error", overflow="fold", max_width=60)
+    style = {"ok": "green", "partial": "yellow", "failed": "red"}
+    for o in summary.outcomes:
+        c = o.counts
+        table.add_row(
+            o.board.kind, o.board.board, f"[{style[o.status]}]{o.status}[/]", str(c.fetched), str(o.relevant),
+            str(c.new), str(c.updated), str(c.closed), o.error or "",
+        )  # fmt: skip
+    totals = [sum(getattr(o.counts, f) for o in summary.outcomes) for f in ("fetched", "new", "updated", "closed")]
+    relevant = sum(o.relevant for o in summary.outcomes)
+    table.add_section()
+    table.add_row(
+        "total", f"{len(summary.outcomes)} boards", f"{len(summary.failed)} failed", str(totals[0]), str(relevant),
+        *(str(t) for t in totals[1:]), "",
+    )  # fmt: skip
+    return table
+
+
+def run_scrape(settings: Settings, sources: Path | None, only: list[str] | None, *, quiet: bool = False) -> int:
+    """Scrape the boards of a sources file into the warehouse; return the exit code."""
+    sources_path = resolve_sources_path(sources or settings.sources)
+    known = set(registry())
+    unknown = set(only or []) - known
+    if unknown:
+        raise _fail_usage(f"--only names unknown kinds {sorted(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        config = load_sources(sources_path, only=set(only) if only else None)
+    except ScrapeError as exc:
+        raise _fail_usage(str(exc)) from exc
+    if not config.boards:
+        raise _fail_usage(f"no boards to scrape in {sources_path}" + (f" for --only {','.join(only)}" if only else ""))
+    try:
+        con = connect(settings.db)
+    except WarehouseError as exc:
+        raise _fail_usage(str(exc)) from exc
+    if not quiet:
+        console.print(f"Scraping {len(config.boards)} boards from [bold]{sources_path}[/] into [bold]{settings.db}[/]")
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, disable=quiet, transient=False,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("boards", total=len(config.boards))
+
+        def done(outcome: BoardOutcome) -> None:
+            progress.update(task, advance=1, description=f"{outcome.board.label} {outcome.status}")
+
+        try:
+            summary = asyncio.run(
+                scrape_boards(
+                    con, config.boards, relevance=config.relevance, client_settings=settings.client_settings(),
+                    on_board_done=done,
+                )  # fmt: skip
+            )
+        finally:
+            con.close()
+    console.print(_summary_table(summary))
+    if summary.duplicates:
+        console.print(f"{summary.duplicates} postings share a duplicate group with another posting.")
+    stats = summary.stats
+    console.print(
+        f"HTTP: {stats.requests} requests, {stats.retries} retries, {stats.not_modified} not modified (304), "
+        f"{stats.bytes_read / 1e6:.1f} MB read"
+    )
+    if summary.failed:
+        err.print(f"[yellow]{len(summary.failed)} of {len(summary.outcomes)} boards failed; see the table above.[/]")
+    return summary.exit_code()
+
+
+@app.command()
+def scrape(
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="scrape only this kind of source (repeatable), e.g. --only hn")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="skip the on-disk HTTP cache")] = False,
+) -> None:
+    """Collect postings from every board in the sources file into the DuckDB warehouse.
+
+    A failing board is reported and recorded in scrape_runs; it never stops the others.
+    Exit 0 when at least one board worked, 1 when all failed, 2 on bad usage.
+    """
+    settings = Settings()
+    if db is not None:
+        settings.db = db
+    if no_cache:
+        settings.http_cache = False
+    raise typer.Exit(code=run_scrape(settings, sources, only))
+
+
+@app.command()
+def sources() -> None:
+    """List the kinds of source skillradar can scrape."""
+    table = Table("kind", "default base URL", "what")
+    for kind, source in registry().items():
+        table.add_row(kind, source.default_base_url or "(page URLs from the sources file)", source.description)
+    console.print(table)
+
+
+@app.command()
+def replay(
+    directory: Annotated[Path, typer.Argument(help="directory laid out as the APIs' paths", exists=True, file_okay=False)],
+    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0 picks a free one)")] = 8765,
+) -> None:
+    """Serve recorded API responses on 127.0.0.1 so scrapes can run offline through the real client."""
+    from skillradar.replay import ReplayServer
+
+    try:
+        server = ReplayServer(directory, port)
+    except OSError as exc:
+        raise _fail_usage(f"cannot listen on 127.0.0.1:{port}: {exc}") from exc
+    console.print(f"Replaying [bold]{directory}[/] at [bold]{server.url}[/] (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="demo warehouse file")] = Path(".demo/skillradar.duckdb"),
+    workdir: Annotated[Path, typer.Option("--workdir", help="where the synthetic boards are written")] = Path(".demo"),
+    seed: Annotated[int, typer.Option(help="random seed of the synthetic boards")] = 7,
+) -> None:
+    """Generate ~30 synthetic boards, replay them on 127.0.0.1 and scrape them into a demo warehouse."""
+    from skillradar.demo_data import generate, sources_toml
+    from skillradar.replay import ReplayServer
+
+    replay_dir = workdir / "replay"
+    if replay_dir.exists():
+        shutil.rmtree(replay_dir)
+    boards = generate(replay_dir, seed=seed)
+    with ReplayServer(replay_dir) as server:
+        sources_path = workdir / "sources.toml"
+        sources_path.write_text(sources_toml(boards, server.url), encoding="utf-8")
+        settings = Settings(
+            db=db, cache_dir=Path(tempfile.mkdtemp(prefix="skillradar-demo-cache-")), per_host_rate=50.0,
+            per_host_concurrency=8,
+        )
+        console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")
+        code = run_scrape(settings, sources_path, None)
+    console.print(f"Demo warehouse: [bold]{db}[/]. Next: the dashboard arrives with the marts (issue 4).")
+    raise typer.Exit(code=code)
+
+
+def main() -> None:
+    app()

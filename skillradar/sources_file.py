@@ -1,0 +1,79 @@
+"""Reading the sources file (`sources.toml`): the boards to scrape and the relevance filter.
+
+The shipped default lives next to this module; `./sources.toml`, `$SKILLRADAR_SOURCES` or `--sources`
+take precedence. Errors name the file and the entry at fault.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapers.base import BoardConfig, registry
+from scrapers.errors import SourcesFileError
+from scrapers.relevance import RelevanceFilter
+
+DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
+_BOARD_KEYS = {"kind", "board", "base_url", "company", "enabled"}
+_RELEVANCE_KEYS = {"title_include", "title_exclude", "tech_title", "text_terms", "min_text_hits", "keep_all"}
+
+
+@dataclass(frozen=True)
+class SourcesFile:
+    path: Path
+    boards: list[BoardConfig]
+    relevance: RelevanceFilter
+
+
+def resolve_sources_path(explicit: Path | None) -> Path:
+    if explicit is not None:
+        return explicit
+    local = Path("sources.toml")
+    return local if local.is_file() else DEFAULT_SOURCES
+
+
+def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
+    """Parse and validate a sources file; unknown kinds and missing fields are errors, not skips."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SourcesFileError(f"sources file {path} does not exist") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourcesFileError(f"sources file {path} is not valid TOML: {exc}") from exc
+    known = registry()
+    boards: list[BoardConfig] = []
+    for index, entry in enumerate(data.get("source") or [], start=1):
+        where = f"{path} [[source]] #{index}"
+        if not isinstance(entry, dict) or "kind" not in entry or "board" not in entry:
+            raise SourcesFileError(f"{where}: every source needs `kind` and `board`")
+        kind = str(entry["kind"])
+        if kind not in known:
+            raise SourcesFileError(f"{where}: unknown kind {kind!r} (known: {', '.join(known)})")
+        if entry.get("enabled", True) is False or (only and kind not in only):
+            continue
+        options = {k: v for k, v in entry.items() if k not in _BOARD_KEYS}
+        boards.append(
+            BoardConfig(
+                kind=kind,
+                board=str(entry["board"]),
+                base_url=entry.get("base_url"),
+                company=entry.get("company"),
+                options=options,
+            )
+        )
+    return SourcesFile(path=path, boards=boards, relevance=_relevance(data.get("relevance") or {}, path))
+
+
+def _relevance(table: dict[str, Any], path: Path) -> RelevanceFilter:
+    unknown = set(table) - _RELEVANCE_KEYS
+    if unknown:
+        raise SourcesFileError(f"{path} [relevance]: unknown keys {sorted(unknown)} (known: {sorted(_RELEVANCE_KEYS)})")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        values[key] = tuple(value) if isinstance(value, list) else value
+    try:
+        return RelevanceFilter(**values)
+    except (TypeError, ValueError) as exc:
+        raise SourcesFileError(f"{path} [relevance]: {exc}") from exc

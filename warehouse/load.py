@@ -1,0 +1,252 @@
+"""Loading scraped postings: upsert by posting_id, first/last seen, closing, scrape runs, dup groups.
+
+Each board lands in one transaction, so a crash mid-load leaves the warehouse as it was before that
+board. A board that failed, or parsed only partly, closes nothing: absence from an incomplete fetch is
+not evidence that a job was taken down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from scrapers.models import RawPosting
+
+POSTING_COLUMNS = (
+    "posting_id", "source", "board", "external_id", "company", "title", "location", "description_html",
+    "description_text", "url", "posted_at", "updated_at", "pay_min", "pay_max", "pay_currency", "pay_period",
+    "pay_text", "remote_hint", "is_relevant", "relevance_reason", "content_hash", "first_seen", "last_seen",
+    "closed_at", "dup_group",
+)  # fmt: skip
+_REFRESHED = [c for c in POSTING_COLUMNS if c not in {"posting_id", "first_seen", "dup_group"}]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The relevance filter's verdict on one posting, stored next to it rather than dropping it."""
+
+    is_relevant: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+
+
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """DuckDB TIMESTAMP columns hold UTC without a zone; convert aware datetimes on the way in."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.DataFrame:
+    latest: dict[str, dict[str, object]] = {}
+    for posting, decision in postings:
+        latest[posting.posting_id] = {
+            "posting_id": posting.posting_id,
+            "source": posting.source,
+            "board": posting.board,
+            "external_id": posting.external_id,
+            "company": posting.company,
+            "title": posting.title,
+            "location": posting.location,
+            "description_html": posting.description_html,
+            "description_text": posting.description_text,
+            "url": posting.url,
+            "posted_at": naive_utc(posting.posted_at),
+            "updated_at": naive_utc(posting.updated_at),
+            "pay_min": posting.pay_min,
+            "pay_max": posting.pay_max,
+            "pay_currency": posting.pay_currency,
+            "pay_period": posting.pay_period,
+            "pay_text": posting.pay_text,
+            "remote_hint": posting.remote_hint,
+            "is_relevant": decision.is_relevant,
+            "relevance_reason": decision.reason,
+            "content_hash": posting.content_hash(),
+            "first_seen": now,
+            "last_seen": now,
+            "closed_at": None,
+            "dup_group": posting.posting_id,
+        }
+    schema = {
+        "posted_at": pl.Datetime("us"), "updated_at": pl.Datetime("us"), "first_seen": pl.Datetime("us"),
+        "last_seen": pl.Datetime("us"), "closed_at": pl.Datetime("us"), "pay_min": pl.Float64,
+        "pay_max": pl.Float64, "remote_hint": pl.Boolean, "is_relevant": pl.Boolean,
+    }  # fmt: skip
+    return pl.DataFrame(
+        list(latest.values()),
+        schema={c: schema.get(c, pl.String) for c in POSTING_COLUMNS},
+    )
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, source: str, board: str) -> None:
+    con.execute(
+        "INSERT INTO scrape_runs (run_id, source, board, started_at, status) VALUES (?, ?, ?, ?, 'running')",
+        [run_id, source, board, naive_utc(datetime.now(UTC))],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source: str,
+    board: str,
+    *,
+    status: str,
+    counts: LoadCounts | None = None,
+    skipped: int = 0,
+    error: str | None = None,
+) -> None:
+    counts = counts or LoadCounts()
+    con.execute(
+        """UPDATE scrape_runs SET finished_at = ?, status = ?, fetched = ?, new = ?, updated = ?, closed = ?,
+               skipped = ?, error = ?
+           WHERE run_id = ? AND source = ? AND board = ?""",
+        [
+            naive_utc(datetime.now(UTC)), status, counts.fetched, counts.new, counts.updated, counts.closed,
+            skipped, error, run_id, source, board,
+        ],
+    )  # fmt: skip
+
+
+def load_board(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    board: str,
+    postings: Sequence[tuple[RawPosting, Decision]],
+    *,
+    complete: bool,
+    now: datetime | None = None,
+) -> LoadCounts:
+    """Upsert one board's postings in one transaction; close the board's missing postings if `complete`."""
+    stamp = naive_utc(now or datetime.now(UTC))
+    assert stamp is not None
+    incoming = _rows(postings, stamp)
+    con.begin()
+    try:
+        con.register("incoming_rows", incoming)
+        new, updated = con.execute(
+            """SELECT count(*) FILTER (WHERE p.posting_id IS NULL),
+                      count(*) FILTER (WHERE p.posting_id IS NOT NULL
+                                       AND (p.content_hash <> i.content_hash OR p.closed_at IS NOT NULL))
+               FROM incoming_rows i LEFT JOIN postings p USING (posting_id)"""
+        ).fetchall()[0]
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+        con.execute(
+            f"INSERT INTO postings SELECT {', '.join(POSTING_COLUMNS)} FROM incoming_rows "
+            f"ON CONFLICT (posting_id) DO UPDATE SET {assignments}"
+        )
+        closed = 0
+        if complete:
+            closed = con.execute(
+                """UPDATE postings SET closed_at = ?
+                   WHERE source = ? AND board = ? AND closed_at IS NULL
+                     AND posting_id NOT IN (SELECT posting_id FROM incoming_rows)""",
+                [stamp, source, board],
+            ).fetchall()[0][0]
+        con.unregister("incoming_rows")
+    except duckdb.Error:
+        con.rollback()
+        raise
+    con.commit()
+    return LoadCounts(fetched=incoming.height, new=int(new), updated=int(updated), closed=int(closed))
+
+
+# -- cross-source duplicates ---------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+SIMILARITY = 0.85
+
+
+def normalise_company(company: str | None) -> str:
+    text = (company or "").lower()
+    text = re.sub(r"\b(inc|llc|ltd|gmbh|corp|corporation|co|company|plc|sa|ag|bv)\b\.?", " ", text)
+    return "".join(_WORD.findall(text))
+
+
+def normalise_title(title: str | None) -> str:
+    return " ".join(_WORD.findall(_PARENS.sub(" ", (title or "").lower())))
+
+
+def shingles(text: str | None, size: int = 3) -> frozenset[int]:
+    words = _WORD.findall((text or "").lower())
+    if len(words) < size:
+        return frozenset({hash(" ".join(words))})
+    return frozenset(
+        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + size]).encode(), digest_size=8).digest(), "big")
+        for i in range(len(words) - size + 1)
+    )
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def cluster(items: Iterable[tuple[str, str | None]], threshold: float = SIMILARITY) -> dict[str, str]:
+    """Group near-identical texts (union-find over pairs above `threshold`); map each id to its group id."""
+    entries = [(pid, shingles(text)) for pid, text in items]
+    parent = {pid: pid for pid, _ in entries}
+
+    def root(pid: str) -> str:
+        while parent[pid] != pid:
+            parent[pid] = parent[parent[pid]]
+            pid = parent[pid]
+        return pid
+
+    for i, (a, sa) in enumerate(entries):
+        for b, sb in entries[i + 1 :]:
+            if root(a) != root(b) and jaccard(sa, sb) >= threshold:
+                first, second = sorted((root(a), root(b)))
+                parent[second] = first
+    return {pid: root(pid) for pid, _ in entries}
+
+
+def assign_dup_groups(con: duckdb.DuckDBPyConnection) -> int:
+    """Give postings with the same company, normalised title and near-identical text one dup_group.
+
+    Candidates are blocked by (company, title) so the text comparison runs only inside small groups.
+    Returns how many postings share a group with another.
+    """
+    rows = con.execute(
+        "SELECT posting_id, company, title, description_text FROM postings ORDER BY posting_id"
+    ).fetchall()
+    blocks: dict[tuple[str, str], list[tuple[str, str | None]]] = defaultdict(list)
+    for posting_id, company, title, text in rows:
+        blocks[(normalise_company(company), normalise_title(title))].append((posting_id, text))
+    groups: dict[str, str] = {pid: pid for pid, *_ in rows}
+    for (company_key, title_key), members in blocks.items():
+        if len(members) > 1 and company_key and title_key:
+            groups.update(cluster(members))
+    frame = pl.DataFrame({"posting_id": list(groups), "dup_group": list(groups.values())})
+    con.begin()
+    try:
+        con.register("dup_groups", frame)
+        con.execute(
+            """UPDATE postings SET dup_group = d.dup_group FROM dup_groups d
+               WHERE postings.posting_id = d.posting_id AND postings.dup_group <> d.dup_group"""
+        )
+        con.unregister("dup_groups")
+    except duckdb.Error:
+        con.rollback()
+        raise
+    con.commit()
+    sizes = Counter(groups.values())
+    return sum(1 for group in groups.values() if sizes[group] > 1)

@@ -1,0 +1,74 @@
+"""Schema changes as ordered, named steps, each applied once and recorded in `_migrations`.
+
+Add a step by appending a function decorated with `@migration`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(step: Migration) -> Migration:
+    MIGRATIONS.append(step)
+    return step
+
+
+@migration
+def m001_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
+    """Postings as collected (first/last seen, closing, dup groups) and one row per board per scrape."""
+    con.execute(
+        """
+        CREATE TABLE postings (
+            posting_id        VARCHAR PRIMARY KEY,  -- source:board:external_id
+            source            VARCHAR NOT NULL,
+            board             VARCHAR NOT NULL,
+            external_id       VARCHAR NOT NULL,
+            company           VARCHAR,
+            title             VARCHAR NOT NULL,
+            location          VARCHAR,
+            description_html  VARCHAR,
+            description_text  VARCHAR,
+            url               VARCHAR,
+            posted_at         TIMESTAMP,           -- all timestamps are UTC
+            updated_at        TIMESTAMP,
+            pay_min           DOUBLE,              -- published pay only; text-stated pay is extraction's job
+            pay_max           DOUBLE,
+            pay_currency      VARCHAR,
+            pay_period        VARCHAR,
+            pay_text          VARCHAR,             -- a pay field published as free text (HN header, Remotive)
+            remote_hint       BOOLEAN,
+            is_relevant       BOOLEAN NOT NULL,
+            relevance_reason  VARCHAR,
+            content_hash      VARCHAR NOT NULL,
+            first_seen        TIMESTAMP NOT NULL,
+            last_seen         TIMESTAMP NOT NULL,
+            closed_at         TIMESTAMP,
+            dup_group         VARCHAR NOT NULL
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE scrape_runs (
+            run_id       VARCHAR NOT NULL,
+            source       VARCHAR NOT NULL,
+            board        VARCHAR NOT NULL,
+            started_at   TIMESTAMP NOT NULL,
+            finished_at  TIMESTAMP,
+            status       VARCHAR NOT NULL,          -- running | ok | partial | failed
+            fetched      INTEGER NOT NULL DEFAULT 0,
+            new          INTEGER NOT NULL DEFAULT 0,
+            updated      INTEGER NOT NULL DEFAULT 0,
+            closed       INTEGER NOT NULL DEFAULT 0,
+            skipped      INTEGER NOT NULL DEFAULT 0,
+            error        VARCHAR,
+            PRIMARY KEY (run_id, source, board)
+        )
+        """
+    )
+    con.execute("CREATE INDEX postings_board ON postings (source, board)")
