@@ -259,9 +259,9 @@ class PoliteClient:
                     )
                 chunks.append(chunk)
             self.stats.bytes_read += size
-            caching = response.extensions.get("caching")
-            from_cache = bool(getattr(caching, "from_cache", False))
-            revalidated = bool(getattr(caching, "revalidated", False))
+            caching = response.extensions.get("caching") or {}  # hishel's CacheStatus is a TypedDict
+            from_cache = bool(caching.get("from_cache", False))
+            revalidated = bool(caching.get("revalidated", False))
             if from_cache:
                 self.stats.from_cache += 1
             if revalidated:

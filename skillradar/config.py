@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     per_host_concurrency: int = 2
     per_host_rate: float = 2.0
     attempts: int = 4
+    retry_wait: float = 0.5
     respect_robots: bool = True
 
     def client_settings(self) -> ClientSettings:
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
             per_host_concurrency=self.per_host_concurrency,
             per_host_rate=self.per_host_rate,
             attempts=self.attempts,
+            wait_initial=self.retry_wait,
             cache_dir=self.cache_dir if self.http_cache else None,
             respect_robots=self.respect_robots,
         )
