@@ -1,0 +1,92 @@
+"""Relevance verdicts with reasons, the sources file, and text normalisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrapers.errors import SourcesFileError
+from scrapers.models import RawPosting
+from scrapers.relevance import RelevanceFilter
+from scrapers.text import html_to_text
+from skillradar.sources_file import DEFAULT_SOURCES, load_sources
+
+
+def posting(title: str, text: str = "") -> RawPosting:
+    return RawPosting(source="x", board="y", external_id="1", title=title, description_text=text or "Job.")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        ("Senior Machine Learning Engineer", "", True),
+        ("AI Engineer", "", True),
+        ("Staff Software Engineer", "We build LLM agents with PyTorch and RAG over embeddings.", True),
+        ("Staff Software Engineer", "We build payment systems in Java.", False),
+        ("Account Executive, AI Platform", "Sell our LLM platform; machine learning background.", False),
+        ("AI Trainer - Physics Expert (Freelance)", "", False),
+        ("Office Manager", "LLM LLM machine learning PyTorch", False),
+    ],
+)
+def test_relevance_verdicts(title, text, relevant):
+    verdict, reason = RelevanceFilter().decide(posting(title, text))
+    assert verdict is relevant
+    assert reason
+
+
+def test_relevance_is_configurable():
+    custom = RelevanceFilter(title_include=("payments",), title_exclude=(), min_text_hits=1)
+    assert custom.decide(posting("Payments Engineer"))[0] is True
+    assert RelevanceFilter(keep_all=True).decide(posting("Office Manager")) == (True, "keep_all")
+
+
+def test_shipped_sources_file_is_valid_and_covers_the_curated_employers():
+    config = load_sources(DEFAULT_SOURCES)
+    kinds = {b.kind for b in config.boards}
+    assert {"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee", "hn", "remoteok"} <= kinds
+    assert len(config.boards) >= 80
+    assert not [b for b in config.boards if b.base_url and "127.0.0.1" in b.base_url]
+
+
+def test_sources_file_errors_name_the_problem(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text("[[source]]\nkind = 'greenhouse'\n")
+    with pytest.raises(SourcesFileError, match="needs `kind` and `board`"):
+        load_sources(path)
+    path.write_text("[[source]\nbroken")
+    with pytest.raises(SourcesFileError, match="not valid TOML"):
+        load_sources(path)
+    path.write_text("[relevance]\nmin_hits = 2\n")
+    with pytest.raises(SourcesFileError, match="unknown keys"):
+        load_sources(path)
+
+
+def test_sources_file_options_and_disabled_entries(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[source]]\nkind = 'greenhouse'\nboard = 'a'\npay_transparency = true\n"
+        "[[source]]\nkind = 'lever'\nboard = 'b'\nenabled = false\n"
+        "[relevance]\nmin_text_hits = 5\n"
+    )
+    config = load_sources(path)
+    assert [(b.kind, b.board, b.options) for b in config.boards] == [("greenhouse", "a", {"pay_transparency": True})]
+    assert config.relevance.min_text_hits == 5
+
+
+def test_html_to_text_normalises_markup():
+    assert html_to_text("<p>A&nbsp;&amp;  B</p><style>p{}</style><script>x()</script><p>C</p>") == "A & B\n\nC"
+    assert html_to_text("&lt;p&gt;Escaped &amp;amp; twice&lt;/p&gt;") == "Escaped & twice"
+    assert html_to_text("plain   text\n\n\n\nnext") == "plain text\n\nnext"
+    assert html_to_text(None) == ""
+
+
+def test_raw_posting_validates_at_the_boundary():
+    with pytest.raises(ValueError, match="pay_min"):
+        RawPosting(source="x", board="y", external_id="1", title="T", pay_min=10, pay_max=5)
+    with pytest.raises(ValueError):
+        RawPosting(source="x", board="y", external_id="1", title="   ")
+    p = RawPosting(source="x", board="y", external_id=12, title=" <b>ML</b>  Engineer ", pay_currency="usd",
+                   pay_period="per-year-salary", posted_at=1761900000000)  # fmt: skip
+    assert (p.external_id, p.title, p.pay_currency, p.pay_period) == ("12", "ML Engineer", "USD", "year")
+    assert p.posted_at is not None and p.posted_at.year == 2025

@@ -1,0 +1,120 @@
+"""Raw layer: migrations, idempotent upserts, first/last seen, closing, failed fetches, dup groups."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from scrapers.models import RawPosting
+from warehouse.db import applied_migrations, connect, migrate
+from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_run
+
+T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+KEEP = Decision(True, "test")
+LONG_TEXT = (
+    "We are hiring an engineer to build retrieval augmented generation systems with Python, PyTorch and "
+    "vector databases. You will own evaluation, deployment on Kubernetes, and monitoring of LLM features "
+    "used by thousands of customers across Europe and North America every single day."
+)
+
+
+def posting(ext: str, *, board: str = "acme", source: str = "greenhouse", title: str = "ML Engineer",
+            company: str = "Acme", text: str = LONG_TEXT, location: str = "Berlin") -> RawPosting:  # fmt: skip
+    return RawPosting(
+        source=source, board=board, external_id=ext, title=title, company=company, location=location,
+        description_text=text, fetched_at=T0,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    connection = connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def rows(con, sql: str, params=()):
+    return con.execute(sql, list(params)).fetchall()
+
+
+def test_migrations_are_recorded_and_applied_once(con):
+    assert applied_migrations(con) == ["m001_raw_layer"]
+    assert migrate(con) == []
+    tables = {r[0] for r in rows(con, "SELECT table_name FROM information_schema.tables")}
+    assert {"postings", "scrape_runs", "_migrations"} <= tables
+
+
+def test_upsert_is_idempotent_and_tracks_first_and_last_seen(con):
+    batch = [(posting("1"), KEEP), (posting("2"), KEEP)]
+    first = load_board(con, "greenhouse", "acme", batch, complete=True, now=T0)
+    assert (first.fetched, first.new, first.updated, first.closed) == (2, 2, 0, 0)
+    again = load_board(con, "greenhouse", "acme", batch, complete=True, now=T0 + timedelta(days=1))
+    assert (again.new, again.updated, again.closed) == (0, 0, 0)
+    assert rows(con, "SELECT count(*) FROM postings") == [(2,)]
+    seen = rows(con, "SELECT first_seen, last_seen FROM postings WHERE external_id = '1'")[0]
+    assert seen == (T0.replace(tzinfo=None), (T0 + timedelta(days=1)).replace(tzinfo=None))
+
+
+def test_changed_content_counts_as_updated_and_changes_the_hash(con):
+    load_board(con, "greenhouse", "acme", [(posting("1"), KEEP)], complete=True, now=T0)
+    (old_hash,) = rows(con, "SELECT content_hash FROM postings")[0]
+    changed = posting("1", text=LONG_TEXT + " Now with Rust.")
+    result = load_board(con, "greenhouse", "acme", [(changed, KEEP)], complete=True, now=T0)
+    assert (result.new, result.updated) == (0, 1)
+    (new_hash,) = rows(con, "SELECT content_hash FROM postings")[0]
+    assert new_hash != old_hash
+
+
+def test_missing_postings_close_only_after_a_complete_fetch_and_reopen_when_back(con):
+    load_board(con, "greenhouse", "acme", [(posting("1"), KEEP), (posting("2"), KEEP)], complete=True, now=T0)
+    load_board(con, "greenhouse", "other", [(posting("9", board="other"), KEEP)], complete=True, now=T0)
+    partial = load_board(con, "greenhouse", "acme", [(posting("1"), KEEP)], complete=False, now=T0)
+    assert partial.closed == 0
+    later = T0 + timedelta(days=2)
+    done = load_board(con, "greenhouse", "acme", [(posting("1"), KEEP)], complete=True, now=later)
+    assert done.closed == 1
+    closed = rows(con, "SELECT posting_id, closed_at FROM postings WHERE closed_at IS NOT NULL")
+    assert closed == [("greenhouse:acme:2", later.replace(tzinfo=None))]
+    back = load_board(con, "greenhouse", "acme", [(posting("1"), KEEP), (posting("2"), KEEP)], complete=True, now=later)
+    assert back.updated == 1
+    assert rows(con, "SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == [(0,)]
+
+
+def test_an_empty_successful_board_closes_everything(con):
+    load_board(con, "greenhouse", "acme", [(posting("1"), KEEP)], complete=True, now=T0)
+    assert load_board(con, "greenhouse", "acme", [], complete=True, now=T0).closed == 1
+
+
+def test_scrape_runs_record_status_and_counts(con):
+    start_run(con, "r1", "greenhouse", "acme")
+    assert rows(con, "SELECT status FROM scrape_runs") == [("running",)]
+    finish_run(con, "r1", "greenhouse", "acme", status="failed", error="[greenhouse:acme] HTTP 500")
+    assert rows(con, "SELECT status, error, finished_at IS NOT NULL FROM scrape_runs") == [
+        ("failed", "[greenhouse:acme] HTTP 500", True)
+    ]
+
+
+def test_relevance_decision_is_stored_not_dropped(con):
+    load_board(con, "greenhouse", "acme", [(posting("1", title="Recruiter"), Decision(False, "title excluded"))],
+               complete=True, now=T0)  # fmt: skip
+    assert rows(con, "SELECT is_relevant, relevance_reason FROM postings") == [(False, "title excluded")]
+
+
+def test_cross_source_duplicates_share_a_group(con):
+    load_board(con, "greenhouse", "acme", [(posting("1", company="Acme Inc."), KEEP)], complete=True, now=T0)
+    copy = posting("77", source="remoteok", board="ai", company="ACME", title="ML Engineer (Remote)")
+    other_text = posting("78", source="remoteok", board="ai", company="Acme", text="A completely different job about sales.")
+    load_board(con, "remoteok", "ai", [(copy, KEEP), (other_text, KEEP)], complete=True, now=T0)
+    shared = assign_dup_groups(con)
+    groups = dict(rows(con, "SELECT posting_id, dup_group FROM postings"))
+    assert groups["remoteok:ai:77"] == groups["greenhouse:acme:1"]
+    assert groups["remoteok:ai:78"] == "remoteok:ai:78"
+    assert shared == 2
+    assert rows(con, "SELECT count(DISTINCT dup_group) FROM postings") == [(2,)]
+
+
+def test_cluster_is_transitive_and_keeps_singletons():
+    groups = cluster([("b", LONG_TEXT), ("a", LONG_TEXT + " Extra."), ("c", "nothing alike at all here")])
+    assert groups["a"] == groups["b"] == "a" and groups["c"] == "c"
