@@ -1,0 +1,1 @@
+"""The Streamlit dashboard; reads only published snapshots through warehouse/queries.py (issue 4)."""

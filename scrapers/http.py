@@ -161,7 +161,9 @@ class PoliteClient:
         result = await self.get(url, accept="text/html,application/xhtml+xml")
         return result.body.decode("utf-8", errors="replace")
 
-    async def get(self, url: str, *, params: dict[str, Any] | None = None, accept: str = "*/*") -> FetchResult:
+    async def get(
+        self, url: str, *, params: dict[str, Any] | None = None, accept: str = "*/*"
+    ) -> FetchResult:
         """GET with the host's limits, retries and the size cap; raise a typed error on failure."""
         request_url = str(httpx.URL(url, params=params)) if params else url
         host = urlsplit(request_url).netloc
@@ -192,7 +194,9 @@ class PoliteClient:
             raise NetworkFailure(f"timed out ({type(exc).__name__})", url=request_url) from exc
         except httpx.TransportError as exc:
             raise NetworkFailure(f"connection failed ({type(exc).__name__}: {exc})", url=request_url) from exc
-        raise HTTPStatusFailure("no attempt was made", url=request_url, status=last_status)  # pragma: no cover
+        raise HTTPStatusFailure(
+            "no attempt was made", url=request_url, status=last_status
+        )  # pragma: no cover
 
     async def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt of the URL's host allows our user agent to fetch it (RFC 9309)."""

@@ -13,28 +13,87 @@ from dataclasses import dataclass, field
 from scrapers.models import RawPosting
 
 DEFAULT_TITLE_INCLUDE = (
-    r"\bai\b", r"\bml\b", r"machine[- ]learning", r"deep[- ]learning", r"\bllms?\b", r"gen(erative)?[- ]?ai",
-    r"\bnlp\b", r"natural language", r"computer vision", r"data scien", r"applied scien", r"research (engineer|scientist)",
-    r"\bmlops\b", r"\bllmops\b", r"prompt engineer", r"\bagents?\b", r"\brag\b", r"inference", r"perception",
-    r"reinforcement learning", r"\brl\b", r"speech", r"robot", r"autonomy", r"foundation model", r"model (training|serving)",
-    r"artificial intelligence", r"intelligence engineer",
-)  # fmt: skip
+    r"\bai\b",
+    r"\bml\b",
+    r"machine[- ]learning",
+    r"deep[- ]learning",
+    r"\bllms?\b",
+    r"gen(erative)?[- ]?ai",
+    r"\bnlp\b",
+    r"natural language",
+    r"computer vision",
+    r"data scien",
+    r"applied scien",
+    r"research (engineer|scientist)",
+    r"\bmlops\b",
+    r"\bllmops\b",
+    r"prompt engineer",
+    r"\bagents?\b",
+    r"\brag\b",
+    r"inference",
+    r"perception",
+    r"reinforcement learning",
+    r"\brl\b",
+    r"speech",
+    r"robot",
+    r"autonomy",
+    r"foundation model",
+    r"model (training|serving)",
+    r"artificial intelligence",
+    r"intelligence engineer",
+)
 DEFAULT_TITLE_EXCLUDE = (
-    r"\bsales\b", r"account (executive|manager)", r"\brecruit", r"\bmarketing\b", r"\bai trainer\b", r"\btutor\b",
-    r"annotat", r"\blabell?er\b", r"customer success", r"\blegal counsel\b", r"\bparalegal\b", r"\bwriter\b",
-    r"content (creator|specialist)", r"\bexpert\b.*\b(freelance|contract)\b",
-)  # fmt: skip
-DEFAULT_TECH_TITLE = r"engineer|developer|scientist|architect|researcher|programmer|\bsre\b|devops|\bcto\b|tech lead"
+    r"\bsales\b",
+    r"account (executive|manager)",
+    r"\brecruit",
+    r"\bmarketing\b",
+    r"\bai trainer\b",
+    r"\btutor\b",
+    r"annotat",
+    r"\blabell?er\b",
+    r"customer success",
+    r"\blegal counsel\b",
+    r"\bparalegal\b",
+    r"\bwriter\b",
+    r"content (creator|specialist)",
+    r"\bexpert\b.*\b(freelance|contract)\b",
+)
+DEFAULT_TECH_TITLE = (
+    r"engineer|developer|scientist|architect|researcher|programmer|\bsre\b|devops|\bcto\b|tech lead"
+)
 DEFAULT_TEXT_TERMS = (
-    r"\bllms?\b", r"large language model", r"machine learning", r"deep learning", r"\bpytorch\b", r"tensorflow",
-    r"\brag\b", r"retrieval[- ]augmented", r"embeddings?", r"vector (database|db|store)", r"fine[- ]tun", r"\bagents?\b",
-    r"agentic", r"\bgenai\b", r"generative ai", r"\bnlp\b", r"computer vision", r"transformers?", r"hugging ?face",
-    r"langchain", r"openai", r"anthropic", r"inference", r"\bmlops\b", r"model (training|serving|evaluation)",
-)  # fmt: skip
+    r"\bllms?\b",
+    r"large language model",
+    r"machine learning",
+    r"deep learning",
+    r"\bpytorch\b",
+    r"tensorflow",
+    r"\brag\b",
+    r"retrieval[- ]augmented",
+    r"embeddings?",
+    r"vector (database|db|store)",
+    r"fine[- ]tun",
+    r"\bagents?\b",
+    r"agentic",
+    r"\bgenai\b",
+    r"generative ai",
+    r"\bnlp\b",
+    r"computer vision",
+    r"transformers?",
+    r"hugging ?face",
+    r"langchain",
+    r"openai",
+    r"anthropic",
+    r"inference",
+    r"\bmlops\b",
+    r"model (training|serving|evaluation)",
+)
 
 
 def _compile(patterns: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else re.compile(r"(?!)")
+    return (
+        re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else re.compile(r"(?!)")
+    )
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,15 @@ console = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB warehouse file [env: SKILLRADAR_DB; default: user data dir]")
+    Path | None,
+    typer.Option("--db", help="DuckDB warehouse file [env: SKILLRADAR_DB; default: user data dir]"),
 ]
 SourcesOption = Annotated[
     Path | None,
-    typer.Option("--sources", help="sources file [env: SKILLRADAR_SOURCES; default: ./sources.toml or the shipped list]"),
+    typer.Option(
+        "--sources",
+        help="sources file [env: SKILLRADAR_SOURCES; default: ./sources.toml or the shipped list]",
+    ),
 ]
 
 
@@ -52,7 +56,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Run `skillradar COMMAND --help` for each command's options."""
 
@@ -71,20 +77,36 @@ def _summary_table(summary: ScrapeSummary) -> Table:
     for o in summary.outcomes:
         c = o.counts
         table.add_row(
-            o.board.kind, o.board.board, f"[{style[o.status]}]{o.status}[/]", str(c.fetched), str(o.relevant),
-            str(c.new), str(c.updated), str(c.closed), o.error or "",
-        )  # fmt: skip
-    totals = [sum(getattr(o.counts, f) for o in summary.outcomes) for f in ("fetched", "new", "updated", "closed")]
+            o.board.kind,
+            o.board.board,
+            f"[{style[o.status]}]{o.status}[/]",
+            str(c.fetched),
+            str(o.relevant),
+            str(c.new),
+            str(c.updated),
+            str(c.closed),
+            o.error or "",
+        )
+    totals = [
+        sum(getattr(o.counts, f) for o in summary.outcomes) for f in ("fetched", "new", "updated", "closed")
+    ]
     relevant = sum(o.relevant for o in summary.outcomes)
     table.add_section()
     table.add_row(
-        "total", f"{len(summary.outcomes)} boards", f"{len(summary.failed)} failed", str(totals[0]), str(relevant),
-        *(str(t) for t in totals[1:]), "",
-    )  # fmt: skip
+        "total",
+        f"{len(summary.outcomes)} boards",
+        f"{len(summary.failed)} failed",
+        str(totals[0]),
+        str(relevant),
+        *(str(t) for t in totals[1:]),
+        "",
+    )
     return table
 
 
-def run_scrape(settings: Settings, sources: Path | None, only: list[str] | None, *, quiet: bool = False) -> int:
+def run_scrape(
+    settings: Settings, sources: Path | None, only: list[str] | None, *, quiet: bool = False
+) -> int:
     """Scrape the boards of a sources file into the warehouse; return the exit code."""
     sources_path = resolve_sources_path(sources or settings.sources)
     known = set(registry())
@@ -96,17 +118,26 @@ def run_scrape(settings: Settings, sources: Path | None, only: list[str] | None,
     except ScrapeError as exc:
         raise _fail_usage(str(exc)) from exc
     if not config.boards:
-        raise _fail_usage(f"no boards to scrape in {sources_path}" + (f" for --only {','.join(only)}" if only else ""))
+        raise _fail_usage(
+            f"no boards to scrape in {sources_path}" + (f" for --only {','.join(only)}" if only else "")
+        )
     try:
         con = connect(settings.db)
     except WarehouseError as exc:
         raise _fail_usage(str(exc)) from exc
     if not quiet:
-        console.print(f"Scraping {len(config.boards)} boards from [bold]{sources_path}[/] into [bold]{settings.db}[/]")
+        console.print(
+            f"Scraping {len(config.boards)} boards from [bold]{sources_path}[/] into [bold]{settings.db}[/]"
+        )
     with Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, disable=quiet, transient=False,
-    ) as progress:  # fmt: skip
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
         task = progress.add_task("boards", total=len(config.boards))
 
         def done(outcome: BoardOutcome) -> None:
@@ -115,9 +146,12 @@ def run_scrape(settings: Settings, sources: Path | None, only: list[str] | None,
         try:
             summary = asyncio.run(
                 scrape_boards(
-                    con, config.boards, relevance=config.relevance, client_settings=settings.client_settings(),
+                    con,
+                    config.boards,
+                    relevance=config.relevance,
+                    client_settings=settings.client_settings(),
                     on_board_done=done,
-                )  # fmt: skip
+                )
             )
         finally:
             con.close()
@@ -130,7 +164,9 @@ def run_scrape(settings: Settings, sources: Path | None, only: list[str] | None,
         f"{stats.bytes_read / 1e6:.1f} MB read"
     )
     if summary.failed:
-        err.print(f"[yellow]{len(summary.failed)} of {len(summary.outcomes)} boards failed; see the table above.[/]")
+        err.print(
+            f"[yellow]{len(summary.failed)} of {len(summary.outcomes)} boards failed; see the table above.[/]"
+        )
     return summary.exit_code()
 
 
@@ -139,7 +175,8 @@ def scrape(
     db: DbOption = None,
     sources: SourcesOption = None,
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="scrape only this kind of source (repeatable), e.g. --only hn")
+        list[str] | None,
+        typer.Option("--only", help="scrape only this kind of source (repeatable), e.g. --only hn"),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="skip the on-disk HTTP cache")] = False,
 ) -> None:
@@ -161,13 +198,17 @@ def sources() -> None:
     """List the kinds of source skillradar can scrape."""
     table = Table("kind", "default base URL", "what")
     for kind, source in registry().items():
-        table.add_row(kind, source.default_base_url or "(page URLs from the sources file)", source.description)
+        table.add_row(
+            kind, source.default_base_url or "(page URLs from the sources file)", source.description
+        )
     console.print(table)
 
 
 @app.command()
 def replay(
-    directory: Annotated[Path, typer.Argument(help="directory laid out as the APIs' paths", exists=True, file_okay=False)],
+    directory: Annotated[
+        Path, typer.Argument(help="directory laid out as the APIs' paths", exists=True, file_okay=False)
+    ],
     port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0 picks a free one)")] = 8765,
 ) -> None:
     """Serve recorded API responses on 127.0.0.1 so scrapes can run offline through the real client."""
@@ -187,7 +228,9 @@ def replay(
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="demo warehouse file")] = Path(".demo/skillradar.duckdb"),
-    workdir: Annotated[Path, typer.Option("--workdir", help="where the synthetic boards are written")] = Path(".demo"),
+    workdir: Annotated[Path, typer.Option("--workdir", help="where the synthetic boards are written")] = Path(
+        ".demo"
+    ),
     seed: Annotated[int, typer.Option(help="random seed of the synthetic boards")] = 7,
 ) -> None:
     """Generate ~30 synthetic boards, replay them on 127.0.0.1 and scrape them into a demo warehouse."""
@@ -202,7 +245,9 @@ def demo(
         sources_path = workdir / "sources.toml"
         sources_path.write_text(sources_toml(boards, server.url), encoding="utf-8")
         settings = Settings(
-            db=db, cache_dir=Path(tempfile.mkdtemp(prefix="skillradar-demo-cache-")), per_host_rate=50.0,
+            db=db,
+            cache_dir=Path(tempfile.mkdtemp(prefix="skillradar-demo-cache-")),
+            per_host_rate=50.0,
             per_host_concurrency=8,
         )
         console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")

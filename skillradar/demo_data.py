@@ -26,42 +26,98 @@ class Region:
 
 
 REGIONS = {
-    "us": Region(("San Francisco, CA", "New York, NY", "Seattle, WA", "Austin, TX"), "USD", (150_000, 240_000), "k"),
+    "us": Region(
+        ("San Francisco, CA", "New York, NY", "Seattle, WA", "Austin, TX"), "USD", (150_000, 240_000), "k"
+    ),
     "ca": Region(("Toronto, ON", "Montreal, QC", "Vancouver, BC"), "CAD", (120_000, 180_000), "k"),
     "uk": Region(("London, UK", "Cambridge, UK", "Edinburgh, UK"), "GBP", (70_000, 125_000), "k"),
     "de": Region(("Berlin, Germany", "Munich, Germany", "Hamburg, Germany"), "EUR", (65_000, 110_000), "dot"),
     "fr": Region(("Paris, France", "Lyon, France"), "EUR", (55_000, 95_000), "dot"),
     "ch": Region(("Zurich, Switzerland", "Geneva, Switzerland"), "CHF", (120_000, 180_000), "apos"),
-    "in": Region(("Bengaluru, India", "Hyderabad, India", "Pune, India"), "INR", (1_800_000, 4_500_000), "lpa"),
+    "in": Region(
+        ("Bengaluru, India", "Hyderabad, India", "Pune, India"), "INR", (1_800_000, 4_500_000), "lpa"
+    ),
     "sg": Region(("Singapore",), "SGD", (90_000, 160_000), "k"),
     "br": Region(("São Paulo, Brazil",), "BRL", (180_000, 320_000), "k"),
 }
 SENIORITY = {"Junior": 0.65, "": 1.0, "Senior": 1.3, "Staff": 1.6, "Principal": 1.8, "Lead": 1.5}
 AI_ROLES = (
-    "Machine Learning Engineer", "AI Engineer", "LLM Engineer", "Applied Scientist", "MLOps Engineer",
-    "Data Scientist", "Research Engineer, Agents", "Generative AI Engineer", "Computer Vision Engineer",
-    "NLP Engineer", "AI Platform Engineer", "Inference Engineer",
-)  # fmt: skip
+    "Machine Learning Engineer",
+    "AI Engineer",
+    "LLM Engineer",
+    "Applied Scientist",
+    "MLOps Engineer",
+    "Data Scientist",
+    "Research Engineer, Agents",
+    "Generative AI Engineer",
+    "Computer Vision Engineer",
+    "NLP Engineer",
+    "AI Platform Engineer",
+    "Inference Engineer",
+)
 OTHER_ROLES = ("Backend Engineer", "Account Executive", "Product Designer", "Recruiter", "Frontend Engineer")
 SKILL_POOLS = {
     "core": ("Python", "SQL", "Git", "Docker", "Linux"),
     "ml": ("PyTorch", "TensorFlow", "scikit-learn", "pandas", "NumPy", "XGBoost", "Jupyter"),
-    "llm": ("LangChain", "LlamaIndex", "RAG", "prompt engineering", "fine-tuning", "vLLM", "Hugging Face Transformers",
-            "OpenAI API", "embeddings", "LLM evaluation", "agents", "LangGraph", "DSPy"),
+    "llm": (
+        "LangChain",
+        "LlamaIndex",
+        "RAG",
+        "prompt engineering",
+        "fine-tuning",
+        "vLLM",
+        "Hugging Face Transformers",
+        "OpenAI API",
+        "embeddings",
+        "LLM evaluation",
+        "agents",
+        "LangGraph",
+        "DSPy",
+    ),
     "data": ("Spark", "Airflow", "dbt", "Kafka", "Snowflake", "BigQuery", "Databricks"),
     "vector": ("Pinecone", "Weaviate", "pgvector", "Qdrant", "FAISS", "Chroma"),
     "ops": ("Kubernetes", "AWS", "GCP", "Azure", "Terraform", "MLflow", "Ray", "CI/CD", "FastAPI"),
     "langs": ("Go", "Rust", "TypeScript", "C++", "Java", "Scala"),
-}  # fmt: skip
-PREFIXES = ("Nova", "Quanta", "Lumen", "Vector", "Helix", "Orbit", "Cedar", "Pulse", "Atlas", "Nimbus", "Kite",
-            "Zephyr", "Ember", "Sable", "Tessel", "Ridge", "Fathom", "Lattice", "Cobalt", "Aurora")  # fmt: skip
+}
+PREFIXES = (
+    "Nova",
+    "Quanta",
+    "Lumen",
+    "Vector",
+    "Helix",
+    "Orbit",
+    "Cedar",
+    "Pulse",
+    "Atlas",
+    "Nimbus",
+    "Kite",
+    "Zephyr",
+    "Ember",
+    "Sable",
+    "Tessel",
+    "Ridge",
+    "Fathom",
+    "Lattice",
+    "Cobalt",
+    "Aurora",
+)
 SUFFIXES = ("Labs", "AI", "Systems", "Analytics", "Robotics", "Health", "Works", "Dynamics", "Cloud", "Bio")
 
 # (kind, how many boards): about thirty boards across every kind of source.
 LAYOUT = (
-    ("greenhouse", 6), ("lever", 4), ("ashby", 6), ("smartrecruiters", 2), ("recruitee", 2), ("workable", 2),
-    ("remoteok", 1), ("remotive", 1), ("arbeitnow", 1), ("himalayas", 1), ("hn", 1), ("jsonld", 2),
-)  # fmt: skip
+    ("greenhouse", 6),
+    ("lever", 4),
+    ("ashby", 6),
+    ("smartrecruiters", 2),
+    ("recruitee", 2),
+    ("workable", 2),
+    ("remoteok", 1),
+    ("remotive", 1),
+    ("arbeitnow", 1),
+    ("himalayas", 1),
+    ("hn", 1),
+    ("jsonld", 2),
+)
 
 
 @dataclass
@@ -105,17 +161,21 @@ def _job(rng: random.Random, company: str, ident: str, now: datetime, region_key
     low = int(region.band[0] * factor / 1000) * 1000
     high = int(region.band[1] * factor / 1000) * 1000
     pools = ["core", "ml", "llm", "vector", "ops"] if is_ai else ["core", "data", "ops", "langs"]
-    skills = sorted({s for pool in pools for s in rng.sample(SKILL_POOLS[pool], k=min(2, len(SKILL_POOLS[pool])))})
+    skills = sorted(
+        {s for pool in pools for s in rng.sample(SKILL_POOLS[pool], k=min(2, len(SKILL_POOLS[pool])))}
+    )
     years = {"Junior": 1, "": 3, "Senior": 5, "Staff": 8, "Principal": 10, "Lead": 7}[level]
     remote = rng.choice(("remote", "hybrid", "onsite"))
     published_pay = rng.random() < 0.5
     text_pay = _pay_text(region, low, high) if (not published_pay and rng.random() < 0.7) else None
     required, preferred = skills[: len(skills) * 2 // 3], skills[len(skills) * 2 // 3 :]
+    product = rng.choice(("AI copilots", "search", "robots", "clinical models"))
+    customers = rng.choice(("hospitals", "banks", "developers", "retailers", "factories"))
+    setup = {"remote": "remotely", "hybrid": "in a hybrid setup", "onsite": "on-site"}[remote]
     html = (
-        f"<p><strong>{company}</strong> builds {rng.choice(('AI copilots', 'search', 'robots', 'clinical models'))}"
-        f" for {rng.choice(('hospitals', 'banks', 'developers', 'retailers', 'factories'))}.</p>"
+        f"<p><strong>{company}</strong> builds {product} for {customers}.</p>"
         f"<h3>What you will do</h3><ul><li>Ship {base_title.lower()} work end to end.</li>"
-        f"<li>Work {'remotely' if remote == 'remote' else ('in a hybrid setup' if remote == 'hybrid' else 'on-site')}"
+        f"<li>Work {setup}"
         f" from {region.cities[0]}.</li></ul>"
         f"<h3>Requirements</h3><ul><li>{years}+ years of experience.</li>"
         + "".join(f"<li>Experience with {s}.</li>" for s in required)
@@ -126,10 +186,22 @@ def _job(rng: random.Random, company: str, ident: str, now: datetime, region_key
         + f"<p>We are an equal opportunity employer.</p><p><em>{SYNTHETIC_NOTE}</em></p>"
     )
     return Job(
-        ident=ident, company=company, title=title, city=rng.choice(region.cities), region=region_key,
-        remote=remote, currency=region.currency, low=low, high=high, skills=skills, years=years, html=html,
-        text_pay=text_pay, published_pay=published_pay, posted=now - timedelta(days=rng.randint(0, 60)),
-    )  # fmt: skip
+        ident=ident,
+        company=company,
+        title=title,
+        city=rng.choice(region.cities),
+        region=region_key,
+        remote=remote,
+        currency=region.currency,
+        low=low,
+        high=high,
+        skills=skills,
+        years=years,
+        html=html,
+        text_pay=text_pay,
+        published_pay=published_pay,
+        posted=now - timedelta(days=rng.randint(0, 60)),
+    )
 
 
 def _iso(moment: datetime) -> str:
@@ -148,132 +220,356 @@ def _remote_word(job: Job) -> str:
 def _greenhouse(root: Path, board: str, jobs: list[Job]) -> None:
     import html as html_lib
 
-    _write(root / "greenhouse" / f"{board}.json", {"_synthetic": True, "jobs": [{
-        "id": int(j.ident), "title": j.title, "updated_at": _iso(j.posted + timedelta(days=1)),
-        "first_published": _iso(j.posted), "location": {"name": j.city if j.remote != "remote" else f"Remote - {j.city}"},
-        "absolute_url": f"https://job-boards.example/{board}/jobs/{j.ident}",
-        "content": html_lib.escape(j.html), "departments": [{"name": "AI"}], "offices": [{"name": j.city}],
-    } for j in jobs], "meta": {"total": len(jobs)}})  # fmt: skip
+    _write(
+        root / "greenhouse" / f"{board}.json",
+        {
+            "_synthetic": True,
+            "jobs": [
+                {
+                    "id": int(j.ident),
+                    "title": j.title,
+                    "updated_at": _iso(j.posted + timedelta(days=1)),
+                    "first_published": _iso(j.posted),
+                    "location": {"name": j.city if j.remote != "remote" else f"Remote - {j.city}"},
+                    "absolute_url": f"https://job-boards.example/{board}/jobs/{j.ident}",
+                    "content": html_lib.escape(j.html),
+                    "departments": [{"name": "AI"}],
+                    "offices": [{"name": j.city}],
+                }
+                for j in jobs
+            ],
+            "meta": {"total": len(jobs)},
+        },
+    )
 
 
 def _lever(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "lever" / f"{board}.json", [{
-        "_synthetic": True, "id": f"{board}-{j.ident}", "text": j.title, "hostedUrl": f"https://jobs.example/{board}/{j.ident}",
-        "categories": {"location": j.city, "commitment": "Full-time", "team": "ML"}, "country": j.region.upper(),
-        "workplaceType": {"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[j.remote],
-        "createdAt": int(j.posted.timestamp() * 1000), "description": j.html.split("<h3>Requirements")[0],
-        "lists": [{"text": "Requirements", "content": "".join(f"<li>{s}</li>" for s in j.skills)}],
-        "additional": "<p>Benefits: health, learning budget.</p>",
-        "salaryRange": {"min": j.low, "max": j.high, "currency": j.currency, "interval": "per-year-salary"}
-        if j.published_pay else None,
-    } for j in jobs])  # fmt: skip
+    _write(
+        root / "lever" / f"{board}.json",
+        [
+            {
+                "_synthetic": True,
+                "id": f"{board}-{j.ident}",
+                "text": j.title,
+                "hostedUrl": f"https://jobs.example/{board}/{j.ident}",
+                "categories": {"location": j.city, "commitment": "Full-time", "team": "ML"},
+                "country": j.region.upper(),
+                "workplaceType": {"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}[j.remote],
+                "createdAt": int(j.posted.timestamp() * 1000),
+                "description": j.html.split("<h3>Requirements")[0],
+                "lists": [{"text": "Requirements", "content": "".join(f"<li>{s}</li>" for s in j.skills)}],
+                "additional": "<p>Benefits: health, learning budget.</p>",
+                "salaryRange": {
+                    "min": j.low,
+                    "max": j.high,
+                    "currency": j.currency,
+                    "interval": "per-year-salary",
+                }
+                if j.published_pay
+                else None,
+            }
+            for j in jobs
+        ],
+    )
 
 
 def _ashby(root: Path, board: str, jobs: list[Job]) -> None:
     def comp(j: Job) -> dict[str, Any] | None:
         if not j.published_pay:
             return None
-        part = {"compensationType": "Salary", "interval": "1 YEAR", "currencyCode": j.currency,
-                "minValue": j.low, "maxValue": j.high}  # fmt: skip
-        return {"compensationTierSummary": f"{j.currency} {j.low}-{j.high}", "compensationTiers": [{"components": [part]}]}
+        part = {
+            "compensationType": "Salary",
+            "interval": "1 YEAR",
+            "currencyCode": j.currency,
+            "minValue": j.low,
+            "maxValue": j.high,
+        }
+        return {
+            "compensationTierSummary": f"{j.currency} {j.low}-{j.high}",
+            "compensationTiers": [{"components": [part]}],
+        }
 
-    _write(root / "ashby" / f"{board}.json", {"_synthetic": True, "apiVersion": "1", "jobs": [{
-        "id": f"{board}-{j.ident}", "title": j.title, "location": j.city, "secondaryLocations": [],
-        "isListed": True, "isRemote": j.remote == "remote", "workplaceType": _remote_word(j).replace("-", ""),
-        "descriptionHtml": j.html, "publishedAt": _iso(j.posted), "employmentType": "FullTime",
-        "jobUrl": f"https://jobs.example/{board}/{j.ident}", "compensation": comp(j),
-    } for j in jobs]})  # fmt: skip
+    _write(
+        root / "ashby" / f"{board}.json",
+        {
+            "_synthetic": True,
+            "apiVersion": "1",
+            "jobs": [
+                {
+                    "id": f"{board}-{j.ident}",
+                    "title": j.title,
+                    "location": j.city,
+                    "secondaryLocations": [],
+                    "isListed": True,
+                    "isRemote": j.remote == "remote",
+                    "workplaceType": _remote_word(j).replace("-", ""),
+                    "descriptionHtml": j.html,
+                    "publishedAt": _iso(j.posted),
+                    "employmentType": "FullTime",
+                    "jobUrl": f"https://jobs.example/{board}/{j.ident}",
+                    "compensation": comp(j),
+                }
+                for j in jobs
+            ],
+        },
+    )
 
 
 def _smartrecruiters(root: Path, board: str, jobs: list[Job]) -> None:
     base = root / "smartrecruiters"
-    _write(base / f"{board}.json", {"_synthetic": True, "offset": 0, "limit": 100, "totalFound": len(jobs), "content": [{
-        "id": j.ident, "name": j.title, "releasedDate": _iso(j.posted), "company": {"name": j.company},
-        "location": {"city": j.city.split(",")[0], "country": j.region, "remote": j.remote == "remote"},
-    } for j in jobs]})  # fmt: skip
+    _write(
+        base / f"{board}.json",
+        {
+            "_synthetic": True,
+            "offset": 0,
+            "limit": 100,
+            "totalFound": len(jobs),
+            "content": [
+                {
+                    "id": j.ident,
+                    "name": j.title,
+                    "releasedDate": _iso(j.posted),
+                    "company": {"name": j.company},
+                    "location": {
+                        "city": j.city.split(",")[0],
+                        "country": j.region,
+                        "remote": j.remote == "remote",
+                    },
+                }
+                for j in jobs
+            ],
+        },
+    )
     for j in jobs:
-        _write(base / "v1" / "companies" / board / "postings" / f"{j.ident}.json", {
-            "_synthetic": True, "id": j.ident, "postingUrl": f"https://jobs.example/{board}/{j.ident}",
-            "jobAd": {"sections": {"jobDescription": {"title": "Job Description", "text": j.html}}},
-        })  # fmt: skip
+        _write(
+            base / "v1" / "companies" / board / "postings" / f"{j.ident}.json",
+            {
+                "_synthetic": True,
+                "id": j.ident,
+                "postingUrl": f"https://jobs.example/{board}/{j.ident}",
+                "jobAd": {"sections": {"jobDescription": {"title": "Job Description", "text": j.html}}},
+            },
+        )
 
 
 def _recruitee(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "recruitee" / f"{board}.json", {"_synthetic": True, "offers": [{
-        "id": int(j.ident), "title": j.title, "description": j.html, "requirements": "", "location": j.city,
-        "remote": j.remote == "remote", "on_site": j.remote == "onsite", "company_name": j.company,
-        "careers_url": f"https://{board}.example/o/{j.ident}", "published_at": j.posted.strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "salary": {"min": str(j.low), "max": str(j.high), "currency": j.currency, "period": "year"} if j.published_pay else {},
-    } for j in jobs]})  # fmt: skip
+    _write(
+        root / "recruitee" / f"{board}.json",
+        {
+            "_synthetic": True,
+            "offers": [
+                {
+                    "id": int(j.ident),
+                    "title": j.title,
+                    "description": j.html,
+                    "requirements": "",
+                    "location": j.city,
+                    "remote": j.remote == "remote",
+                    "on_site": j.remote == "onsite",
+                    "company_name": j.company,
+                    "careers_url": f"https://{board}.example/o/{j.ident}",
+                    "published_at": j.posted.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    "salary": {
+                        "min": str(j.low),
+                        "max": str(j.high),
+                        "currency": j.currency,
+                        "period": "year",
+                    }
+                    if j.published_pay
+                    else {},
+                }
+                for j in jobs
+            ],
+        },
+    )
 
 
 def _workable(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "workable" / f"{board}.json", {"_synthetic": True, "name": jobs[0].company, "jobs": [{
-        "title": j.title, "shortcode": f"W{j.ident}", "telecommuting": j.remote == "remote", "description": j.html,
-        "url": f"https://apply.example/{board}/j/{j.ident}", "published_on": j.posted.date().isoformat(),
-        "locations": [{"city": j.city.split(",")[0], "country": j.region.upper(), "hidden": False}],
-    } for j in jobs]})  # fmt: skip
+    _write(
+        root / "workable" / f"{board}.json",
+        {
+            "_synthetic": True,
+            "name": jobs[0].company,
+            "jobs": [
+                {
+                    "title": j.title,
+                    "shortcode": f"W{j.ident}",
+                    "telecommuting": j.remote == "remote",
+                    "description": j.html,
+                    "url": f"https://apply.example/{board}/j/{j.ident}",
+                    "published_on": j.posted.date().isoformat(),
+                    "locations": [
+                        {"city": j.city.split(",")[0], "country": j.region.upper(), "hidden": False}
+                    ],
+                }
+                for j in jobs
+            ],
+        },
+    )
 
 
 def _remoteok(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "remoteok" / "api.json", [{"legal": "Synthetic demo feed in RemoteOK's API shape."}] + [{
-        "_synthetic": True, "id": j.ident, "slug": f"{j.ident}", "epoch": int(j.posted.timestamp()), "date": _iso(j.posted),
-        "company": j.company, "position": j.title, "tags": [s.lower() for s in j.skills[:4]], "description": j.html,
-        "location": "Worldwide", "salary_min": j.low if j.published_pay and j.currency == "USD" else 0,
-        "salary_max": j.high if j.published_pay and j.currency == "USD" else 0, "url": f"https://remote.example/{j.ident}",
-    } for j in jobs])  # fmt: skip
+    _write(
+        root / "remoteok" / "api.json",
+        [{"legal": "Synthetic demo feed in RemoteOK's API shape."}]
+        + [
+            {
+                "_synthetic": True,
+                "id": j.ident,
+                "slug": f"{j.ident}",
+                "epoch": int(j.posted.timestamp()),
+                "date": _iso(j.posted),
+                "company": j.company,
+                "position": j.title,
+                "tags": [s.lower() for s in j.skills[:4]],
+                "description": j.html,
+                "location": "Worldwide",
+                "salary_min": j.low if j.published_pay and j.currency == "USD" else 0,
+                "salary_max": j.high if j.published_pay and j.currency == "USD" else 0,
+                "url": f"https://remote.example/{j.ident}",
+            }
+            for j in jobs
+        ],
+    )
 
 
 def _remotive(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "remotive" / "api" / "remote-jobs.json", {"_synthetic": True, "job-count": len(jobs), "jobs": [{
-        "id": int(j.ident), "url": f"https://remotive.example/{j.ident}", "title": j.title, "company_name": j.company,
-        "category": "AI / ML", "publication_date": _iso(j.posted), "candidate_required_location": "USA, Canada",
-        "salary": j.text_pay or "", "description": j.html,
-    } for j in jobs]})  # fmt: skip
+    _write(
+        root / "remotive" / "api" / "remote-jobs.json",
+        {
+            "_synthetic": True,
+            "job-count": len(jobs),
+            "jobs": [
+                {
+                    "id": int(j.ident),
+                    "url": f"https://remotive.example/{j.ident}",
+                    "title": j.title,
+                    "company_name": j.company,
+                    "category": "AI / ML",
+                    "publication_date": _iso(j.posted),
+                    "candidate_required_location": "USA, Canada",
+                    "salary": j.text_pay or "",
+                    "description": j.html,
+                }
+                for j in jobs
+            ],
+        },
+    )
 
 
 def _arbeitnow(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "arbeitnow" / "api" / "job-board-api.json", {"_synthetic": True, "data": [{
-        "slug": f"{j.company.lower().replace(' ', '-')}-{j.ident}", "company_name": j.company, "title": j.title,
-        "description": j.html, "remote": j.remote == "remote", "url": f"https://arbeit.example/{j.ident}",
-        "tags": ["AI"], "job_types": ["full time"], "location": j.city, "created_at": int(j.posted.timestamp()),
-    } for j in jobs], "links": {"next": None}})  # fmt: skip
+    _write(
+        root / "arbeitnow" / "api" / "job-board-api.json",
+        {
+            "_synthetic": True,
+            "data": [
+                {
+                    "slug": f"{j.company.lower().replace(' ', '-')}-{j.ident}",
+                    "company_name": j.company,
+                    "title": j.title,
+                    "description": j.html,
+                    "remote": j.remote == "remote",
+                    "url": f"https://arbeit.example/{j.ident}",
+                    "tags": ["AI"],
+                    "job_types": ["full time"],
+                    "location": j.city,
+                    "created_at": int(j.posted.timestamp()),
+                }
+                for j in jobs
+            ],
+            "links": {"next": None},
+        },
+    )
 
 
 def _himalayas(root: Path, board: str, jobs: list[Job]) -> None:
-    _write(root / "himalayas" / "jobs" / "api.json", {"_synthetic": True, "offset": 0, "limit": 20, "totalCount": len(jobs),
-        "jobs": [{
-            "title": j.title, "companyName": j.company, "description": j.html, "pubDate": int(j.posted.timestamp()),
-            "minSalary": j.low if j.published_pay else None, "maxSalary": j.high if j.published_pay else None,
-            "currency": j.currency, "locationRestrictions": [j.city.split(", ")[-1]],
-            "applicationLink": f"https://himalayas.example/{j.ident}", "guid": f"himalayas-{j.ident}",
-        } for j in jobs]})  # fmt: skip
+    _write(
+        root / "himalayas" / "jobs" / "api.json",
+        {
+            "_synthetic": True,
+            "offset": 0,
+            "limit": 20,
+            "totalCount": len(jobs),
+            "jobs": [
+                {
+                    "title": j.title,
+                    "companyName": j.company,
+                    "description": j.html,
+                    "pubDate": int(j.posted.timestamp()),
+                    "minSalary": j.low if j.published_pay else None,
+                    "maxSalary": j.high if j.published_pay else None,
+                    "currency": j.currency,
+                    "locationRestrictions": [j.city.split(", ")[-1]],
+                    "applicationLink": f"https://himalayas.example/{j.ident}",
+                    "guid": f"himalayas-{j.ident}",
+                }
+                for j in jobs
+            ],
+        },
+    )
 
 
 def _hn(root: Path, board: str, jobs: list[Job]) -> None:
     story_id = 90_000_000
     base = root / "hn" / "v0"
-    _write(base / "user" / "whoishiring.json", {"_synthetic": True, "id": "whoishiring", "submitted": [story_id]})
-    _write(base / "item" / f"{story_id}.json", {"_synthetic": True, "id": story_id, "type": "story",
-        "title": "Ask HN: Who is hiring? (Synthetic demo)", "time": int(jobs[0].posted.timestamp()),
-        "kids": [int(j.ident) for j in jobs]})  # fmt: skip
+    _write(
+        base / "user" / "whoishiring.json", {"_synthetic": True, "id": "whoishiring", "submitted": [story_id]}
+    )
+    _write(
+        base / "item" / f"{story_id}.json",
+        {
+            "_synthetic": True,
+            "id": story_id,
+            "type": "story",
+            "title": "Ask HN: Who is hiring? (Synthetic demo)",
+            "time": int(jobs[0].posted.timestamp()),
+            "kids": [int(j.ident) for j in jobs],
+        },
+    )
     for j in jobs:
-        header = " | ".join(p for p in (j.company, j.title, f"{j.city} ({_remote_word(j)})", j.text_pay, "Full-time") if p)
-        _write(base / "item" / f"{j.ident}.json", {"_synthetic": True, "id": int(j.ident), "type": "comment",
-            "parent": story_id, "time": int(j.posted.timestamp()), "text": header + "<p>" + j.html})  # fmt: skip
+        header = " | ".join(
+            p for p in (j.company, j.title, f"{j.city} ({_remote_word(j)})", j.text_pay, "Full-time") if p
+        )
+        _write(
+            base / "item" / f"{j.ident}.json",
+            {
+                "_synthetic": True,
+                "id": int(j.ident),
+                "type": "comment",
+                "parent": story_id,
+                "time": int(j.posted.timestamp()),
+                "text": header + "<p>" + j.html,
+            },
+        )
 
 
 def _jsonld(root: Path, board: str, jobs: list[Job]) -> None:
     for j in jobs:
         posting = {
-            "@context": "https://schema.org", "@type": "JobPosting", "title": j.title, "description": j.html,
-            "datePosted": j.posted.date().isoformat(), "identifier": {"@type": "PropertyValue", "value": j.ident},
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": j.title,
+            "description": j.html,
+            "datePosted": j.posted.date().isoformat(),
+            "identifier": {"@type": "PropertyValue", "value": j.ident},
             "hiringOrganization": {"@type": "Organization", "name": j.company},
-            "jobLocation": {"@type": "Place", "address": {"addressLocality": j.city.split(",")[0], "addressCountry": j.region.upper()}},
-            "baseSalary": {"@type": "MonetaryAmount", "currency": j.currency, "value": {
-                "@type": "QuantitativeValue", "minValue": j.low, "maxValue": j.high, "unitText": "YEAR"}}
-            if j.published_pay else None,
-        }  # fmt: skip
+            "jobLocation": {
+                "@type": "Place",
+                "address": {"addressLocality": j.city.split(",")[0], "addressCountry": j.region.upper()},
+            },
+            "baseSalary": {
+                "@type": "MonetaryAmount",
+                "currency": j.currency,
+                "value": {
+                    "@type": "QuantitativeValue",
+                    "minValue": j.low,
+                    "maxValue": j.high,
+                    "unitText": "YEAR",
+                },
+            }
+            if j.published_pay
+            else None,
+        }
         if j.remote == "remote":
             posting["jobLocationType"] = "TELECOMMUTE"
         page = (
@@ -287,10 +583,19 @@ def _jsonld(root: Path, board: str, jobs: list[Job]) -> None:
 
 
 WRITERS = {
-    "greenhouse": _greenhouse, "lever": _lever, "ashby": _ashby, "smartrecruiters": _smartrecruiters,
-    "recruitee": _recruitee, "workable": _workable, "remoteok": _remoteok, "remotive": _remotive,
-    "arbeitnow": _arbeitnow, "himalayas": _himalayas, "hn": _hn, "jsonld": _jsonld,
-}  # fmt: skip
+    "greenhouse": _greenhouse,
+    "lever": _lever,
+    "ashby": _ashby,
+    "smartrecruiters": _smartrecruiters,
+    "recruitee": _recruitee,
+    "workable": _workable,
+    "remoteok": _remoteok,
+    "remotive": _remotive,
+    "arbeitnow": _arbeitnow,
+    "himalayas": _himalayas,
+    "hn": _hn,
+    "jsonld": _jsonld,
+}
 AGGREGATORS = {"remoteok", "remotive", "arbeitnow", "himalayas", "hn"}
 
 

@@ -105,9 +105,15 @@ async def scrape_boards(
                     if skipped:
                         outcome.error = f"{len(skipped)} item(s) skipped: " + "; ".join(skipped[:3])
             finish_run(
-                con, run_id, board.kind, board.board, status=outcome.status, counts=outcome.counts,
-                skipped=len(outcome.skipped), error=outcome.error,
-            )  # fmt: skip
+                con,
+                run_id,
+                board.kind,
+                board.board,
+                status=outcome.status,
+                counts=outcome.counts,
+                skipped=len(outcome.skipped),
+                error=outcome.error,
+            )
             outcomes.append(outcome)
             if on_board_done is not None:
                 on_board_done(outcome)

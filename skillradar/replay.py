@@ -12,8 +12,8 @@ with 304, like the real feeds do.
 
 from __future__ import annotations
 
-import hashlib
 import email.utils
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,7 +67,7 @@ def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     return ReplayHandler

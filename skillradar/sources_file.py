@@ -69,7 +69,9 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
 def _relevance(table: dict[str, Any], path: Path) -> RelevanceFilter:
     unknown = set(table) - _RELEVANCE_KEYS
     if unknown:
-        raise SourcesFileError(f"{path} [relevance]: unknown keys {sorted(unknown)} (known: {sorted(_RELEVANCE_KEYS)})")
+        raise SourcesFileError(
+            f"{path} [relevance]: unknown keys {sorted(unknown)} (known: {sorted(_RELEVANCE_KEYS)})"
+        )
     values: dict[str, Any] = {}
     for key, value in table.items():
         values[key] = tuple(value) if isinstance(value, list) else value

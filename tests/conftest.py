@@ -82,7 +82,9 @@ class ScriptedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path
-                server.requests.append((path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()))
+                server.requests.append(
+                    (path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                )
                 queue = server.routes.get(path.split("?")[0]) or [Scripted(404, b"not found")]
                 answer = queue.pop(0) if len(queue) > 1 else queue[0]
                 if answer.delay:
@@ -109,7 +111,7 @@ class ScriptedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     return
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -44,7 +44,16 @@ def test_relevance_is_configurable():
 def test_shipped_sources_file_is_valid_and_covers_the_curated_employers():
     config = load_sources(DEFAULT_SOURCES)
     kinds = {b.kind for b in config.boards}
-    assert {"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee", "hn", "remoteok"} <= kinds
+    assert {
+        "greenhouse",
+        "lever",
+        "ashby",
+        "workable",
+        "smartrecruiters",
+        "recruitee",
+        "hn",
+        "remoteok",
+    } <= kinds
     assert len(config.boards) >= 80
     assert not [b for b in config.boards if b.base_url and "127.0.0.1" in b.base_url]
 
@@ -70,12 +79,16 @@ def test_sources_file_options_and_disabled_entries(tmp_path: Path):
         "[relevance]\nmin_text_hits = 5\n"
     )
     config = load_sources(path)
-    assert [(b.kind, b.board, b.options) for b in config.boards] == [("greenhouse", "a", {"pay_transparency": True})]
+    assert [(b.kind, b.board, b.options) for b in config.boards] == [
+        ("greenhouse", "a", {"pay_transparency": True})
+    ]
     assert config.relevance.min_text_hits == 5
 
 
 def test_html_to_text_normalises_markup():
-    assert html_to_text("<p>A&nbsp;&amp;  B</p><style>p{}</style><script>x()</script><p>C</p>") == "A & B\n\nC"
+    assert (
+        html_to_text("<p>A&nbsp;&amp;  B</p><style>p{}</style><script>x()</script><p>C</p>") == "A & B\n\nC"
+    )
     assert html_to_text("&lt;p&gt;Escaped &amp;amp; twice&lt;/p&gt;") == "Escaped & twice"
     assert html_to_text("plain   text\n\n\n\nnext") == "plain text\n\nnext"
     assert html_to_text(None) == ""
@@ -86,7 +99,14 @@ def test_raw_posting_validates_at_the_boundary():
         RawPosting(source="x", board="y", external_id="1", title="T", pay_min=10, pay_max=5)
     with pytest.raises(ValueError):
         RawPosting(source="x", board="y", external_id="1", title="   ")
-    p = RawPosting(source="x", board="y", external_id=12, title=" <b>ML</b>  Engineer ", pay_currency="usd",
-                   pay_period="per-year-salary", posted_at=1761900000000)  # fmt: skip
+    p = RawPosting(
+        source="x",
+        board="y",
+        external_id=12,
+        title=" <b>ML</b>  Engineer ",
+        pay_currency="usd",
+        pay_period="per-year-salary",
+        posted_at=1761900000000,
+    )
     assert (p.external_id, p.title, p.pay_currency, p.pay_period) == ("12", "ML Engineer", "USD", "year")
     assert p.posted_at is not None and p.posted_at.year == 2025

@@ -53,12 +53,15 @@ base_url = "{base}/hn"
 
 def _scrape(tmp_path: Path, sources: Path, db: Path) -> tuple[int, str]:
     result = CliRunner().invoke(
-        app, ["scrape", "--sources", str(sources), "--db", str(db)],
+        app,
+        ["scrape", "--sources", str(sources), "--db", str(db)],
         env={
-            "SKILLRADAR_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200", "SKILLRADAR_PER_HOST_RATE": "200",
+            "SKILLRADAR_CACHE_DIR": str(tmp_path / "cache"),
+            "COLUMNS": "200",
+            "SKILLRADAR_PER_HOST_RATE": "200",
             "SKILLRADAR_RETRY_WAIT": "0.01",
         },
-    )  # fmt: skip
+    )
     return result.exit_code, result.output
 
 
@@ -72,9 +75,10 @@ def test_scrape_real_replay_collects_every_job_and_a_rerun_adds_nothing(shared: 
     counts = dict(con.execute("SELECT source, count(*) FROM postings GROUP BY source").fetchall())
     assert counts == {"greenhouse": 360, "hn": 9}
     hn_rows = con.execute(
-        "SELECT company, title, location, description_text, url FROM postings WHERE source = 'hn' ORDER BY external_id"
+        "SELECT company, title, location, description_text, url FROM postings "
+        "WHERE source = 'hn' ORDER BY external_id"
     ).fetchall()
-    for company, title, location, text, url in hn_rows:
+    for company, title, _location, text, url in hn_rows:
         assert company and title and text and url.startswith("https://news.ycombinator.com/item?id=")
         assert "<p>" not in text and "&#x2F;" not in text
     companies = {row[0] for row in hn_rows}
@@ -97,7 +101,7 @@ def test_a_broken_source_leaves_the_others_intact(shared: Path, replay, scripted
 
     server = replay(shared / "data/replay").start()
     scripted.route("/v1/boards/broken/jobs", Scripted(500, b"oops"))
-    scripted.route("/v1/boards/junk/jobs", Scripted(200, b"{\"jobs\": [tru"))
+    scripted.route("/v1/boards/junk/jobs", Scripted(200, b'{"jobs": [tru'))
     extra = f"""
 [[source]]
 kind = "greenhouse"

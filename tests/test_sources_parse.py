@@ -17,8 +17,20 @@ def by_id(postings):
 
 
 def test_every_kind_the_issue_names_is_registered():
-    expected = {"greenhouse", "lever", "ashby", "smartrecruiters", "recruitee", "workable", "remoteok", "remotive",
-                "arbeitnow", "himalayas", "hn", "jsonld"}  # fmt: skip
+    expected = {
+        "greenhouse",
+        "lever",
+        "ashby",
+        "smartrecruiters",
+        "recruitee",
+        "workable",
+        "remoteok",
+        "remotive",
+        "arbeitnow",
+        "himalayas",
+        "hn",
+        "jsonld",
+    }
     assert expected <= set(registry())
 
 
@@ -46,7 +58,12 @@ def test_lever_folds_lists_into_the_description_and_reads_salary_range():
     agent = jobs["a1b2"]
     assert "LangGraph or DSPy" in agent.description_text and "Rust" in agent.description_text
     assert "Requirements" in agent.description_text
-    assert (agent.pay_min, agent.pay_max, agent.pay_currency, agent.pay_period) == (90000, 120000, "GBP", "year")
+    assert (agent.pay_min, agent.pay_max, agent.pay_currency, agent.pay_period) == (
+        90000,
+        120000,
+        "GBP",
+        "year",
+    )
     assert agent.remote_hint is False
     assert agent.posted_at == datetime.fromtimestamp(1761900000, tz=UTC)
     scientist = jobs["c3d4"]
@@ -59,15 +76,32 @@ def test_ashby_takes_salary_components_across_tiers_and_drops_unlisted():
     jobs = by_id(get_source("ashby").parse(fixture_json("ashby_board.json"), ctx()))
     assert set(jobs) == {"0f1e", "9a8b"}
     staff = jobs["0f1e"]
-    assert (staff.pay_min, staff.pay_max, staff.pay_currency, staff.pay_period) == (95000, 140000, "EUR", "year")
+    assert (staff.pay_min, staff.pay_max, staff.pay_currency, staff.pay_period) == (
+        95000,
+        140000,
+        "EUR",
+        "year",
+    )
     assert staff.location == "Berlin; Munich"
     assert staff.remote_hint is False
     assert jobs["9a8b"].remote_hint is True and jobs["9a8b"].pay_min is None
 
 
 def test_ashby_salary_ignores_equity_only_compensation():
-    equity_only = {"compensationTiers": [{"components": [
-        {"compensationType": "EquityPercentage", "currencyCode": None, "minValue": 0.1, "maxValue": 0.5}]}]}  # fmt: skip
+    equity_only = {
+        "compensationTiers": [
+            {
+                "components": [
+                    {
+                        "compensationType": "EquityPercentage",
+                        "currencyCode": None,
+                        "minValue": 0.1,
+                        "maxValue": 0.5,
+                    }
+                ]
+            }
+        ]
+    }
     assert ashby.salary(equity_only) == {}
 
 
@@ -136,13 +170,32 @@ def test_jsonld_finds_postings_in_graphs_and_lists_and_ignores_broken_blocks():
 @pytest.mark.parametrize(
     ("header", "company", "title", "location", "pay", "remote"),
     [
-        ("Acme | Senior ML Engineer | Berlin | €90-110k | Full-time", "Acme", "Senior ML Engineer", "Berlin",
-         "€90-110k", None),
-        ("Beta (beta.io) - Search for X | REMOTE (US only) | $150k-$200k | https://beta.io/jobs", "Beta", None,
-         "REMOTE (US only)", "$150k-$200k", True),
-        ("Gamma | Onsite, Paris | Founding Engineer | Visa", "Gamma", "Founding Engineer", "Onsite, Paris", None, False),
+        (
+            "Acme | Senior ML Engineer | Berlin | €90-110k | Full-time",
+            "Acme",
+            "Senior ML Engineer",
+            "Berlin",
+            "€90-110k",
+            None,
+        ),
+        (
+            "Beta (beta.io) - Search for X | REMOTE (US only) | $150k-$200k | https://beta.io/jobs",
+            "Beta",
+            None,
+            "REMOTE (US only)",
+            "$150k-$200k",
+            True,
+        ),
+        (
+            "Gamma | Onsite, Paris | Founding Engineer | Visa",
+            "Gamma",
+            "Founding Engineer",
+            "Onsite, Paris",
+            None,
+            False,
+        ),
     ],
-)  # fmt: skip
+)
 def test_hn_header_fields_in_any_order(header, company, title, location, pay, remote):
     fields = hn.parse_header(header)
     assert fields["company"] == company

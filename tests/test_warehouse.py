@@ -20,12 +20,26 @@ LONG_TEXT = (
 )
 
 
-def posting(ext: str, *, board: str = "acme", source: str = "greenhouse", title: str = "ML Engineer",
-            company: str = "Acme", text: str = LONG_TEXT, location: str = "Berlin") -> RawPosting:  # fmt: skip
+def posting(
+    ext: str,
+    *,
+    board: str = "acme",
+    source: str = "greenhouse",
+    title: str = "ML Engineer",
+    company: str = "Acme",
+    text: str = LONG_TEXT,
+    location: str = "Berlin",
+) -> RawPosting:
     return RawPosting(
-        source=source, board=board, external_id=ext, title=title, company=company, location=location,
-        description_text=text, fetched_at=T0,
-    )  # fmt: skip
+        source=source,
+        board=board,
+        external_id=ext,
+        title=title,
+        company=company,
+        location=location,
+        description_text=text,
+        fetched_at=T0,
+    )
 
 
 @pytest.fixture
@@ -77,7 +91,9 @@ def test_missing_postings_close_only_after_a_complete_fetch_and_reopen_when_back
     assert done.closed == 1
     closed = rows(con, "SELECT posting_id, closed_at FROM postings WHERE closed_at IS NOT NULL")
     assert closed == [("greenhouse:acme:2", later.replace(tzinfo=None))]
-    back = load_board(con, "greenhouse", "acme", [(posting("1"), KEEP), (posting("2"), KEEP)], complete=True, now=later)
+    back = load_board(
+        con, "greenhouse", "acme", [(posting("1"), KEEP), (posting("2"), KEEP)], complete=True, now=later
+    )
     assert back.updated == 1
     assert rows(con, "SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == [(0,)]
 
@@ -97,15 +113,23 @@ def test_scrape_runs_record_status_and_counts(con):
 
 
 def test_relevance_decision_is_stored_not_dropped(con):
-    load_board(con, "greenhouse", "acme", [(posting("1", title="Recruiter"), Decision(False, "title excluded"))],
-               complete=True, now=T0)  # fmt: skip
+    load_board(
+        con,
+        "greenhouse",
+        "acme",
+        [(posting("1", title="Recruiter"), Decision(False, "title excluded"))],
+        complete=True,
+        now=T0,
+    )
     assert rows(con, "SELECT is_relevant, relevance_reason FROM postings") == [(False, "title excluded")]
 
 
 def test_cross_source_duplicates_share_a_group(con):
     load_board(con, "greenhouse", "acme", [(posting("1", company="Acme Inc."), KEEP)], complete=True, now=T0)
     copy = posting("77", source="remoteok", board="ai", company="ACME", title="ML Engineer (Remote)")
-    other_text = posting("78", source="remoteok", board="ai", company="Acme", text="A completely different job about sales.")
+    other_text = posting(
+        "78", source="remoteok", board="ai", company="Acme", text="A completely different job about sales."
+    )
     load_board(con, "remoteok", "ai", [(copy, KEEP), (other_text, KEEP)], complete=True, now=T0)
     shared = assign_dup_groups(con)
     groups = dict(rows(con, "SELECT posting_id, dup_group FROM postings"))

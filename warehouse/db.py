@@ -29,8 +29,12 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    con.execute("CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
-    return [row[0] for row in con.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()]
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+    )
+    return [
+        row[0] for row in con.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()
+    ]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -44,7 +48,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         try:
             step(con)
             con.execute(
-                "INSERT INTO _migrations VALUES (?, ?)", [step.__name__, datetime.now(UTC).replace(tzinfo=None)]
+                "INSERT INTO _migrations VALUES (?, ?)",
+                [step.__name__, datetime.now(UTC).replace(tzinfo=None)],
             )
         except duckdb.Error as exc:
             con.rollback()

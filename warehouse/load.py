@@ -20,11 +20,32 @@ import polars as pl
 from scrapers.models import RawPosting
 
 POSTING_COLUMNS = (
-    "posting_id", "source", "board", "external_id", "company", "title", "location", "description_html",
-    "description_text", "url", "posted_at", "updated_at", "pay_min", "pay_max", "pay_currency", "pay_period",
-    "pay_text", "remote_hint", "is_relevant", "relevance_reason", "content_hash", "first_seen", "last_seen",
-    "closed_at", "dup_group",
-)  # fmt: skip
+    "posting_id",
+    "source",
+    "board",
+    "external_id",
+    "company",
+    "title",
+    "location",
+    "description_html",
+    "description_text",
+    "url",
+    "posted_at",
+    "updated_at",
+    "pay_min",
+    "pay_max",
+    "pay_currency",
+    "pay_period",
+    "pay_text",
+    "remote_hint",
+    "is_relevant",
+    "relevance_reason",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "closed_at",
+    "dup_group",
+)
 _REFRESHED = [c for c in POSTING_COLUMNS if c not in {"posting_id", "first_seen", "dup_group"}]
 
 
@@ -83,11 +104,17 @@ def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.
             "closed_at": None,
             "dup_group": posting.posting_id,
         }
-    schema = {
-        "posted_at": pl.Datetime("us"), "updated_at": pl.Datetime("us"), "first_seen": pl.Datetime("us"),
-        "last_seen": pl.Datetime("us"), "closed_at": pl.Datetime("us"), "pay_min": pl.Float64,
-        "pay_max": pl.Float64, "remote_hint": pl.Boolean, "is_relevant": pl.Boolean,
-    }  # fmt: skip
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "posted_at": pl.Datetime("us"),
+        "updated_at": pl.Datetime("us"),
+        "first_seen": pl.Datetime("us"),
+        "last_seen": pl.Datetime("us"),
+        "closed_at": pl.Datetime("us"),
+        "pay_min": pl.Float64,
+        "pay_max": pl.Float64,
+        "remote_hint": pl.Boolean,
+        "is_relevant": pl.Boolean,
+    }
     return pl.DataFrame(
         list(latest.values()),
         schema={c: schema.get(c, pl.String) for c in POSTING_COLUMNS},
@@ -118,10 +145,19 @@ def finish_run(
                skipped = ?, error = ?
            WHERE run_id = ? AND source = ? AND board = ?""",
         [
-            naive_utc(datetime.now(UTC)), status, counts.fetched, counts.new, counts.updated, counts.closed,
-            skipped, error, run_id, source, board,
+            naive_utc(datetime.now(UTC)),
+            status,
+            counts.fetched,
+            counts.new,
+            counts.updated,
+            counts.closed,
+            skipped,
+            error,
+            run_id,
+            source,
+            board,
         ],
-    )  # fmt: skip
+    )
 
 
 def load_board(

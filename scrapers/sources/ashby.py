@@ -33,20 +33,29 @@ def salary(compensation: Any) -> dict[str, Any]:
     salaries = [
         c
         for c in components
-        if isinstance(c, dict) and str(c.get("compensationType", "")).lower() == "salary" and c.get("currencyCode")
+        if isinstance(c, dict)
+        and str(c.get("compensationType", "")).lower() == "salary"
+        and c.get("currencyCode")
     ]
     if not salaries:
         return {}
     first = salaries[0]
     same = [
-        c for c in salaries if c.get("currencyCode") == first["currencyCode"] and c.get("interval") == first.get("interval")
+        c
+        for c in salaries
+        if c.get("currencyCode") == first["currencyCode"] and c.get("interval") == first.get("interval")
     ]
     lows = [v for c in same if (v := number_or_none(c.get("minValue"))) is not None]
     highs = [v for c in same if (v := number_or_none(c.get("maxValue"))) is not None]
     low, high = ordered_pay(min(lows) if lows else None, max(highs) if highs else None)
     if low is None and high is None:
         return {}
-    return {"pay_min": low, "pay_max": high, "pay_currency": first["currencyCode"], "pay_period": first.get("interval")}
+    return {
+        "pay_min": low,
+        "pay_max": high,
+        "pay_currency": first["currencyCode"],
+        "pay_period": first.get("interval"),
+    }
 
 
 def parse(payload: Any, ctx: ParseContext) -> Postings:

@@ -26,7 +26,9 @@ def jobs_url(base: str, board: str) -> str:
 
 
 async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str, Any]:
-    payload = expect_dict(await client.get_json(jobs_url(base, board.board), params={"content": "true"}), "jobs")
+    payload = expect_dict(
+        await client.get_json(jobs_url(base, board.board), params={"content": "true"}), "jobs"
+    )
     if not board.options.get("pay_transparency"):
         return payload
 

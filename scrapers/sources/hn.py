@@ -43,13 +43,17 @@ _EMPLOYMENT = re.compile(
     re.IGNORECASE,
 )
 _VISA = re.compile(r"\bvisa\b|\bsponsorship\b", re.IGNORECASE)
-_URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)*\.(com|io|ai|co|org|net|dev|app|tech|so|xyz)\b/?\S*", re.I)
+_URL = re.compile(
+    r"https?://\S+|\b[\w-]+(\.[\w-]+)*\.(com|io|ai|co|org|net|dev|app|tech|so|xyz)\b/?\S*", re.I
+)
 _HIRING_FOR = re.compile(
     r"\b(?:hiring|looking for)\s+(?:an?\s+|our\s+|for\s+)?([\w/+\- ]{0,60}?\b(?:engineers?|developers?|"
     r"scientists?|designers?|architects?|researchers?|managers?|leads?))\b",
     re.IGNORECASE,
 )
-_NON_JOB = re.compile(r"^(great thread|thanks|thank you|looking forward|is anyone|does anyone)", re.IGNORECASE)
+_NON_JOB = re.compile(
+    r"^(great thread|thanks|thank you|looking forward|is anyone|does anyone)", re.IGNORECASE
+)
 
 
 async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str, Any]:
@@ -112,9 +116,7 @@ def parse_header(header: str, first_paragraph_text: str = "", body_text: str = "
         elif len(part.split()) <= 4 and not _ROLE.search(part):
             places.append(part)
     if title is None:
-        roles = [
-            line.strip(" -–•*") for line in first_paragraph_text.split("\n")[1:] if _ROLE.search(line)
-        ]
+        roles = [line.strip(" -–•*") for line in first_paragraph_text.split("\n")[1:] if _ROLE.search(line)]
         title = " / ".join(r for r in roles if r)[:200] or None
     if title is None:
         hiring = _HIRING_FOR.search(body_text)

@@ -138,4 +138,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(items, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "schema.org JobPosting JSON-LD on careers pages"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "schema.org JobPosting JSON-LD on careers pages")
+)

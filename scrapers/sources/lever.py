@@ -64,7 +64,9 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             pay_max=high,
             pay_currency=salary.get("currency") if (low or high) else None,
             pay_period=salary.get("interval") if (low or high) else None,
-            remote_hint=True if workplace == "remote" else (False if workplace in {"on-site", "hybrid"} else None),
+            remote_hint=True
+            if workplace == "remote"
+            else (False if workplace in {"on-site", "hybrid"} else None),
             fetched_at=ctx.fetched_at,
         )
 

@@ -26,7 +26,9 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     items = [i for i in expect_list(payload, "remoteok api") if not (isinstance(i, dict) and "legal" in i)]
 
     def build(item: dict[str, Any]) -> RawPosting:
-        low, high = ordered_pay(number_or_none(item.get("salary_min")), number_or_none(item.get("salary_max")))
+        low, high = ordered_pay(
+            number_or_none(item.get("salary_min")), number_or_none(item.get("salary_max"))
+        )
         tags = ", ".join(str(t) for t in item.get("tags") or [])
         html = item.get("description") or ""
         if tags:
