@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -37,13 +38,13 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB warehouse file [env: SKILLRADAR_DB; default: user data dir]"),
+    typer.Option("--db", help="DuckDB warehouse file \\[env: SKILLRADAR_DB; default: user data dir]"),
 ]
 SourcesOption = Annotated[
     Path | None,
     typer.Option(
         "--sources",
-        help="sources file [env: SKILLRADAR_SOURCES; default: ./sources.toml or the shipped list]",
+        help="sources file \\[env: SKILLRADAR_SOURCES; default: ./sources.toml or the shipped list]",
     ),
 ]
 
@@ -138,10 +139,15 @@ def run_scrape(
         disable=quiet,
         transient=False,
     ) as progress:
-        task = progress.add_task("boards", total=len(config.boards))
+        per_kind = Counter(board.kind for board in config.boards)
+        tasks = {kind: progress.add_task(kind, total=count) for kind, count in per_kind.items()}
+        failures: Counter[str] = Counter()
 
         def done(outcome: BoardOutcome) -> None:
-            progress.update(task, advance=1, description=f"{outcome.board.label} {outcome.status}")
+            kind = outcome.board.kind
+            failures[kind] += outcome.status == "failed"
+            note = f" [red]({failures[kind]} failed)[/]" if failures[kind] else ""
+            progress.update(tasks[kind], advance=1, description=f"{kind}{note}")
 
         try:
             summary = asyncio.run(
