@@ -18,11 +18,17 @@ def scrape(tmp_path: Path, sources: Path, db: Path, *extra: str):
     return CliRunner().invoke(app, ["scrape", "--sources", str(sources), "--db", str(db), *extra], env=env)
 
 
-def test_all_kinds_scrape_into_duckdb_and_a_rerun_is_conditional_and_adds_nothing(replay, tmp_path: Path):
+def demo_boards(replay, tmp_path: Path) -> tuple[list[dict], Path]:
+    """Synthetic boards of every kind, served on loopback, and a sources file pointing at them."""
     boards = generate(tmp_path / "replay")
     server = replay(tmp_path / "replay").start()
     sources = tmp_path / "sources.toml"
     sources.write_text(sources_toml(boards, server.url))
+    return boards, sources
+
+
+def test_all_kinds_scrape_into_duckdb_and_a_rerun_is_conditional_and_adds_nothing(replay, tmp_path: Path):
+    boards, sources = demo_boards(replay, tmp_path)
     db = tmp_path / "demo.duckdb"
 
     first = scrape(tmp_path, sources, db)
@@ -55,10 +61,7 @@ def test_all_kinds_scrape_into_duckdb_and_a_rerun_is_conditional_and_adds_nothin
 
 
 def test_only_filter_and_exit_codes(replay, tmp_path: Path):
-    boards = generate(tmp_path / "replay")
-    server = replay(tmp_path / "replay").start()
-    sources = tmp_path / "sources.toml"
-    sources.write_text(sources_toml(boards, server.url))
+    _, sources = demo_boards(replay, tmp_path)
     db = tmp_path / "w.duckdb"
 
     only = scrape(tmp_path, sources, db, "--only", "hn")
