@@ -258,7 +258,7 @@ def demo(
         )
         console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")
         code = run_scrape(settings, sources_path, None)
-    console.print(f"Demo warehouse: [bold]{db}[/]. Next: the dashboard arrives with the marts (issue 4).")
+    console.print(f"Demo warehouse ready: [bold]{db}[/] (tables: postings, scrape_runs).")
     raise typer.Exit(code=code)
 
 

@@ -44,6 +44,7 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         raise SourcesFileError(f"sources file {path} is not valid TOML: {exc}") from exc
     known = registry()
     boards: list[BoardConfig] = []
+    seen: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(data.get("source") or [], start=1):
         where = f"{path} [[source]] #{index}"
         if not isinstance(entry, dict) or "kind" not in entry or "board" not in entry:
@@ -51,6 +52,10 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         kind = str(entry["kind"])
         if kind not in known:
             raise SourcesFileError(f"{where}: unknown kind {kind!r} (known: {', '.join(known)})")
+        key = (kind, str(entry["board"]))
+        if key in seen:
+            raise SourcesFileError(f"{where}: {kind}:{key[1]} is already listed as entry #{seen[key]}")
+        seen[key] = index
         if entry.get("enabled", True) is False or (only and kind not in only):
             continue
         options = {k: v for k, v in entry.items() if k not in _BOARD_KEYS}

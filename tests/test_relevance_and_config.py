@@ -66,6 +66,9 @@ def test_sources_file_errors_name_the_problem(tmp_path: Path):
     path.write_text("[[source]\nbroken")
     with pytest.raises(SourcesFileError, match="not valid TOML"):
         load_sources(path)
+    path.write_text("[[source]]\nkind = 'hn'\nboard = 'a'\n[[source]]\nkind = 'hn'\nboard = 'a'\n")
+    with pytest.raises(SourcesFileError, match="already listed as entry #1"):
+        load_sources(path)
     path.write_text("[relevance]\nmin_hits = 2\n")
     with pytest.raises(SourcesFileError, match="unknown keys"):
         load_sources(path)
