@@ -12,35 +12,26 @@ from dataclasses import dataclass, field
 
 from scrapers.models import RawPosting
 
+_ROLE_NOUN = r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing)"
 DEFAULT_TITLE_INCLUDE = (
-    r"\bai\b",
-    r"\bml\b",
+    # "AI" or "ML" next to a role noun, so a company called "Something AI" does not make every role AI work.
+    rf"\b(ai|ml|ai/ml|ml/ai|llm|genai|nlp)\b[\s/&-]*(\w+[\s/&-]+){{0,2}}{_ROLE_NOUN}",
+    rf"{_ROLE_NOUN}[\s,(-]+(\w+[\s/&-]+){{0,1}}(ai|ml|llm|genai)\b(?![\w.-]*\.(ai|com|io))",
     r"machine[- ]learning",
     r"deep[- ]learning",
     r"\bllms?\b",
     r"gen(erative)?[- ]?ai",
-    r"\bnlp\b",
     r"natural language",
     r"computer vision",
     r"data scien",
     r"applied scien",
     r"research (engineer|scientist)",
-    r"\bmlops\b",
-    r"\bllmops\b",
+    r"\b(ml|llm)ops\b",
     r"prompt engineer",
-    r"\bagents?\b",
-    r"\brag\b",
-    r"inference",
-    r"perception",
     r"reinforcement learning",
-    r"\brl\b",
-    r"speech",
-    r"robot",
-    r"autonomy",
     r"foundation model",
     r"model (training|serving)",
     r"artificial intelligence",
-    r"intelligence engineer",
 )
 DEFAULT_TITLE_EXCLUDE = (
     r"\bsales\b",

@@ -22,6 +22,8 @@ def posting(title: str, text: str = "") -> RawPosting:
     [
         ("Senior Machine Learning Engineer", "", True),
         ("AI Engineer", "", True),
+        ("ML Research Intern", "", True),
+        ("Backend Engineer, Payments", "", False),
         ("Staff Software Engineer", "We build LLM agents with PyTorch and RAG over embeddings.", True),
         ("Staff Software Engineer", "We build payment systems in Java.", False),
         ("Account Executive, AI Platform", "Sell our LLM platform; machine learning background.", False),
