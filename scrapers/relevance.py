@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from scrapers.models import RawPosting
 
-_ROLE_NOUN = r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing)"
+_ROLE_NOUN = (
+    r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing)"
+)
 DEFAULT_TITLE_INCLUDE = (
     # "AI" or "ML" next to a role noun, so a company called "Something AI" does not make every role AI work.
     rf"\b(ai|ml|ai/ml|ml/ai|llm|genai|nlp)\b[\s/&-]*(\w+[\s/&-]+){{0,2}}{_ROLE_NOUN}",
