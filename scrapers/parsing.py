@@ -16,11 +16,14 @@ from scrapers.models import RawPosting
 
 
 class Postings(list[RawPosting]):
-    """A parse result: the postings, plus a note for every item that could not be turned into one."""
+    """A parse result: the postings, a note for every item that could not be turned into one (`skipped`:
+    the board is incomplete), and a note for every posting that landed with a detail missing (`warnings`:
+    the list is complete, but e.g. a per-job pay or description call failed)."""
 
     def __init__(self, items: Iterable[RawPosting] = (), skipped: list[str] | None = None) -> None:
         super().__init__(items)
         self.skipped: list[str] = skipped or []
+        self.warnings: list[str] = []
 
 
 def expect_dict(payload: Any, what: str) -> dict[str, Any]:

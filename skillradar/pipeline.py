@@ -30,6 +30,7 @@ class BoardOutcome:
     counts: LoadCounts = field(default_factory=LoadCounts)
     relevant: int = 0
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -56,7 +57,9 @@ class ScrapeSummary:
 Progress = Callable[[BoardOutcome], None]
 
 
-async def _collect(client: PoliteClient, board: BoardConfig, fetched_at: datetime) -> tuple[list, list[str]]:
+async def _collect(
+    client: PoliteClient, board: BoardConfig, fetched_at: datetime
+) -> tuple[list, list[str], list[str]]:
     source = get_source(board.kind)
     base = source.base_url_for(board)
     payload = await source.fetch(client, board, base)
@@ -67,7 +70,7 @@ async def _collect(client: PoliteClient, board: BoardConfig, fetched_at: datetim
         raise MalformedPayload(
             f"payload does not have the documented shape ({type(exc).__name__}: {exc})", url=base
         ) from exc
-    return list(postings), list(getattr(postings, "skipped", []))
+    return list(postings), list(getattr(postings, "skipped", [])), list(getattr(postings, "warnings", []))
 
 
 async def scrape_boards(
@@ -89,7 +92,7 @@ async def scrape_boards(
         async with gate:
             start_run(con, run_id, board.kind, board.board)
             try:
-                postings, skipped = await _collect(http, board, datetime.now(UTC))
+                postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
             except ScrapeError as exc:
                 outcome = BoardOutcome(board, "failed", error=str(exc.for_board(board.kind, board.board)))
             else:
@@ -99,11 +102,13 @@ async def scrape_boards(
                 except duckdb.Error as exc:
                     outcome = BoardOutcome(board, "failed", error=f"warehouse load failed: {exc}")
                 else:
-                    status = "partial" if skipped else "ok"
+                    status = "partial" if skipped or warnings else "ok"
                     relevant = sum(1 for _, d in decided if d.is_relevant)
-                    outcome = BoardOutcome(board, status, counts, relevant, skipped)
-                    if skipped:
-                        outcome.error = f"{len(skipped)} item(s) skipped: " + "; ".join(skipped[:3])
+                    outcome = BoardOutcome(board, status, counts, relevant, skipped, warnings)
+                    notes = [f"{len(skipped)} item(s) skipped"] if skipped else []
+                    notes += [f"{len(warnings)} posting(s) incomplete"] if warnings else []
+                    if notes:
+                        outcome.error = ", ".join(notes) + ": " + "; ".join((skipped + warnings)[:3])
             finish_run(
                 con,
                 run_id,

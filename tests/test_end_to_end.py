@@ -10,7 +10,12 @@ from typer.testing import CliRunner
 from skillradar.cli import app
 from skillradar.demo_data import generate, sources_toml
 
-ENV = {"SKILLRADAR_PER_HOST_RATE": "500", "SKILLRADAR_PER_HOST_CONCURRENCY": "8", "COLUMNS": "200"}
+ENV = {
+    "SKILLRADAR_PER_HOST_RATE": "500",
+    "SKILLRADAR_PER_HOST_CONCURRENCY": "8",
+    "SKILLRADAR_RETRY_WAIT": "0.01",
+    "COLUMNS": "200",
+}
 
 
 def scrape(tmp_path: Path, sources: Path, db: Path, *extra: str):
@@ -87,3 +92,32 @@ def test_bad_sources_file_is_a_usage_error_with_a_clear_message(tmp_path: Path):
     assert "unknown kind 'monster'" in result.output
     missing = scrape(tmp_path, tmp_path / "nope.toml", tmp_path / "w.duckdb")
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_partial_boards_are_reported_as_partial_and_close_nothing(scripted, tmp_path: Path):
+    from tests.conftest import Scripted
+
+    def thread(kids: list[int]) -> None:
+        scripted.route("/v0/user/whoishiring.json", Scripted(200, {"id": "whoishiring", "submitted": [5]}))
+        scripted.route(
+            "/v0/item/5.json", Scripted(200, {"id": 5, "title": "Ask HN: Who is hiring?", "kids": kids})
+        )
+
+    for kid in (6, 7):
+        text = f"Co{kid} | ML Engineer | Remote<p>PyTorch."
+        scripted.route(f"/v0/item/{kid}.json", Scripted(200, {"id": kid, "type": "comment", "text": text}))
+    sources = tmp_path / "hn.toml"
+    sources.write_text(f'[[source]]\nkind = "hn"\nboard = "whoishiring"\nbase_url = "{scripted.url}"\n')
+    db = tmp_path / "w.duckdb"
+    thread([6, 7])
+    assert scrape(tmp_path, sources, db, "--no-cache").exit_code == 0
+
+    scripted.route("/v0/item/7.json", Scripted(500))
+    result = scrape(tmp_path, sources, db, "--no-cache")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db))
+    last = con.execute(
+        "SELECT status, skipped, closed, error FROM scrape_runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchall()[0]
+    assert last[:3] == ("partial", 1, 0) and "1 item(s) skipped" in last[3]
+    assert con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchall() == [(2,)]

@@ -26,8 +26,10 @@ async def test_greenhouse_asks_for_pay_ranges_only_when_configured(scripted):
 
     board = BoardConfig("greenhouse", "acme", options={"pay_transparency": True})
     payload = await fetch("greenhouse", board, scripted.url)
-    postings = {p.external_id: p for p in get_source("greenhouse").parse(payload, ctx())}
+    parsed = get_source("greenhouse").parse(payload, ctx())
+    postings = {p.external_id: p for p in parsed}
     assert postings["4001"].pay_max == 240000
+    assert len(parsed.warnings) == 2 and "job 4002: pay range unavailable" in parsed.warnings[0]
     assert postings["4002"].pay_max is None, "a failed pay call costs only that job's pay"
 
 

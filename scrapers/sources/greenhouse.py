@@ -82,7 +82,13 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             **_pay_range(pay.get(str(job["id"]))),
         )
 
-    return build_postings(jobs, build)
+    result = build_postings(jobs, build)
+    result.warnings.extend(
+        f"job {job_id}: pay range unavailable ({detail['error']})"
+        for job_id, detail in pay.items()
+        if isinstance(detail, dict) and "error" in detail
+    )
+    return result
 
 
 SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Greenhouse job board API"))

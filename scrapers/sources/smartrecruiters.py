@@ -85,7 +85,13 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             fetched_at=ctx.fetched_at,
         )
 
-    return build_postings(content, build)
+    result = build_postings(content, build)
+    result.warnings.extend(
+        f"posting {pid}: description unavailable ({detail['error']})"
+        for pid, detail in details.items()
+        if isinstance(detail, dict) and "error" in detail
+    )
+    return result
 
 
 SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "SmartRecruiters posting API"))
