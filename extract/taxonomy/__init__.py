@@ -1,0 +1,128 @@
+"""The skill taxonomy as data (`skills.yaml`), loaded and validated once.
+
+Validation is strict because every later number depends on it: ids are unique, no alias belongs to two
+ids, every implied id exists, and every regular expression compiles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extract.errors import TaxonomyError
+
+TAXONOMY_DIR = Path(__file__).resolve().parent
+SKILLS_FILE = TAXONOMY_DIR / "skills.yaml"
+KINDS = {"tool", "concept"}
+
+
+@dataclass(frozen=True)
+class Context:
+    window: int = 40
+    require: re.Pattern[str] | None = None
+    exclude: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    category: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    cs_aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    case_sensitive_patterns: bool = False
+    context: Context | None = None
+    implies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    skills: dict[str, Skill]
+    version: str
+
+    def __contains__(self, skill_id: object) -> bool:
+        return skill_id in self.skills
+
+    def name(self, skill_id: str) -> str:
+        return self.skills[skill_id].name
+
+
+def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise TaxonomyError(f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def _skill(raw: dict[str, Any], where: str) -> Skill:
+    for key in ("id", "name", "category", "kind"):
+        if not raw.get(key):
+            raise TaxonomyError(f"{where}: missing {key!r}")
+    if raw["kind"] not in KINDS:
+        raise TaxonomyError(f"{where}: kind must be one of {sorted(KINDS)}, not {raw['kind']!r}")
+    context = None
+    if raw.get("context"):
+        ctx = raw["context"]
+        context = Context(
+            window=int(ctx.get("window", 40)),
+            require=_compile(ctx["require"], f"{where} context.require") if ctx.get("require") else None,
+            exclude=_compile(ctx["exclude"], f"{where} context.exclude") if ctx.get("exclude") else None,
+        )
+    flags = 0 if raw.get("case_sensitive_patterns") else re.IGNORECASE
+    for pattern in raw.get("patterns") or []:
+        _compile(pattern, f"{where} patterns", flags)
+    return Skill(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        category=str(raw["category"]),
+        kind=str(raw["kind"]),
+        aliases=tuple(str(a) for a in raw.get("aliases") or []),
+        cs_aliases=tuple(str(a) for a in raw.get("cs_aliases") or []),
+        patterns=tuple(str(p) for p in raw.get("patterns") or []),
+        case_sensitive_patterns=bool(raw.get("case_sensitive_patterns")),
+        context=context,
+        implies={str(k): tuple(v) for k, v in (raw.get("implies") or {}).items()},
+    )
+
+
+def parse_taxonomy(data: Any, source: str = "taxonomy") -> Taxonomy:
+    """Build and validate a taxonomy from parsed YAML."""
+    if not isinstance(data, dict) or not isinstance(data.get("skills"), list):
+        raise TaxonomyError(f"{source}: expected a mapping with a `skills` list")
+    skills: dict[str, Skill] = {}
+    owners: dict[str, str] = {}
+    for index, raw in enumerate(data["skills"], start=1):
+        where = f"{source} skill #{index} ({raw.get('id') if isinstance(raw, dict) else raw!r})"
+        if not isinstance(raw, dict):
+            raise TaxonomyError(f"{where}: expected a mapping")
+        skill = _skill(raw, where)
+        if skill.id in skills:
+            raise TaxonomyError(f"{where}: duplicate id {skill.id!r}")
+        skills[skill.id] = skill
+        keys = [" ".join(a.lower().split()) for a in skill.aliases] + [f"={a}" for a in skill.cs_aliases]
+        for key in keys:
+            if key in owners and owners[key] != skill.id:
+                raise TaxonomyError(f"{where}: alias {key.lstrip('=')!r} already belongs to {owners[key]!r}")
+            owners[key] = skill.id
+    for skill in skills.values():
+        for alias, implied in skill.implies.items():
+            unknown = [i for i in implied if i not in skills]
+            if unknown:
+                raise TaxonomyError(f"{source}: {skill.id} implies unknown ids {unknown} (via {alias!r})")
+    return Taxonomy(skills=skills, version=str(data.get("version", "1")))
+
+
+@cache
+def load_taxonomy(path: Path = SKILLS_FILE) -> Taxonomy:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
+    return parse_taxonomy(data, str(path.name))
