@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Seniority = Literal["intern", "junior", "mid", "senior", "staff_plus", "manager", "unknown"]
 Period = Literal["hour", "day", "week", "month", "year"]
@@ -40,6 +40,20 @@ class PostingInput(BaseModel):
     pay_period: Period | None = None
     pay_text: str | None = None
     remote_hint: bool | None = None
+
+    @field_validator("posted_at", mode="before")
+    @classmethod
+    def _lenient_date(cls, value: object) -> object:
+        """Sources give '2024-03', '2024', '' or junk: keep what parses, else no date."""
+        if value is None or isinstance(value, datetime | date):
+            return value
+        text = str(value).strip()
+        for candidate in (text, text[:10], f"{text[:7]}-01", f"{text[:4]}-01-01"):
+            try:
+                return datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+        return None
 
 
 class SkillMention(BaseModel):

@@ -21,6 +21,7 @@ from scrapers.base import registry
 from scrapers.errors import ScrapeError
 from skillradar import __version__
 from skillradar.config import Settings
+from skillradar.extract_cli import evaluate, extract_file
 from skillradar.pipeline import BoardOutcome, ScrapeSummary, scrape_boards
 from skillradar.sources_file import load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
@@ -260,6 +261,10 @@ def demo(
         code = run_scrape(settings, sources_path, None)
     console.print(f"Demo warehouse ready: [bold]{db}[/] (tables: postings, scrape_runs).")
     raise typer.Exit(code=code)
+
+
+app.command("extract-file")(extract_file)
+app.command("eval")(evaluate)
 
 
 def main() -> None:

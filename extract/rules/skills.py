@@ -25,7 +25,9 @@ _PREFERRED_HEAD = re.compile(
     r"(?i)^\W*(nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
     r"it would be great|ideally|even better|additional qualifications|bonus points)"
 )
-_PREFERRED_INLINE = re.compile(r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
+_PREFERRED_INLINE = re.compile(
+    r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b"
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""The `rules` backend: deterministic, offline and fast; the embedded default extractor."""
+
+from __future__ import annotations
+
+from extract.money import annual_usd, local_currency
+from extract.rules.location import country_of, region_of, remote_policy
+from extract.rules.role import is_ai_role, role_family
+from extract.rules.salary import parse_salary
+from extract.rules.seniority import seniority
+from extract.rules.skills import extract_skills
+from extract.schema import PostingFacts, PostingInput, Salary
+
+VERSION = "rules-1"
+
+
+def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | None:
+    """Pay published by the source wins; otherwise the pay stated in the text."""
+    if (posting.pay_min or posting.pay_max) and posting.pay_currency:
+        salary = Salary(
+            min=posting.pay_min,
+            max=posting.pay_max,
+            currency=posting.pay_currency.upper(),
+            period=posting.pay_period or "year",
+            source="published",
+        )
+    else:
+        stated = parse_salary(text, local_currency(country))
+        if stated is None:
+            return None
+        salary = Salary(
+            min=stated.min, max=stated.max, currency=stated.currency, period=stated.period,
+            source="text", multi=stated.multi, evidence=stated.evidence,
+        )  # fmt: skip
+    return salary.model_copy(
+        update={
+            "annual_min_usd": annual_usd(salary.min, salary.currency, salary.period, posting.posted_at),
+            "annual_max_usd": annual_usd(salary.max, salary.currency, salary.period, posting.posted_at),
+        }
+    )
+
+
+def extract(posting: PostingInput) -> PostingFacts:
+    """Extract one posting with the rules backend."""
+    title = posting.title or ""
+    body = posting.description or ""
+    text = f"{title}\n{posting.pay_text or ''}\n{body}" if posting.pay_text else f"{title}\n{body}"
+    skills = extract_skills(body if body else title)
+    level, years = seniority(title, body)
+    remote = remote_policy(posting.location, f"{title}\n{body}", posting.remote_hint)
+    country = country_of(posting.location, f"{title}\n{body}")
+    return PostingFacts(
+        id=posting.id,
+        skills=skills,
+        salary=_salary(posting, text, country),
+        seniority=level,
+        years_experience_min=years,
+        country=country,
+        region=region_of(country, remote),
+        remote=remote,
+        is_ai_role=is_ai_role(title, body, {s.id for s in skills}),
+        role_family=role_family(title),
+        certifications=[s.id for s in skills if s.id.startswith("cert_")],
+        extractor="rules",
+        version=VERSION,
+    )

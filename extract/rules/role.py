@@ -1,0 +1,75 @@
+"""Is the role's main work building or researching AI/ML systems (LABELING.md's is_ai_role)?
+
+The title decides when it names AI/ML work or a clearly non-AI job; a generic engineering or data title
+is decided by how much AI/ML work the posting's own skills and text describe.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AI_TITLE = re.compile(
+    r"(?i)machine[- ]learning|deep[- ]learning|\b(ai|ml|llm|genai|nlp|mlops|llmops)\b[\s/&()-]*(\w+[\s/&()-]+){0,2}"
+    r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing|lead)|"
+    r"(engineer|scientist|researcher)\s*[,(-]\s*(ai|ml|llm|genai|machine learning|applied ai)\b|"
+    r"applied scien|research scien|research engineer|computer vision|\bnlp\b|natural language|"
+    r"data scien|\bmlops\b|\bllm|generative ai|\bgenai\b|prompt engineer|reinforcement learning|"
+    r"perception engineer|speech (recognition|scientist)|ai engineer|ml engineer|ai/ml|ml/ai"
+)
+_NOT_AI_TITLE = re.compile(
+    r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
+    r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
+    r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
+    r"data analyst|analytics engineer|bi (developer|engineer|analyst)|business intelligence)\b"
+)
+_TECH_TITLE = re.compile(
+    r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
+)
+AI_SKILLS = frozenset(
+    {
+        "machine_learning", "deep_learning", "llm", "generative_ai", "nlp", "computer_vision", "pytorch",
+        "tensorflow", "jax", "keras", "scikit_learn", "hugging_face", "fine_tuning", "rag", "embeddings",
+        "mlops", "reinforcement_learning", "llm_evaluation", "vllm", "ai_agents", "lora", "rlhf",
+        "distributed_training", "recommender_systems", "speech", "multimodal", "model_monitoring", "xgboost",
+        "langchain", "llamaindex", "langgraph", "prompt_engineering", "vector_search", "mlflow", "sagemaker",
+        "vertex_ai", "kubeflow", "triton", "tensorrt", "onnx", "cuda", "time_series", "openai_api",
+        "anthropic_api",
+    }
+)  # fmt: skip
+_BUILD_ML = re.compile(
+    r"(?i)\b(build|building|develop|developing|train|training|design|designing|deploy|deploying|ship|shipping|"
+    r"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{0,60}\b(models?|llms?|ml|machine learning|"
+    r"ai (systems|agents|features|products|models)|agents|neural|classifiers?|rag|retrieval|recommendation)"
+)
+
+
+def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
+    title = title or ""
+    if _NOT_AI_TITLE.search(title) and not re.search(r"(?i)machine learning|\bml\b", title):
+        return False
+    if _AI_TITLE.search(title):
+        return True
+    if not _TECH_TITLE.search(title):
+        return False
+    ai_skills = len(skill_ids & AI_SKILLS)
+    building = len(_BUILD_ML.findall(text[:8000]))
+    return ai_skills >= 4 and building >= 2
+
+
+def role_family(title: str) -> str | None:
+    checks = (
+        ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),
+        ("data_science", r"(?i)data scien"),
+        ("mlops", r"(?i)mlops|llmops|ml platform|ml infrastructure|ai infrastructure"),
+        (
+            "ml_engineering",
+            r"(?i)machine learning|\bml\b|\bai\b|\bllm|genai|nlp|computer vision|deep learning",
+        ),
+        ("data_engineering", r"(?i)data engineer|analytics engineer"),
+        ("software_engineering", r"(?i)engineer|developer|programmer"),
+        ("management", r"(?i)manager|director|head of|vp|chief"),
+    )
+    for family, pattern in checks:
+        if re.search(pattern, title or ""):
+            return family
+    return None

@@ -1,0 +1,243 @@
+"""Salary stated in posting text: ranges, k/K, every locale's thousands separators, LPA/lakh, periods,
+currency symbols and codes, several bands — and never funding rounds, revenue, budgets or headcounts.
+
+`parse_salary(text, default_currency)` is pure; the rules backend prefers a source's published pay and
+falls back to this.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.schema import Period
+
+# Longest spellings first so "CA$" is not read as "$".
+CURRENCY_MARKERS: dict[str, str] = {
+    "US$": "USD", "USD": "USD", "CA$": "CAD", "C$": "CAD", "CAD": "CAD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
+    "S$": "SGD", "SGD": "SGD", "NZ$": "NZD", "NZD": "NZD", "HK$": "HKD", "HKD": "HKD", "R$": "BRL", "BRL": "BRL",
+    "MX$": "MXN", "MXN": "MXN", "$": "USD", "€": "EUR", "EUR": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP",
+    "GBP": "GBP", "₹": "INR", "INR": "INR", "Rs.": "INR", "Rs": "INR", "CHF": "CHF", "PLN": "PLN", "zł": "PLN",
+    "¥": "JPY", "JPY": "JPY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "CZK": "CZK", "ILS": "ILS", "₪": "ILS",
+    "ZAR": "ZAR", "AED": "AED", "KRW": "KRW", "₩": "KRW", "TRY": "TRY", "HUF": "HUF", "RON": "RON", "UAH": "UAH",
+    "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
+}  # fmt: skip
+_CURRENCY = "|".join(
+    re.escape(m) if not m.isalpha() else rf"\b{m}\b" for m in sorted(CURRENCY_MARKERS, key=len, reverse=True)
+)
+_NUMBER = r"\d{1,3}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
+_AMOUNT = (
+    rf"(?:(?P<@cur1>{_CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{_CURRENCY}))?"
+)
+_RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
+_MONEY = re.compile(
+    r"(?P<lead>\b(?:up to|upto|to|from|starting at|starts at|min(?:imum)?|max(?:imum)?|at least)\s+)?"
+    + _AMOUNT.replace("@", "a")
+    + rf"(?:{_RANGE_SEP}"
+    + _AMOUNT.replace("@", "b")
+    + r")?(?P<plus>\s?\+)?",
+    re.IGNORECASE,
+)
+_PERIODS: list[tuple[re.Pattern[str], Period]] = [
+    (
+        re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"),
+        "hour",
+    ),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:day|daily|diem)\b"), "day"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:week|weekly|wk)\b"), "week"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:month|monthly|mo|mth)\b"), "month"),
+    (
+        re.compile(
+            r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+|an\s+)?(?:year|yr|annum|annual|annually|yearly|p\.?a\.?|ann)\b|^\s*(?:base|salary|gross)"
+        ),
+        "year",
+    ),
+]
+_SALARY_CUE = re.compile(
+    r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
+    r"annual|yearly|hourly|\brate\b|wage|stipend|\bctc\b|\blpa\b|\bgross\b|k\s?(-|–|to)\s?\d|\d\s?k\b"
+)
+_NOT_BEFORE = re.compile(
+    r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
+    r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
+    r"401\s?\(?k|save|saving|saved|cost)\W+(\w+\W+){0,4}$"
+)
+_NOT_AFTER = re.compile(
+    r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
+    r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
+    r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|"
+    r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
+    r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
+    r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
+)
+_SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b")
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float | None
+    high: float | None
+    currency: str
+    period: Period
+    evidence: str
+    start: int
+
+
+@dataclass(frozen=True)
+class TextSalary:
+    min: float | None
+    max: float | None
+    currency: str
+    period: Period
+    multi: bool
+    evidence: str
+
+
+def parse_number(raw: str) -> float | None:
+    """'65.000' -> 65000, '120'000' -> 120000, '150,5' -> 150.5, '1,234.50' -> 1234.5."""
+    text = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").strip()
+    groups = re.split(r"[,.' ]", text)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    if len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]):
+        return float("".join(groups[:-1]) + "." + groups[-1])
+    if len(groups) == 2:
+        return float(f"{groups[0]}.{groups[1]}")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _scaled(number: float, scale: str) -> float:
+    scale = scale.strip().lower()
+    if scale in {"k", "thousand"}:
+        return number * 1_000
+    if scale in {"m", "mm", "million"}:
+        return number * 1_000_000
+    if scale in {"lakh", "lakhs", "lac", "lacs", "l", "lpa"}:
+        return number * 100_000
+    if scale in {"cr", "crore"}:
+        return number * 10_000_000
+    return number
+
+
+def _period_after(text: str, end: int, scale: str, value: float, currency: str) -> Period:
+    if scale.strip().lower() == "lpa":
+        return "year"
+    tail = text[end : end + 30]
+    for pattern, period in _PERIODS:
+        if pattern.search(tail):
+            return period
+    head = text[max(0, end - 120) : end].lower()
+    for word, period in (
+        ("hourly", "hour"),
+        ("per hour", "hour"),
+        ("monthly", "month"),
+        ("per month", "month"),
+    ):
+        if word in head:
+            return period  # type: ignore[return-value]
+    if currency in {"INR"} and value >= 100_000:
+        return "year"
+    if value >= 15_000:
+        return "year"
+    if value <= 500:
+        return "hour"
+    if value <= 2_000:
+        return "day"
+    return "month"
+
+
+def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
+    currency_mark = (
+        match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
+    )
+    scale_a, scale_b = match.group("ascale") or "", match.group("bscale") or ""
+    has_k = bool(re.search(r"(?i)k|thousand|lakh|lac|lpa|\bl\b", scale_a + scale_b))
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    around = text[max(line_start, match.start() - 60) : min(len(text), match.end() + 40)]
+    if not currency_mark and not (has_k and _SALARY_CUE.search(line)):
+        return None
+    if re.search(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b", scale_a + scale_b):
+        return None  # nobody's base pay is stated in millions; funding and revenue are
+    before = re.split(r"[.;|!?]\s", text[max(line_start, match.start() - 50) : match.start()])[-1]
+    if re.match(r"401\s?\(?k", match.group(0).strip(), re.IGNORECASE):
+        return None
+    after = text[match.end() : match.end() + 40]
+    if (_NOT_BEFORE.search(before) or _NOT_AFTER.search(after)) and not _SALARY_WORDS.search(before):
+        return None
+    currency = CURRENCY_MARKERS.get(currency_mark or "") or CURRENCY_MARKERS.get(
+        (currency_mark or "").upper(), default_currency
+    )
+    if currency_mark and currency_mark.lower() in {"euro", "euros"}:
+        currency = "EUR"
+    if (
+        currency == "USD"
+        and currency_mark == "$"
+        and default_currency in {"CAD", "AUD", "SGD", "NZD", "HKD", "MXN"}
+    ):
+        currency = default_currency
+    first = parse_number(match.group("anum"))
+    second = parse_number(match.group("bnum")) if match.group("bnum") else None
+    if first is None:
+        return None
+    if second is not None:
+        # "150-200k": the scale written once applies to both ends.
+        scale_first = scale_a or (scale_b if first < 1000 else "")
+        low, high = _scaled(first, scale_first), _scaled(second, scale_b or scale_a)
+    else:
+        low = high = _scaled(first, scale_a)
+    if low is None or high is None or low <= 0 or high <= 0:
+        return None
+    if high < low:
+        low, high = high, low
+    if high > 50 * low:
+        return None
+    lead = (match.group("lead") or "").strip().lower()
+    period = _period_after(text, match.end(), scale_b or scale_a, high, currency)
+    if period == "year" and high < 1_000:
+        return None  # "5 years", a stray small number with a year cue
+    if period == "hour" and (high > 1_000 or (not currency_mark and not has_k)):
+        return None
+    if currency in {"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD"} and period == "year" and high < 10_000:
+        return None
+    if second is None and (lead in {"up to", "upto", "to", "max", "maximum"}):
+        low = None
+    elif second is None and (
+        lead in {"from", "starting at", "starts at", "min", "minimum", "at least"} or match.group("plus")
+    ):
+        high = None
+    return Band(low, high, currency, period, match.group(0).strip().rstrip("+").strip(), match.start())
+
+
+def find_bands(text: str, default_currency: str = "USD") -> list[Band]:
+    bands = []
+    for match in _MONEY.finditer(text):
+        band = _band(match, text, default_currency)
+        if band is not None:
+            bands.append(band)
+    return bands
+
+
+def parse_salary(text: str, default_currency: str = "USD") -> TextSalary | None:
+    """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`."""
+    bands = find_bands(text, default_currency)
+    if not bands:
+        return None
+    first = bands[0]
+    same = [b for b in bands if b.currency == first.currency and b.period == first.period]
+    distinct = {(b.low, b.high) for b in same}
+    lows = [b.low for b in same if b.low is not None]
+    highs = [b.high for b in same if b.high is not None]
+    return TextSalary(
+        min=min(lows) if lows else None,
+        max=max(highs) if highs else None,
+        currency=first.currency,
+        period=first.period,
+        multi=len(distinct) > 1,
+        evidence=first.evidence,
+    )
