@@ -41,7 +41,38 @@ CITY_ALIASES = {
 }  # fmt: skip
 CA_PROVINCES = {"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"}
 EU_EEA = set(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
 ) - {"IE"}
 REGION_OF = {
     **{c: "North America" for c in ("US", "CA")},
@@ -52,10 +83,57 @@ REGION_OF = {
         for c in ("CH", "UA", "RS", "TR", "BA", "AL", "MK", "ME", "MD", "BY", "RU", "GE", "AM")
     },
     "IN": "India",
-    **{c: "APAC" for c in ["CN", "JP", "KR", "SG", "AU", "NZ", "ID", "PH", "VN", "TH", "MY", "TW", "HK", "PK", "BD", "LK", "NP", "KH", "MM", "MN"]},
+    **{
+        c: "APAC"
+        for c in [
+            "CN",
+            "JP",
+            "KR",
+            "SG",
+            "AU",
+            "NZ",
+            "ID",
+            "PH",
+            "VN",
+            "TH",
+            "MY",
+            "TW",
+            "HK",
+            "PK",
+            "BD",
+            "LK",
+            "NP",
+            "KH",
+            "MM",
+            "MN",
+        ]
+    },
     **{
         c: "Latin America"
-        for c in ["MX", "BR", "AR", "CL", "CO", "PE", "UY", "PY", "BO", "EC", "VE", "CR", "PA", "GT", "HN", "SV", "NI", "DO", "CU", "PR", "JM", "TT"]
+        for c in [
+            "MX",
+            "BR",
+            "AR",
+            "CL",
+            "CO",
+            "PE",
+            "UY",
+            "PY",
+            "BO",
+            "EC",
+            "VE",
+            "CR",
+            "PA",
+            "GT",
+            "HN",
+            "SV",
+            "NI",
+            "DO",
+            "CU",
+            "PR",
+            "JM",
+            "TT",
+        ]
     },
 }
 _REMOTE = re.compile(

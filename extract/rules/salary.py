@@ -56,22 +56,26 @@ _PERIODS: list[tuple[re.Pattern[str], Period]] = [
 ]
 _SALARY_CUE = re.compile(
     r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
-    r"annual|yearly|hourly|\brate\b|wage|stipend|\bctc\b|\blpa\b|\bgross\b|k\s?(-|–|to)\s?\d|\d\s?k\b"
+    r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
 _NOT_BEFORE = re.compile(
     r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
     r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
-    r"401\s?\(?k|save|saving|saved|cost)\W+(\w+\W+){0,4}$"
+    r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
 )
 _NOT_AFTER = re.compile(
     r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
     r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
-    r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|"
+    r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|reimburs\w*|"
+    r"ote\b|on[- ]target|commission|(recurring |passive )?income|earnings|revenue share|per (\w+ )?(subscriber|user|customer|referral|sale|lead|seat|member)|"
     r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
     r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
     r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
 )
 _SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b")
+
+
+_MAJOR = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "NZD"})
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,9 @@ def _scaled(number: float, scale: str) -> float:
     return number
 
 
-def _period_after(text: str, end: int, scale: str, value: float, currency: str) -> Period:
+def _period_after(text: str, end: int, scale: str, value: float, currency: str) -> Period | None:
+    """The period stated after (or just before) an amount; without one, only an annual-sized amount
+    counts, since hourly and monthly pay is nearly always labelled as such."""
     if scale.strip().lower() == "lpa":
         return "year"
     tail = text[end : end + 30]
@@ -139,15 +145,11 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     ):
         if word in head:
             return period  # type: ignore[return-value]
-    if currency in {"INR"} and value >= 100_000:
-        return "year"
     if value >= 15_000:
         return "year"
-    if value <= 500:
-        return "hour"
-    if value <= 2_000:
-        return "day"
-    return "month"
+    if value <= 500 and re.search(r"(?i)\brate\b", text[max(0, end - 60) : end]):
+        return "hour"  # contractor rates are hourly unless they say otherwise
+    return None
 
 
 def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
@@ -160,7 +162,8 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
     line_end = text.find("\n", match.end())
     line = text[line_start : line_end if line_end != -1 else len(text)]
     around = text[max(line_start, match.start() - 60) : min(len(text), match.end() + 40)]
-    if not currency_mark and not (has_k and _SALARY_CUE.search(line)):
+    k_range = has_k and match.group("bnum") is not None
+    if not currency_mark and not (has_k and (_SALARY_CUE.search(line) or k_range)):
         return None
     if re.search(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b", scale_a + scale_b):
         return None  # nobody's base pay is stated in millions; funding and revenue are
@@ -199,11 +202,15 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
         return None
     lead = (match.group("lead") or "").strip().lower()
     period = _period_after(text, match.end(), scale_b or scale_a, high, currency)
+    if period is None:
+        return None
+    if period == "year" and currency in _MAJOR and high > 1_000_000:
+        return None  # a "market range" of total compensation, not a base salary
     if period == "year" and high < 1_000:
         return None  # "5 years", a stray small number with a year cue
     if period == "hour" and (high > 1_000 or (not currency_mark and not has_k)):
         return None
-    if currency in {"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD"} and period == "year" and high < 10_000:
+    if currency in _MAJOR and period == "year" and high < 10_000:
         return None
     if second is None and (lead in {"up to", "upto", "to", "max", "maximum"}):
         low = None
