@@ -15,7 +15,7 @@ from functools import cache
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
-_BOUNDARY_BEFORE = r"(?<![\w@/])"
+_BOUNDARY_BEFORE = r"(?<![\w@-])"
 _BOUNDARY_AFTER = r"(?![\w])"
 _REQUIRED_HEAD = re.compile(
     r"(?i)^\W*(requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
@@ -24,6 +24,12 @@ _REQUIRED_HEAD = re.compile(
 _PREFERRED_HEAD = re.compile(
     r"(?i)^\W*(nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
     r"it would be great|ideally|even better|additional qualifications|bonus points)"
+)
+_URL = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
+# "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill.
+_PERSON_OR_COMPANY = re.compile(
+    r"(?i)(\bex-|\bformer\s+|acq\.?\s+by\s+|acquired by\s+)\x00|"
+    r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
 _PREFERRED_INLINE = re.compile(
     r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b"
@@ -71,11 +77,12 @@ class SkillMatcher:
             re.IGNORECASE,
         )
         self._cs_regex = re.compile(
-            r"(?<![\w@])(?:" + "|".join(_alias_pattern(a) for a in cs) + ")" + _BOUNDARY_AFTER
+            r"(?<![\w@-])(?:" + "|".join(_alias_pattern(a) for a in cs) + ")" + _BOUNDARY_AFTER
         )
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
+        text = _URL.sub(lambda m: " " * len(m.group(0)), text)  # links are not skills; offsets stay put
         raw: list[Found] = []
         for match in self._ci_regex.finditer(text):
             hit = self._ci.get(_normal(match.group(0)))
@@ -94,7 +101,9 @@ class SkillMatcher:
         for found in raw:
             if found.end <= reach and kept and found.start >= kept[-1].start:
                 continue  # inside a longer match already kept
-            if self._context_ok(found, text):
+            if self._context_ok(found, text) and not _PERSON_OR_COMPANY.search(
+                text[max(0, found.start - 12) : found.start] + "\x00" + text[found.end : found.end + 14]
+            ):
                 kept.append(found)
                 reach = max(reach, found.end)
         return kept
