@@ -281,10 +281,14 @@ def region_of(country: str | None, remote: Remote | None) -> str | None:
     return REGION_OF.get(country, "Middle East & Africa")
 
 
-_DAYS_IN_OFFICE = re.compile(r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days")
+_DAYS_IN_OFFICE = re.compile(
+    r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
+)
 
 
-def remote_policy(location: str | None, text: str, hint: bool | None = None, title: str = "") -> Remote | None:
+def remote_policy(
+    location: str | None, text: str, hint: bool | None = None, title: str = ""
+) -> Remote | None:
     """remote | hybrid | onsite from the location field, the title, then the text, then a source's flag.
 
     Where remote work is offered at all ("remote / optional hybrid", "Hybrid NYC or Remote") the role

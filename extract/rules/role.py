@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import re
 
+_ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
 _AI_TITLE = re.compile(
-    r"(?i)machine[- ]learning|deep[- ]learning|\b(ai|ml|llm|genai|nlp|mlops|llmops)\b[\s/&()-]*(\w+[\s/&()-]+){0,2}"
-    r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing|lead)|"
-    r"(engineer|scientist|researcher)\s*[,(-]\s*(ai|ml|llm|genai|machine learning|applied ai)\b|"
-    r"applied scien|research scien|research engineer|computer vision|\bnlp\b|natural language|"
-    r"data scien|\bmlops\b|\bllm|generative ai|\bgenai\b|prompt engineer|reinforcement learning|"
-    r"perception engineer|speech (recognition|scientist)|ai engineer|ml engineer|ai/ml|ml/ai"
+    r"(?i)machine[- ]learning|deep[- ]learning|computer vision|\bmlops\b|\bllmops\b|applied scien|"
+    r"research engineer|prompt engineer|reinforcement learning|perception engineer|\bai/ml\b|\bml/ai\b|"
+    rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
+    r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
+    r"(?!\s*(team|native|first|startup|company|products?))"
 )
+_MODEL_TITLE = re.compile(r"(?i)data scien|research scien|scientist|\bresearcher\b")
 _NOT_AI_TITLE = re.compile(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
-    r"data analyst|analytics engineer|bi (developer|engineer|analyst)|business intelligence)\b"
+    r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b"
 )
 _TECH_TITLE = re.compile(
     r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
@@ -44,16 +45,18 @@ _BUILD_ML = re.compile(
 
 
 def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
+    """AI titles decide; data and research scientists, generic engineers and HN-style headers are
+    decided by the AI/ML skills the posting asks for and how much of its text is about building models."""
     title = title or ""
     if _NOT_AI_TITLE.search(title) and not re.search(r"(?i)machine learning|\bml\b", title):
         return False
     if _AI_TITLE.search(title):
         return True
-    if not _TECH_TITLE.search(title):
-        return False
     ai_skills = len(skill_ids & AI_SKILLS)
     building = len(_BUILD_ML.findall(text[:8000]))
-    return ai_skills >= 4 and building >= 2
+    if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
+        return (ai_skills >= 2 and building >= 1) or (ai_skills >= 1 and building >= 3) or ai_skills >= 5
+    return ai_skills >= 3 and building >= 2
 
 
 def role_family(title: str) -> str | None:
