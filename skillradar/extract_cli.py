@@ -14,7 +14,7 @@ from rich.progress import track
 from rich.table import Table
 
 from extract import rules
-from extract.evaluate import load_vocabulary, read_jsonl, score
+from extract.evaluate import Extractor, load_vocabulary, read_jsonl, score
 from extract.schema import PostingFacts, PostingInput
 from extract.taxonomy import load_taxonomy
 
@@ -37,7 +37,7 @@ BackendOption = Annotated[
 ]
 
 
-def _extractor(backend: Backend):
+def _extractor(backend: Backend) -> Extractor:
     return rules.extract
 
 

@@ -144,7 +144,7 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
         ("per month", "month"),
     ):
         if word in head:
-            return period  # type: ignore[return-value]
+            return period
     if value >= 15_000:
         return "year"
     if value <= 500 and re.search(r"(?i)\brate\b", text[max(0, end - 60) : end]):
@@ -152,69 +152,88 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     return None
 
 
-def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
-    currency_mark = (
-        match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
-    )
-    scale_a, scale_b = match.group("ascale") or "", match.group("bscale") or ""
-    has_k = bool(re.search(r"(?i)k|thousand|lakh|lac|lpa|\bl\b", scale_a + scale_b))
+def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, has_k: bool) -> bool:
+    """Whether the amount is stated as pay at all: a currency or a k-range in a pay context, and not a
+    funding round, revenue, budget, benefit, commission or 401(k)."""
+    scales = (match.group("ascale") or "") + (match.group("bscale") or "")
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     line = text[line_start : line_end if line_end != -1 else len(text)]
-    around = text[max(line_start, match.start() - 60) : min(len(text), match.end() + 40)]
     k_range = has_k and match.group("bnum") is not None
     if not currency_mark and not (has_k and (_SALARY_CUE.search(line) or k_range)):
-        return None
-    if re.search(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b", scale_a + scale_b):
-        return None  # nobody's base pay is stated in millions; funding and revenue are
-    before = re.split(r"[.;|!?]\s", text[max(line_start, match.start() - 50) : match.start()])[-1]
+        return False
+    if re.search(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b", scales):
+        return False  # nobody's base pay is stated in millions; funding and revenue are
     if re.match(r"401\s?\(?k", match.group(0).strip(), re.IGNORECASE):
-        return None
+        return False
+    before = re.split(r"[.;|!?]\s", text[max(line_start, match.start() - 50) : match.start()])[-1]
     after = text[match.end() : match.end() + 40]
-    if (_NOT_BEFORE.search(before) or _NOT_AFTER.search(after)) and not _SALARY_WORDS.search(before):
-        return None
-    currency = CURRENCY_MARKERS.get(currency_mark or "") or CURRENCY_MARKERS.get(
-        (currency_mark or "").upper(), default_currency
-    )
-    if currency_mark and currency_mark.lower() in {"euro", "euros"}:
-        currency = "EUR"
-    if (
-        currency == "USD"
-        and currency_mark == "$"
-        and default_currency in {"CAD", "AUD", "SGD", "NZD", "HKD", "MXN"}
-    ):
-        currency = default_currency
+    return not ((_NOT_BEFORE.search(before) or _NOT_AFTER.search(after)) and not _SALARY_WORDS.search(before))
+
+
+def _currency(mark: str | None, default_currency: str) -> str:
+    """ISO code for a symbol or code; a bare "$" in a dollar country other than the US is that dollar."""
+    if not mark:
+        return default_currency
+    if mark.lower() in {"euro", "euros"}:
+        return "EUR"
+    currency = CURRENCY_MARKERS.get(mark) or CURRENCY_MARKERS.get(mark.upper(), default_currency)
+    if mark == "$" and default_currency in {"CAD", "AUD", "SGD", "NZD", "HKD", "MXN"}:
+        return default_currency
+    return currency
+
+
+def _ends(match: re.Match[str]) -> tuple[float, float] | None:
+    """Low and high of the amount or range, scaled ("150-200k": the scale written once applies to both)."""
+    scale_a, scale_b = match.group("ascale") or "", match.group("bscale") or ""
     first = parse_number(match.group("anum"))
     second = parse_number(match.group("bnum")) if match.group("bnum") else None
     if first is None:
         return None
-    if second is not None:
-        # "150-200k": the scale written once applies to both ends.
-        scale_first = scale_a or (scale_b if first < 1000 else "")
-        low, high = _scaled(first, scale_first), _scaled(second, scale_b or scale_a)
-    else:
+    if second is None:
         low = high = _scaled(first, scale_a)
-    if low is None or high is None or low <= 0 or high <= 0:
+    else:
+        low = _scaled(first, scale_a or (scale_b if first < 1000 else ""))
+        high = _scaled(second, scale_b or scale_a)
+    if low <= 0 or high <= 0:
         return None
-    if high < low:
-        low, high = high, low
-    if high > 50 * low:
-        return None
-    lead = (match.group("lead") or "").strip().lower()
-    period = _period_after(text, match.end(), scale_b or scale_a, high, currency)
-    if period is None:
-        return None
+    low, high = min(low, high), max(low, high)
+    return None if high > 50 * low else (low, high)
+
+
+def _plausible(low: float, high: float, currency: str, period: Period, explicit: bool) -> bool:
     if period == "year" and currency in _MAJOR and high > 1_000_000:
-        return None  # a "market range" of total compensation, not a base salary
-    if period == "year" and high < 1_000:
-        return None  # "5 years", a stray small number with a year cue
-    if period == "hour" and (high > 1_000 or (not currency_mark and not has_k)):
+        return False  # a "market range" of total compensation, not a base salary
+    if period == "year" and (high < 1_000 or (currency in _MAJOR and high < 10_000)):
+        return False  # "5 years", or a stray small number with a year cue
+    return not (period == "hour" and (high > 1_000 or not explicit))
+
+
+def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
+    currency_mark = (
+        match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
+    )
+    scales = (match.group("ascale") or "") + (match.group("bscale") or "")
+    has_k = bool(re.search(r"(?i)k|thousand|lakh|lac|lpa|\bl\b", scales))
+    if not _looks_like_pay(match, text, currency_mark, has_k):
         return None
-    if currency in _MAJOR and period == "year" and high < 10_000:
+    ends = _ends(match)
+    if ends is None:
         return None
-    if second is None and (lead in {"up to", "upto", "to", "max", "maximum"}):
+    low: float | None
+    high: float | None
+    low, high = ends
+    currency = _currency(currency_mark, default_currency)
+    period = _period_after(
+        text, match.end(), match.group("bscale") or match.group("ascale") or "", high, currency
+    )
+    if period is None or not _plausible(low, high, currency, period, bool(currency_mark or has_k)):
+        return None
+    single = match.group("bnum") is None
+    lead = (match.group("lead") or "").strip().lower()
+    if single and lead in {"up to", "upto", "to", "max", "maximum"}:
         low = None
-    elif second is None and (
+    elif single and (
         lead in {"from", "starting at", "starts at", "min", "minimum", "at least"} or match.group("plus")
     ):
         high = None
