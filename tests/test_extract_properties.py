@@ -1,0 +1,69 @@
+"""Property-based tests: the salary parser and text normalisation on generated input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.rules.salary import parse_number, parse_salary
+from scrapers.text import html_to_text
+
+# Base pay above 1M a year is read as a total-compensation "market range" and rejected on purpose.
+pay = st.integers(min_value=20, max_value=600).map(lambda k: k * 1000)
+
+
+def _group(value: int, sep: str) -> str:
+    return f"{value:,}".replace(",", sep)
+
+
+@given(low=pay, extra=st.integers(min_value=1, max_value=300).map(lambda k: k * 1000))
+@settings(max_examples=200, deadline=None)
+def test_written_ranges_parse_back_exactly(low, extra):
+    high = low + extra
+    forms = [
+        (f"${low // 1000}k - ${high // 1000}k", "USD"),
+        (f"${_group(low, ',')} - ${_group(high, ',')} per year", "USD"),
+        (f"{_group(low, '.')} € – {_group(high, '.')} € per year", "EUR"),
+        (f"CHF {_group(low, chr(39))} to {_group(high, chr(39))}", "CHF"),
+        (f"£{low // 1000}K–£{high // 1000}K", "GBP"),
+    ]
+    for text, currency in forms:
+        salary = parse_salary(f"Compensation: {text}.")
+        assert salary is not None, text
+        assert (salary.min, salary.max, salary.currency, salary.period) == (low, high, currency, "year"), text
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_salary_parser_never_raises_and_keeps_order(text):
+    salary = parse_salary(text)
+    if salary is not None:
+        assert salary.min is None or salary.max is None or salary.min <= salary.max
+        assert salary.min is not None or salary.max is not None
+
+
+@given(amount=st.integers(min_value=1, max_value=900), unit=st.sampled_from(["M", "million", "B", "billion"]))
+def test_funding_amounts_are_never_salaries(amount, unit):
+    assert parse_salary(f"We raised ${amount}{unit} from investors.") is None
+    assert parse_salary(f"The company has ${amount} {unit} in annual revenue.") is None
+
+
+@given(st.integers(min_value=1000, max_value=10_000_000))
+def test_thousands_separators_of_every_locale(value):
+    for sep in (",", ".", "'", " ", "\u00a0"):
+        assert parse_number(_group(value, sep)) == value
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_text_normalisation_is_clean_and_stable(text):
+    once = html_to_text(text)
+    assert once == once.strip()
+    assert "\n\n\n" not in once
+    assert html_to_text(once) == html_to_text(html_to_text(once))
+
+
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<br>", "<li>", "word", "&amp;", " ", "<script>x</script>"]), max_size=30))
+def test_markup_never_leaks_into_text(parts):
+    text = html_to_text("".join(parts))
+    assert "<script" not in text and "<p>" not in text and "<b>" not in text

@@ -1,0 +1,209 @@
+"""The rules backend on constructed postings whose answers are known."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import rules
+from extract.rules.location import country_of, remote_policy
+from extract.rules.role import is_ai_role
+from extract.rules.salary import parse_salary
+from extract.rules.seniority import seniority
+from extract.rules.skills import extract_skills
+from extract.schema import PostingInput
+
+
+def ids(text: str) -> set[str]:
+    return {m.id for m in extract_skills(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Experience with Python, R and SQL.", {"python", "r", "sql"}, set()),
+        ("Our R&D team works on the rest of the stack.", set(), {"r", "rest_api"}),
+        ("Backend services in Go and Rust.", {"go", "rust"}, set()),
+        ("Go to market with our sales team; go live next month.", set(), {"go"}),
+        ("Write embedded C and C++ firmware.", {"c", "cpp"}, set()),
+        ("We closed our Series C last year.", set(), {"c"}),
+        ("Strong C/C++ skills", {"c", "cpp"}, set()),
+        ("Build REST APIs and RESTful services.", {"rest_api"}, set()),
+        ("Scale pipelines with Apache Spark and Ray clusters on Kubernetes.", {"spark", "ray", "kubernetes"}, set()),
+        ("Say hello to Ray Dalio, our advisor.", set(), {"ray"}),
+        ("Build LLM agents with tool calling.", {"ai_agents", "llm", "tool_calling"}, set()),
+        ("Our customer service agents answer calls.", set(), {"ai_agents"}),
+        ("We love red pandas at the zoo.", set(), {"pandas"}),
+        ("Data wrangling in pandas and NumPy.", {"pandas", "numpy"}, set()),
+        ("We use Claude Code and Cursor every day.", set(), {"anthropic_api"}),
+        ("Integrate Claude and GPT-4 through their APIs.", {"anthropic_api", "openai_api", "llm"}, set()),
+        ("Deploy on AWS SageMaker and Azure OpenAI.", {"sagemaker", "aws", "azure_openai", "azure"}, set()),
+        ("Send us your GitHub profile. Founded by the ex-GitHub CTO.", set(), {"git"}),
+        ("Apply at https://example.com/jobs/python-engineer", set(), {"python"}),
+        ("BS in Statistics, Computer Science or a related field.", set(), {"statistics"}),
+        ("Build statistical models and run A/B tests.", {"statistics", "ab_testing"}, set()),
+        ("Snowflake CEO Sridhar backs us.", set(), {"snowflake"}),
+        ("Full-time Series B startup", set(), {"time_series"}),
+    ],
+)
+def test_skill_context_rules(text, present, absent):
+    found = ids(text)
+    assert present <= found, f"missing {present - found}"
+    assert not (absent & found), f"wrongly found {absent & found}"
+
+
+def test_requirement_levels_follow_section_headings():
+    text = "Requirements:\n- Python\n- PyTorch\nNice to have:\n- Rust\n- Kubernetes is a plus"
+    levels = {m.id: m.requirement for m in extract_skills(text)}
+    assert levels == {"python": "required", "pytorch": "required", "rust": "preferred", "kubernetes": "preferred"}
+
+
+def test_evidence_is_text_from_the_posting():
+    text = "We build RAG pipelines on Pinecone with LangChain."
+    for mention in extract_skills(text):
+        assert mention.evidence in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$170-225K + equity", (170000, 225000, "USD", "year")),
+        ("Salary: 65.000 € – 80.000 € brutto per year", (65000, 80000, "EUR", "year")),
+        ("120'000 - 140'000 CHF", (120000, 140000, "CHF", "year")),
+        ("₹30 LPA", (3000000, 3000000, "INR", "year")),
+        ("CA$120k-150k", (120000, 150000, "CAD", "year")),
+        ("up to $200k", (None, 200000, "USD", "year")),
+        ("from $150k", (150000, None, "USD", "year")),
+        ("$150k+ base", (150000, None, "USD", "year")),
+        ("$60 - $80 per hour", (60, 80, "USD", "hour")),
+        ("£550/day contract", (550, 550, "GBP", "day")),
+        ("US$ 7,000 - 9,000 per month", (7000, 9000, "USD", "month")),
+    ],
+)
+def test_salary_forms(text, expected):
+    salary = parse_salary(text)
+    assert salary is not None
+    assert (salary.min, salary.max, salary.currency, salary.period) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We raised $40M in our Series B led by top investors.",
+        "Our platform processes $2B in payments every year.",
+        "Enjoy a $2,000 learning budget and a $1,000 home office stipend.",
+        "401(k) with 4% match; 401k plan.",
+        "$10k signing bonus for early joiners.",
+        "Handle 500k requests per minute.",
+        "Competitive salary and equity.",
+        "$120-350k OTE (50% base, 50% commission)",
+    ],
+)
+def test_not_salaries(text):
+    assert parse_salary(text) is None
+
+
+def test_several_bands_take_the_lowest_and_highest():
+    salary = parse_salary("NYC: $150,000 - $190,000. Remote: $130,000 - $170,000.")
+    assert salary is not None
+    assert (salary.min, salary.max, salary.multi) == (130000, 190000, True)
+
+
+def test_published_pay_wins_over_text_and_is_annualised_in_usd():
+    posting = PostingInput(
+        id="1", title="ML Engineer", description="Pay: $100k-$120k", pay_min=50, pay_max=60,
+        pay_currency="USD", pay_period="hour",
+    )  # fmt: skip
+    salary = rules.extract(posting).salary
+    assert salary is not None and salary.source == "published"
+    assert (salary.min, salary.max, salary.period) == (50, 60, "hour")
+    assert (salary.annual_min_usd, salary.annual_max_usd) == (104000, 124800)
+
+
+def test_foreign_pay_converts_to_usd():
+    facts = rules.extract(PostingInput(id="1", title="ML Engineer", location="Berlin", description="€80.000 per year"))
+    assert facts.salary is not None and facts.salary.currency == "EUR"
+    assert facts.salary.annual_min_usd is not None and 70_000 < facts.salary.annual_min_usd < 110_000
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Senior ML Engineer", "", "senior"),
+        ("Staff Software Engineer", "", "staff_plus"),
+        ("Machine Learning Intern", "", "intern"),
+        ("Engineering Manager, AI", "", "manager"),
+        ("Head of Data", "", "manager"),
+        ("Junior Data Scientist", "", "junior"),
+        ("Tech Lead, Search", "", "senior"),
+        ("ML Engineer", "You have 3+ years of experience with Python.", "mid"),
+        ("ML Engineer", "7+ years of professional experience", "senior"),
+        ("ML Engineer", "0-1 years of experience", "junior"),
+        ("Product Manager", "", "unknown"),
+        ("Multiple roles", "5+ years of experience", "unknown"),
+    ],
+)
+def test_seniority(title, text, expected):
+    assert seniority(title, text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("location", "text", "country"),
+    [
+        ("Remote (US only)", "", "US"),
+        ("San Francisco, CA", "", "US"),
+        ("Toronto, ON", "", "CA"),
+        ("London, UK", "", "GB"),
+        ("Berlin, Germany", "", "DE"),
+        ("New York or London", "", None),
+        ("Remote - UK/EU", "", None),
+        ("Remote", "You must be based in the United States.", "US"),
+        (None, "Location:\nHybrid, Bangalore, India", "IN"),
+        ("Remote", "", None),
+    ],
+)
+def test_country(location, text, country):
+    assert country_of(location, text) == country
+
+
+@pytest.mark.parametrize(
+    ("location", "text", "remote"),
+    [
+        ("Remote", "", "remote"),
+        ("Hybrid - Paris", "", "hybrid"),
+        ("NYC", "This is an on-site role in our office.", "onsite"),
+        (None, "remote / optional hybrid", "remote"),
+        (None, "You will work 3 days per week in the office.", "hybrid"),
+        (None, "We build hybrid search over vector stores.", None),
+    ],
+)
+def test_remote_policy(location, text, remote):
+    assert remote_policy(location, text) == remote
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "skills", "expected"),
+    [
+        ("Senior Machine Learning Engineer", "", set(), True),
+        ("Account Executive, AI Platform", "", {"llm"}, False),
+        ("Software Engineer, AI Team", "", set(), False),
+        ("Data Engineer", "Build pipelines; some ML", {"machine_learning", "etl"}, False),
+        ("Data Scientist", "Build and train models. Develop ML models. Deploy models.", {"machine_learning"}, True),
+        ("Data Scientist", "Build dashboards in Tableau.", {"tableau"}, False),
+    ],
+)
+def test_is_ai_role(title, text, skills, expected):
+    assert is_ai_role(title, text, skills) is expected
+
+
+def test_extract_returns_a_complete_record():
+    posting = PostingInput(
+        id="x", title="Senior AI Engineer", location="Remote (US only)",
+        description="Requirements:\n- 5+ years Python\n- LangChain, RAG\nSalary: $180k-$220k",
+    )  # fmt: skip
+    facts = rules.extract(posting)
+    assert {s.id for s in facts.skills} >= {"python", "langchain", "rag"}
+    assert (facts.seniority, facts.country, facts.region, facts.remote, facts.is_ai_role) == (
+        "senior", "US", "North America", "remote", True,
+    )  # fmt: skip
+    assert facts.salary is not None and facts.salary.annual_max_usd == 220000
+    assert facts.extractor == "rules" and facts.version
