@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.rules.patterns import trie_pattern
 from extract.schema import Period
 
 # Longest spellings first so "CA$" is not read as "$".
@@ -22,9 +23,8 @@ CURRENCY_MARKERS: dict[str, str] = {
     "ZAR": "ZAR", "AED": "AED", "KRW": "KRW", "₩": "KRW", "TRY": "TRY", "HUF": "HUF", "RON": "RON", "UAH": "UAH",
     "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
 }  # fmt: skip
-_CURRENCY = "|".join(
-    re.escape(m) if not m.isalpha() else rf"\b{m}\b" for m in sorted(CURRENCY_MARKERS, key=len, reverse=True)
-)
+# A trie-shaped pattern: positions that cannot start a currency fail after one character.
+_CURRENCY = r"(?<![A-Za-z])(?:" + trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True) + r")(?![A-Za-z])"
 _NUMBER = r"\d{1,3}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
 _AMOUNT = (
@@ -32,7 +32,24 @@ _AMOUNT = (
 )
 _RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
 _MONEY = re.compile(
-    r"(?P<lead>\b(?:up to|upto|to|from|starting at|starts at|min(?:imum)?|max(?:imum)?|at least)\s+)?"
+    r"(?P<lead>\b(?:"
+    + trie_pattern(
+        [
+            "up to",
+            "upto",
+            "to",
+            "from",
+            "starting at",
+            "starts at",
+            "min",
+            "minimum",
+            "max",
+            "maximum",
+            "at least",
+        ],
+        fold_case=True,
+    )
+    + r")\s+)?"
     + _AMOUNT.replace("@", "a")
     + rf"(?:{_RANGE_SEP}"
     + _AMOUNT.replace("@", "b")
@@ -240,12 +257,22 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
     return Band(low, high, currency, period, match.group(0).strip().rstrip("+").strip(), match.start())
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_bands(text: str, default_currency: str = "USD") -> list[Band]:
+    """Every pay band in `text`. The money pattern runs only over lines holding a digit (most lines of a
+    posting have none), with offsets kept relative to the whole text for the context checks."""
     bands = []
-    for match in _MONEY.finditer(text):
-        band = _band(match, text, default_currency)
-        if band is not None:
-            bands.append(band)
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if _DIGIT.search(line):
+            for match in _MONEY.finditer(text, start, end):
+                band = _band(match, text, default_currency)
+                if band is not None:
+                    bands.append(band)
+        start = end + 1
     return bands
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from extract.rules.patterns import trie_pattern
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -45,11 +46,6 @@ class Found:
     source: str  # which alias or pattern matched, for `implies`
 
 
-def _alias_pattern(alias: str) -> str:
-    escaped = re.escape(alias)
-    return escaped.replace(r"\ ", r"[\s\-]+")
-
-
 def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
@@ -70,14 +66,12 @@ class SkillMatcher:
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             patterns.extend((re.compile(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
-        ci = sorted({a for s in self.taxonomy.skills.values() for a in s.aliases}, key=len, reverse=True)
-        cs = sorted(self._cs, key=len, reverse=True)
+        ci = sorted({a for s in self.taxonomy.skills.values() for a in s.aliases})
         self._ci_regex = re.compile(
-            _BOUNDARY_BEFORE + "(?:" + "|".join(_alias_pattern(a) for a in ci) + ")" + _BOUNDARY_AFTER,
-            re.IGNORECASE,
+            _BOUNDARY_BEFORE + "(?:" + trie_pattern(ci, fold_case=True) + ")" + _BOUNDARY_AFTER, re.IGNORECASE
         )
         self._cs_regex = re.compile(
-            r"(?<![\w@-])(?:" + "|".join(_alias_pattern(a) for a in cs) + ")" + _BOUNDARY_AFTER
+            _BOUNDARY_BEFORE + "(?:" + trie_pattern(sorted(self._cs), fold_case=False) + ")" + _BOUNDARY_AFTER
         )
 
     def find(self, text: str) -> list[Found]:
