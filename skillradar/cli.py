@@ -21,7 +21,7 @@ from scrapers.base import registry
 from scrapers.errors import ScrapeError
 from skillradar import __version__
 from skillradar.config import Settings
-from skillradar.extract_cli import evaluate, extract_file
+from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.pipeline import BoardOutcome, ScrapeSummary, scrape_boards
 from skillradar.sources_file import load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
@@ -259,10 +259,23 @@ def demo(
         )
         console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")
         code = run_scrape(settings, sources_path, None)
-    console.print(f"Demo warehouse ready: [bold]{db}[/] (tables: postings, scrape_runs).")
+    from extract import rules
+    from skillradar.pipeline import extract_postings
+    from warehouse.extractions import ExtractorKey
+
+    con = connect(db)
+    try:
+        summary = extract_postings(con, rules.extract, ExtractorKey("rules", rules.VERSION))
+    finally:
+        con.close()
+    console.print(f"Extracted {summary.stored} postings with the rules backend.")
+    console.print(
+        f"Demo warehouse ready: [bold]{db}[/] (tables: postings, scrape_runs, extractions, posting_skills)."
+    )
     raise typer.Exit(code=code)
 
 
+app.command("extract")(extract_db)
 app.command("extract-file")(extract_file)
 app.command("eval")(evaluate)
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import track
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, track
 from rich.table import Table
 
 from extract import rules
@@ -44,6 +44,47 @@ def _extractor(backend: Backend) -> Extractor:
 def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code=2)
+
+
+def extract_db(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="DuckDB warehouse file [env: SKILLRADAR_DB]")
+    ] = None,
+    backend: BackendOption = Backend.rules,
+) -> None:
+    """Extract every posting in the warehouse that is new or changed since this backend last read it.
+
+    Results land in `extractions` (versioned, never duplicated) and `posting_skills`.
+    """
+    from skillradar.config import Settings
+    from skillradar.pipeline import extract_postings
+    from warehouse.db import WarehouseError, connect
+    from warehouse.extractions import ExtractorKey
+
+    settings = Settings()
+    try:
+        con = connect(db or settings.db)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from exc
+    key = ExtractorKey(extractor=backend.value, version=rules.VERSION)
+    try:
+        with Progress(
+            TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as progress:
+            task = progress.add_task("extract", total=None)
+            summary = extract_postings(
+                con, _extractor(backend), key, on_progress=lambda n: progress.advance(task, n)
+            )
+            progress.update(task, total=summary.pending)
+    finally:
+        con.close()
+    console.print(
+        f"{summary.pending} postings to extract, {summary.stored} extractions stored with {backend.value}"
+    )
+    for failure in summary.failed[:10]:
+        err.print(f"[yellow]{failure}[/]")
+    if summary.failed:
+        raise typer.Exit(code=3 if summary.stored else 1)
 
 
 def extract_file(

@@ -14,10 +14,13 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from extract.errors import ExtractionError
+from extract.schema import PostingFacts, PostingInput
 from scrapers.base import BoardConfig, ParseContext, get_source
 from scrapers.errors import MalformedPayload, ScrapeError
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.relevance import RelevanceFilter
+from warehouse.extractions import ExtractorKey, pending, store
 from warehouse.load import Decision, LoadCounts, assign_dup_groups, finish_run, load_board, start_run
 
 BOARD_CONCURRENCY = 8
@@ -132,3 +135,37 @@ async def scrape_boards(
     order = {id(b): i for i, b in enumerate(boards)}
     outcomes.sort(key=lambda o: order.get(id(o.board), 0))
     return ScrapeSummary(run_id=run_id, outcomes=outcomes, stats=http.stats, duplicates=duplicates)
+
+
+@dataclass
+class ExtractSummary:
+    pending: int
+    stored: int
+    failed: list[str] = field(default_factory=list)
+
+
+def extract_postings(
+    con: duckdb.DuckDBPyConnection,
+    extractor: Callable[[PostingInput], PostingFacts],
+    key: ExtractorKey,
+    *,
+    batch_size: int = 500,
+    on_progress: Callable[[int], None] | None = None,
+) -> ExtractSummary:
+    """Extract every posting that is new or changed for this extractor, storing results batch by batch
+    so an interrupted run keeps what it finished and the next run picks up the rest."""
+    todo = pending(con, key)
+    summary = ExtractSummary(pending=len(todo), stored=0)
+    batch: list[tuple[str, str, PostingFacts, str | None]] = []
+    for posting_id, content_hash, posting in todo:
+        try:
+            batch.append((posting_id, content_hash, extractor(posting), None))
+        except ExtractionError as exc:
+            summary.failed.append(str(exc))
+        if len(batch) >= batch_size:
+            summary.stored += store(con, batch, key)
+            batch = []
+        if on_progress is not None:
+            on_progress(1)
+    summary.stored += store(con, batch, key)
+    return summary

@@ -49,7 +49,13 @@ def gold_row(pid: str, skills: list[str], salary: dict | None, seniority: str, a
 
 def test_metrics_match_a_hand_computed_example():
     rows = [
-        gold_row("a", ["python", "sql"], {"min": 100, "max": 200, "currency": "USD", "period": "year"}, "senior", True),
+        gold_row(
+            "a",
+            ["python", "sql"],
+            {"min": 100, "max": 200, "currency": "USD", "period": "year"},
+            "senior",
+            True,
+        ),
         gold_row("b", ["python"], None, "unknown", False),
     ]
     answers = {
@@ -75,7 +81,12 @@ def test_metrics_match_a_hand_computed_example():
 
 def test_extract_file_and_eval_commands(tmp_path: Path):
     posts = [
-        {"id": "1", "title": "Senior ML Engineer", "location": "Berlin", "description": "PyTorch. €90.000 per year"},
+        {
+            "id": "1",
+            "title": "Senior ML Engineer",
+            "location": "Berlin",
+            "description": "PyTorch. €90.000 per year",
+        },
         {"id": "2", "title": "Recruiter", "location": None, "description": "Hiring people."},
     ]
     infile = tmp_path / "in.jsonl"
@@ -123,7 +134,9 @@ def test_agrees_with_the_peer_projects_salary_currency_and_remote_cases(shared: 
         facts = rules.extract(PostingInput(id=case["id"], title=text.split("\n")[0], description=text))
         salary = facts.salary
         remote = {"remote": True, "hybrid": False, "onsite": False, None: None}[facts.remote]
-        for expect in [expected.get("all_roles") or {}] + [r["expect"] for r in expected.get("roles", [])[:1]]:
+        for expect in [expected.get("all_roles") or {}] + [
+            r["expect"] for r in expected.get("roles", [])[:1]
+        ]:
             if "salary_min" in expect:
                 assert (salary.min if salary else None) == expect["salary_min"], case["id"]
             if "salary_max" in expect:
@@ -131,9 +144,13 @@ def test_agrees_with_the_peer_projects_salary_currency_and_remote_cases(shared: 
             if "salary_currency" in expect:
                 assert salary is not None and salary.currency == expect["salary_currency"], case["id"]
             if "salary_min_gte" in expect:
-                assert salary is not None and salary.min is not None and salary.min >= expect["salary_min_gte"]
+                assert (
+                    salary is not None and salary.min is not None and salary.min >= expect["salary_min_gte"]
+                )
             if "salary_max_lte" in expect:
-                assert salary is not None and salary.max is not None and salary.max <= expect["salary_max_lte"]
+                assert (
+                    salary is not None and salary.max is not None and salary.max <= expect["salary_max_lte"]
+                )
             if "is_remote" in expect:
                 assert remote is expect["is_remote"], case["id"]
             if "is_remote_in" in expect:

@@ -63,7 +63,14 @@ def test_text_normalisation_is_clean_and_stable(text):
     assert html_to_text(once) == html_to_text(html_to_text(once))
 
 
-@given(st.lists(st.sampled_from(["<p>", "</p>", "<b>", "</b>", "<br>", "<li>", "word", "&amp;", " ", "<script>x</script>"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["<p>", "</p>", "<b>", "</b>", "<br>", "<li>", "word", "&amp;", " ", "<script>x</script>"]
+        ),
+        max_size=30,
+    )
+)
 def test_markup_never_leaks_into_text(parts):
     text = html_to_text("".join(parts))
     assert "<script" not in text and "<p>" not in text and "<b>" not in text

@@ -28,7 +28,11 @@ def ids(text: str) -> set[str]:
         ("We closed our Series C last year.", set(), {"c"}),
         ("Strong C/C++ skills", {"c", "cpp"}, set()),
         ("Build REST APIs and RESTful services.", {"rest_api"}, set()),
-        ("Scale pipelines with Apache Spark and Ray clusters on Kubernetes.", {"spark", "ray", "kubernetes"}, set()),
+        (
+            "Scale pipelines with Apache Spark and Ray clusters on Kubernetes.",
+            {"spark", "ray", "kubernetes"},
+            set(),
+        ),
         ("Say hello to Ray Dalio, our advisor.", set(), {"ray"}),
         ("Build LLM agents with tool calling.", {"ai_agents", "llm", "tool_calling"}, set()),
         ("Our customer service agents answer calls.", set(), {"ai_agents"}),
@@ -54,7 +58,12 @@ def test_skill_context_rules(text, present, absent):
 def test_requirement_levels_follow_section_headings():
     text = "Requirements:\n- Python\n- PyTorch\nNice to have:\n- Rust\n- Kubernetes is a plus"
     levels = {m.id: m.requirement for m in extract_skills(text)}
-    assert levels == {"python": "required", "pytorch": "required", "rust": "preferred", "kubernetes": "preferred"}
+    assert levels == {
+        "python": "required",
+        "pytorch": "required",
+        "rust": "preferred",
+        "kubernetes": "preferred",
+    }
 
 
 def test_evidence_is_text_from_the_posting():
@@ -120,7 +129,9 @@ def test_published_pay_wins_over_text_and_is_annualised_in_usd():
 
 
 def test_foreign_pay_converts_to_usd():
-    facts = rules.extract(PostingInput(id="1", title="ML Engineer", location="Berlin", description="€80.000 per year"))
+    facts = rules.extract(
+        PostingInput(id="1", title="ML Engineer", location="Berlin", description="€80.000 per year")
+    )
     assert facts.salary is not None and facts.salary.currency == "EUR"
     assert facts.salary.annual_min_usd is not None and 70_000 < facts.salary.annual_min_usd < 110_000
 
@@ -187,7 +198,12 @@ def test_remote_policy(location, text, remote):
         ("Account Executive, AI Platform", "", {"llm"}, False),
         ("Software Engineer, AI Team", "", set(), False),
         ("Data Engineer", "Build pipelines; some ML", {"machine_learning", "etl"}, False),
-        ("Data Scientist", "Build and train models. Develop ML models. Deploy models.", {"machine_learning"}, True),
+        (
+            "Data Scientist",
+            "Build and train models. Develop ML models. Deploy models.",
+            {"machine_learning"},
+            True,
+        ),
         ("Data Scientist", "Build dashboards in Tableau.", {"tableau"}, False),
     ],
 )

@@ -72,3 +72,58 @@ def m001_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("CREATE INDEX postings_board ON postings (source, board)")
+
+
+@migration
+def m002_extractions(con: duckdb.DuckDBPyConnection) -> None:
+    """Extraction results, versioned by extractor, version, model, prompt and the content they read."""
+    con.execute(
+        """
+        CREATE TABLE extractions (
+            extraction_id        VARCHAR PRIMARY KEY,  -- hash of posting, extractor key and content hash
+            posting_id           VARCHAR NOT NULL,
+            extractor            VARCHAR NOT NULL,     -- rules | llm | hybrid
+            version              VARCHAR NOT NULL,
+            model                VARCHAR NOT NULL DEFAULT '',
+            prompt_version       VARCHAR NOT NULL DEFAULT '',
+            content_hash         VARCHAR NOT NULL,
+            extracted_at         TIMESTAMP NOT NULL,
+            is_current           BOOLEAN NOT NULL,     -- the newest extraction of this posting by this extractor
+            seniority            VARCHAR,
+            years_experience_min INTEGER,
+            country              VARCHAR,
+            region               VARCHAR,
+            city                 VARCHAR,
+            remote               VARCHAR,
+            is_ai_role           BOOLEAN,
+            role_family          VARCHAR,
+            salary_min           DOUBLE,
+            salary_max           DOUBLE,
+            salary_currency      VARCHAR,
+            salary_period        VARCHAR,
+            salary_source        VARCHAR,              -- published | text
+            salary_multi         BOOLEAN,
+            annual_min_usd       DOUBLE,
+            annual_max_usd       DOUBLE,
+            tokens_in            INTEGER NOT NULL DEFAULT 0,
+            tokens_out           INTEGER NOT NULL DEFAULT 0,
+            cost_usd             DOUBLE NOT NULL DEFAULT 0,
+            latency_ms           DOUBLE NOT NULL DEFAULT 0,
+            fallback_reason      VARCHAR,              -- why an LLM extraction fell back to rules
+            facts                JSON NOT NULL         -- the whole PostingFacts record
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE posting_skills (
+            extraction_id  VARCHAR NOT NULL,
+            posting_id     VARCHAR NOT NULL,
+            skill_id       VARCHAR NOT NULL,
+            requirement    VARCHAR NOT NULL,
+            evidence       VARCHAR,
+            PRIMARY KEY (extraction_id, skill_id)
+        )
+        """
+    )
+    con.execute("CREATE INDEX extractions_posting ON extractions (posting_id, extractor)")
