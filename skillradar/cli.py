@@ -259,13 +259,13 @@ def demo(
         )
         console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")
         code = run_scrape(settings, sources_path, None)
-    from extract import rules
+    from skillradar.backends import rules_backend
     from skillradar.pipeline import extract_postings
-    from warehouse.extractions import ExtractorKey
 
+    backend = rules_backend()
     con = connect(db)
     try:
-        summary = extract_postings(con, rules.extract, ExtractorKey("rules", rules.VERSION))
+        summary = extract_postings(con, backend.extract_batch, backend.key)
     finally:
         con.close()
     console.print(f"Extracted {summary.stored} postings with the rules backend.")

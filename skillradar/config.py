@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_dir, user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scrapers.http import DEFAULT_USER_AGENT, ClientSettings
+
+if TYPE_CHECKING:
+    from extract.llm import LLMSettings
 
 APP = "skillradar"
 
@@ -30,6 +34,13 @@ class Settings(BaseSettings):
     attempts: int = 4
     retry_wait: float = 0.5
     respect_robots: bool = True
+    backend: str = "rules"
+    llm_model: str = "openai/gpt-4o-mini"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_concurrency: int = 4
+    llm_max_cost_usd: float = 1.0
+    llm_cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir(APP)) / "llm")
 
     def client_settings(self) -> ClientSettings:
         agent = DEFAULT_USER_AGENT if not self.contact else f"{DEFAULT_USER_AGENT[:-1]}; {self.contact})"
@@ -43,4 +54,18 @@ class Settings(BaseSettings):
             wait_initial=self.retry_wait,
             cache_dir=self.cache_dir if self.http_cache else None,
             respect_robots=self.respect_robots,
+        )
+
+    def llm_settings(self, *, hybrid: bool = False) -> LLMSettings:
+        """LLM backend settings; the API key stays a secret until this point and is never logged."""
+        from extract.llm import LLMSettings
+
+        return LLMSettings(
+            model=self.llm_model,
+            base_url=self.llm_base_url,
+            api_key=self.llm_api_key.get_secret_value() if self.llm_api_key else None,
+            concurrency=self.llm_concurrency,
+            cost_ceiling_usd=self.llm_max_cost_usd,
+            cache_dir=self.llm_cache_dir,
+            hybrid=hybrid,
         )

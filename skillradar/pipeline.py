@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
-from extract.errors import ExtractionError
 from extract.schema import PostingFacts, PostingInput
 from scrapers.base import BoardConfig, ParseContext, get_source
 from scrapers.errors import MalformedPayload, ScrapeError
@@ -141,31 +140,30 @@ async def scrape_boards(
 class ExtractSummary:
     pending: int
     stored: int
-    failed: list[str] = field(default_factory=list)
+    fallbacks: int = 0
 
 
 def extract_postings(
     con: duckdb.DuckDBPyConnection,
-    extractor: Callable[[PostingInput], PostingFacts],
+    extract_batch: Callable[[Sequence[PostingInput]], list[tuple[PostingFacts, str | None]]],
     key: ExtractorKey,
     *,
-    batch_size: int = 500,
+    batch_size: int = 200,
     on_progress: Callable[[int], None] | None = None,
 ) -> ExtractSummary:
     """Extract every posting that is new or changed for this extractor, storing results batch by batch
     so an interrupted run keeps what it finished and the next run picks up the rest."""
     todo = pending(con, key)
     summary = ExtractSummary(pending=len(todo), stored=0)
-    batch: list[tuple[str, str, PostingFacts, str | None]] = []
-    for posting_id, content_hash, posting in todo:
-        try:
-            batch.append((posting_id, content_hash, extractor(posting), None))
-        except ExtractionError as exc:
-            summary.failed.append(str(exc))
-        if len(batch) >= batch_size:
-            summary.stored += store(con, batch, key)
-            batch = []
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        results = extract_batch([posting for _, _, posting in chunk])
+        rows = [
+            (posting_id, content_hash, facts, reason)
+            for (posting_id, content_hash, _), (facts, reason) in zip(chunk, results, strict=True)
+        ]
+        summary.stored += store(con, rows, key)
+        summary.fallbacks += sum(1 for row in rows if row[3])
         if on_progress is not None:
-            on_progress(1)
-    summary.stored += store(con, batch, key)
+            on_progress(len(chunk))
     return summary

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from extract import rules
 from scrapers.models import RawPosting
+from skillradar.backends import rules_backend
 from skillradar.pipeline import extract_postings
 from warehouse.db import connect
 from warehouse.extractions import ExtractorKey, pending
 from warehouse.load import Decision, load_board
 
 KEY = ExtractorKey("rules", rules.VERSION)
+BATCH = rules_backend().extract_batch
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
@@ -27,14 +29,14 @@ def test_only_new_or_changed_postings_are_extracted(tmp_path: Path):
     con = connect(tmp_path / "w.duckdb")
     load_board(con, "greenhouse", "acme", [posting("1", "Python and PyTorch. $150k-$190k"), posting("2", "SQL")],
                complete=True, now=T0)  # fmt: skip
-    first = extract_postings(con, rules.extract, KEY)
+    first = extract_postings(con, BATCH, KEY)
     assert (first.pending, first.stored) == (2, 2)
-    assert extract_postings(con, rules.extract, KEY).pending == 0
+    assert extract_postings(con, BATCH, KEY).pending == 0
 
     load_board(con, "greenhouse", "acme", [posting("1", "Python, PyTorch and Rust. $160k-$200k"), posting("2", "SQL")],
                complete=True, now=T0)  # fmt: skip
     assert [pid for pid, _, _ in pending(con, KEY)] == ["greenhouse:acme:1"]
-    again = extract_postings(con, rules.extract, KEY)
+    again = extract_postings(con, BATCH, KEY)
     assert (again.pending, again.stored) == (1, 1)
 
     rows = con.execute(
