@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import time
@@ -226,6 +227,9 @@ class LLMExtractor:
         self.cache = AnswerCache(settings.cache_dir)
         self.usage = Usage()
         self._gate = asyncio.Semaphore(settings.concurrency)
+        # Failures are reported as fallback reasons on each result; instructor's own error logs would
+        # only repeat them (with whole HTML error pages) on the user's terminal.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
     def _fallback(self, posting: PostingInput, reason: str) -> LLMResult:
         self.usage.fallbacks[reason.split(":")[0]] = self.usage.fallbacks.get(reason.split(":")[0], 0) + 1

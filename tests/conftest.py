@@ -77,9 +77,15 @@ class ScriptedServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Scripted]] = {}
         self.requests: list[tuple[str, dict[str, str], float]] = []
+        self.bodies: list[bytes] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                server.bodies.append(self.rfile.read(length))
+                self.do_GET()
+
             def do_GET(self) -> None:
                 path = self.path
                 server.requests.append(
