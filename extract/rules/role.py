@@ -44,10 +44,18 @@ _BUILD_ML = re.compile(
 )
 
 
+_NEVER_AI_TITLE = re.compile(
+    r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
+    r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b"
+)
+
+
 def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
     """AI titles decide; data and research scientists, generic engineers and HN-style headers are
     decided by the AI/ML skills the posting asks for and how much of its text is about building models."""
     title = title or ""
+    if _NEVER_AI_TITLE.search(title) and not re.search(r"(?i)\b(engineer|scientist|researcher)\b", title):
+        return False  # recruiting, selling or labelling for an ML team is not ML work
     if _NOT_AI_TITLE.search(title) and not re.search(r"(?i)machine learning|\bml\b", title):
         return False
     if _AI_TITLE.search(title):
