@@ -54,10 +54,10 @@ def rows(con, sql: str, params=()):
 
 
 def test_migrations_are_recorded_and_applied_once(con):
-    assert applied_migrations(con) == ["m001_raw_layer"]
+    assert applied_migrations(con) == ["m001_raw_layer", "m002_extractions"]
     assert migrate(con) == []
     tables = {r[0] for r in rows(con, "SELECT table_name FROM information_schema.tables")}
-    assert {"postings", "scrape_runs", "_migrations"} <= tables
+    assert {"postings", "scrape_runs", "_migrations", "extractions", "posting_skills"} <= tables
 
 
 def test_upsert_is_idempotent_and_tracks_first_and_last_seen(con):
