@@ -154,6 +154,20 @@ class PoliteClient:
         result = await self.get(url, params=params, accept="application/json")
         return decode_json(result)
 
+    async def get_json_each(
+        self, urls: dict[str, str], *, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """GET many JSON documents concurrently (within the host's limits). A failed one becomes
+        `{"error": "..."}` under its key, so one missing detail never costs the whole board."""
+
+        async def one(key: str, url: str) -> tuple[str, Any]:
+            try:
+                return key, await self.get_json(url, params=params)
+            except ScrapeError as exc:
+                return key, {"error": str(exc)}
+
+        return dict(await asyncio.gather(*(one(key, url) for key, url in urls.items())))
+
     async def get_html(self, url: str) -> str:
         """GET an HTML page after checking robots.txt for it."""
         if self.settings.respect_robots and not await self.allowed_by_robots(url):

@@ -88,3 +88,12 @@ def ordered_pay(low: float | None, high: float | None) -> tuple[float | None, fl
     if low is not None and high is not None and low > high:
         return high, low
     return low, high
+
+
+def failed_details(details: dict[str, Any], what: str) -> list[str]:
+    """Warnings for the per-item detail calls that failed (see `PoliteClient.get_json_each`)."""
+    return [
+        f"{key}: {what} unavailable ({detail['error']})"
+        for key, detail in details.items()
+        if isinstance(detail, dict) and "error" in detail
+    ]

@@ -8,14 +8,12 @@ Some boards live on the EU host: give that board its own `base_url`.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from scrapers.base import BoardConfig, ParseContext, Source, register
-from scrapers.errors import ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, expect_dict, list_field, number_or_none
+from scrapers.parsing import Postings, build_postings, expect_dict, failed_details, list_field, number_or_none
 
 KIND = "greenhouse"
 DEFAULT_BASE_URL = "https://boards-api.greenhouse.io"
@@ -32,16 +30,9 @@ async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str
     if not board.options.get("pay_transparency"):
         return payload
 
-    async def pay_of(job_id: Any) -> tuple[str, Any]:
-        try:
-            url = f"{jobs_url(base, board.board)}/{job_id}"
-            return str(job_id), await client.get_json(url, params={"pay_transparency": "true"})
-        except ScrapeError as exc:
-            return str(job_id), {"error": str(exc)}
-
     jobs = [job for job in payload.get("jobs", []) if isinstance(job, dict) and "id" in job]
-    pay = dict(await asyncio.gather(*(pay_of(job["id"]) for job in jobs)))
-    return {**payload, "pay": pay}
+    urls = {str(job["id"]): f"{jobs_url(base, board.board)}/{job['id']}" for job in jobs}
+    return {**payload, "pay": await client.get_json_each(urls, params={"pay_transparency": "true"})}
 
 
 def _pay_range(detail: Any) -> dict[str, Any]:
@@ -83,11 +74,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
         )
 
     result = build_postings(jobs, build)
-    result.warnings.extend(
-        f"job {job_id}: pay range unavailable ({detail['error']})"
-        for job_id, detail in pay.items()
-        if isinstance(detail, dict) and "error" in detail
-    )
+    result.warnings.extend(f"job {w}" for w in failed_details(pay, "pay range"))
     return result
 
 

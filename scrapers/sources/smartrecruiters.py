@@ -4,14 +4,12 @@ call per posting (`.../postings/{id}`) because only the detail carries the text 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from scrapers.base import BoardConfig, ParseContext, Source, register
-from scrapers.errors import ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, expect_dict, list_field
+from scrapers.parsing import Postings, build_postings, expect_dict, failed_details, list_field
 
 KIND = "smartrecruiters"
 DEFAULT_BASE_URL = "https://api.smartrecruiters.com"
@@ -33,15 +31,8 @@ async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str
         if len(batch) < PAGE_SIZE or (isinstance(total, int) and len(content) >= total):
             break
 
-    async def detail(posting_id: str) -> tuple[str, Any]:
-        try:
-            return posting_id, await client.get_json(f"{url}/{posting_id}")
-        except ScrapeError as exc:
-            return posting_id, {"error": str(exc)}
-
     ids = [str(p["id"]) for p in content if isinstance(p, dict) and "id" in p]
-    details = dict(await asyncio.gather(*(detail(i) for i in ids)))
-    return {"content": content, "details": details}
+    return {"content": content, "details": await client.get_json_each({i: f"{url}/{i}" for i in ids})}
 
 
 def location_text(location: Any) -> str | None:
@@ -86,11 +77,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
         )
 
     result = build_postings(content, build)
-    result.warnings.extend(
-        f"posting {pid}: description unavailable ({detail['error']})"
-        for pid, detail in details.items()
-        if isinstance(detail, dict) and "error" in detail
-    )
+    result.warnings.extend(f"posting {w}" for w in failed_details(details, "description"))
     return result
 
 
