@@ -223,3 +223,12 @@ def test_extract_returns_a_complete_record():
     )  # fmt: skip
     assert facts.salary is not None and facts.salary.annual_max_usd == 220000
     assert facts.extractor == "rules" and facts.version
+
+
+def test_city_and_employment_type():
+    facts = rules.extract(
+        PostingInput(id="c", title="ML Engineer (Contract)", location="San Francisco, CA", description="Full-time.")
+    )
+    assert (facts.city, facts.employment_type) == ("San Francisco", "contract")
+    intern = rules.extract(PostingInput(id="i", title="Research Intern", description="Summer internship."))
+    assert intern.employment_type == "internship" and intern.city is None

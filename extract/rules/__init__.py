@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from extract.money import annual_usd, local_currency
-from extract.rules.location import country_of, region_of, remote_policy
+from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
 from extract.rules.seniority import seniority
@@ -11,6 +13,21 @@ from extract.rules.skills import extract_skills
 from extract.schema import PostingFacts, PostingInput, Salary
 
 VERSION = "rules-1"
+_EMPLOYMENT = (
+    ("internship", re.compile(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
+    ("contract", re.compile(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
+    ("part_time", re.compile(r"(?i)\bpart[- ]time\b")),
+    ("full_time", re.compile(r"(?i)\bfull[- ]time\b|\bpermanent\b")),
+)
+
+
+def employment_type(title: str, text: str) -> str | None:
+    """Internship, contract, part-time or full-time: the title decides first, then the text."""
+    for source in (title, text[:3000]):
+        for kind, pattern in _EMPLOYMENT:
+            if pattern.search(source):
+                return kind
+    return None
 
 
 def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | None:
@@ -57,6 +74,8 @@ def extract(posting: PostingInput) -> PostingFacts:
         country=country,
         region=region_of(country, remote),
         remote=remote,
+        city=city_of(posting.location),
+        employment_type=employment_type(title, body),
         is_ai_role=is_ai_role(title, body, {s.id for s in skills}),
         role_family=role_family(title),
         certifications=[s.id for s in skills if s.id.startswith("cert_")],

@@ -306,3 +306,15 @@ def remote_policy(
     if hint is True:
         return "remote"
     return None
+
+
+def city_of(location: str | None) -> str | None:
+    """The first known city named in the location field ("Berlin", "San Francisco"), as written there."""
+    if not location:
+        return None
+    _, _, cities = _places()
+    for match in _place_regex().finditer(location):
+        key = match.group(1).lower()
+        if key in cities and key not in {"us", "uk"} and len(key) > 2:
+            return match.group(1)
+    return None
