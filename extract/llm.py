@@ -221,7 +221,9 @@ def make_client(settings: LLMSettings) -> Any:
 class LLMExtractor:
     """Extracts postings with an LLM; every failure falls back to the rules backend, reason recorded."""
 
-    def __init__(self, settings: LLMSettings, client_factory: Callable[[LLMSettings], Any] = make_client) -> None:
+    def __init__(
+        self, settings: LLMSettings, client_factory: Callable[[LLMSettings], Any] = make_client
+    ) -> None:
         self.settings = settings
         # One client per batch, made and closed inside that batch's event loop: an async HTTP client
         # outliving its loop leaks connections.

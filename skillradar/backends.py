@@ -26,10 +26,20 @@ class ExtractionBackend:
     describe_usage: Callable[[], str]
 
 
+def _rules_one(posting: PostingInput) -> tuple[PostingFacts, str | None]:
+    """Rules extraction of one posting; a posting that trips a bug is stored as failed, with the reason,
+    instead of stopping the batch."""
+    try:
+        return rules.extract(posting), None
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        failed = PostingFacts(id=posting.id, extractor="rules", version=rules.VERSION)
+        return failed, f"failed: {type(exc).__name__}: {exc}"[:300]
+
+
 def rules_backend() -> ExtractionBackend:
     return ExtractionBackend(
         key=ExtractorKey("rules", rules.VERSION),
-        extract_batch=lambda postings: [(rules.extract(p), None) for p in postings],
+        extract_batch=lambda postings: [_rules_one(p) for p in postings],
         describe_usage=lambda: "",
     )
 

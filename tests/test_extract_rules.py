@@ -227,8 +227,17 @@ def test_extract_returns_a_complete_record():
 
 def test_city_and_employment_type():
     facts = rules.extract(
-        PostingInput(id="c", title="ML Engineer (Contract)", location="San Francisco, CA", description="Full-time.")
+        PostingInput(
+            id="c", title="ML Engineer (Contract)", location="San Francisco, CA", description="Full-time."
+        )
     )
     assert (facts.city, facts.employment_type) == ("San Francisco", "contract")
     intern = rules.extract(PostingInput(id="i", title="Research Intern", description="Summer internship."))
     assert intern.employment_type == "internship" and intern.city is None
+
+
+def test_a_huge_posting_extracts_safely():
+    text = ("Python and PyTorch. " * 20_000) + "Salary $150k-$180k. " + ("lorem ipsum " * 200_000)
+    facts = rules.extract(PostingInput(id="huge", title="ML Engineer", description=text))
+    assert {"python", "pytorch"} <= {s.id for s in facts.skills}
+    assert facts.salary is None, "pay stated past the first 200k characters is not read"

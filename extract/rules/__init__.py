@@ -13,6 +13,8 @@ from extract.rules.skills import extract_skills
 from extract.schema import PostingFacts, PostingInput, Salary
 
 VERSION = "rules-1"
+# Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
+MAX_CHARS = 200_000
 _EMPLOYMENT = (
     ("internship", re.compile(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
     ("contract", re.compile(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
@@ -59,7 +61,7 @@ def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | N
 def extract(posting: PostingInput) -> PostingFacts:
     """Extract one posting with the rules backend."""
     title = posting.title or ""
-    body = posting.description or ""
+    body = (posting.description or "")[:MAX_CHARS]
     text = f"{title}\n{posting.pay_text or ''}\n{body}" if posting.pay_text else f"{title}\n{body}"
     skills = extract_skills(body if body else title)
     level, years = seniority(title, body)
