@@ -1,7 +1,9 @@
-"""`python -m bench`: parsing throughput of the real Greenhouse boards against JSON decoding alone.
+"""`python -m bench`: throughput of the pure cores, each against a baseline measured in the same run.
 
-The baseline (json.loads of the same bytes) is measured in the same run, so the ratio is comparable
-across machines. Needs ../shared beside the repository; says so and exits 0 when it is absent.
+- Greenhouse parsing of the two real boards, against `json.loads` of the same bytes.
+- Rules extraction of the real pool (../shared/data/pool.jsonl), against HTML-to-text alone (the floor).
+Needs ../shared beside the repository; says so and skips a benchmark when its data is absent.
+Ratios, not seconds, are the result: they compare across machines. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -10,16 +12,20 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from extract import rules
+from extract.schema import PostingInput
 from scrapers.base import ParseContext, get_source
+from scrapers.text import html_to_text
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "replay" / "greenhouse"
-ROUNDS = 5
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+ROUNDS = 3
 
 
-def best_of(rounds: int, work) -> float:
+def best_of(rounds: int, work: Callable[[], object]) -> float:
     best = float("inf")
     for _ in range(rounds):
         started = time.perf_counter()
@@ -28,21 +34,42 @@ def best_of(rounds: int, work) -> float:
     return best
 
 
-def main() -> int:
-    files = sorted(SHARED.glob("*.json"))
+def bench_greenhouse() -> None:
+    files = sorted((SHARED / "data/replay/greenhouse").glob("*.json"))
     if not files:
-        print(f"no recorded boards at {SHARED}; nothing to benchmark")
-        return 0
+        print("greenhouse parse: no recorded boards in ../shared; skipped")
+        return
     raw = [f.read_bytes() for f in files]
     source = get_source("greenhouse")
     ctx = ParseContext(board="bench", fetched_at=datetime.now(UTC))
     count = sum(len(json.loads(b)["jobs"]) for b in raw)
-
     baseline = best_of(ROUNDS, lambda: [json.loads(b) for b in raw])
     parsed = best_of(ROUNDS, lambda: [source.parse(json.loads(b), ctx) for b in raw])
-    print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}")
-    print(f"greenhouse parse: {count} postings in {parsed * 1000:.1f} ms = {count / parsed:,.0f} postings/s")
-    print(f"ratio to json.loads alone: {parsed / baseline:.1f}x")
+    print(
+        f"greenhouse parse: {count} postings, {count / parsed:,.0f} postings/s; {parsed / baseline:.1f}x json.loads"
+    )
+
+
+def bench_rules_extraction() -> None:
+    pool = SHARED / "data/pool.jsonl"
+    if not pool.is_file():
+        print("rules extraction: no pool in ../shared; skipped")
+        return
+    postings = [PostingInput.model_validate(json.loads(line)) for line in pool.open(encoding="utf-8")]
+    rules.extract(postings[0])  # load the taxonomy, places and rates outside the timing
+    floor = best_of(ROUNDS, lambda: [html_to_text(p.description) for p in postings])
+    full = best_of(1, lambda: [rules.extract(p) for p in postings])
+    print(
+        f"rules extraction: {len(postings)} postings, {len(postings) / full:,.0f} postings/s on one core; "
+        f"{full / floor:.1f}x the HTML-to-text floor (targets: >= 2,000 postings/s, <= 3x)"
+    )
+
+
+def main() -> int:
+    print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}; "
+          f"{datetime.now(UTC):%Y-%m-%d}")  # fmt: skip
+    bench_greenhouse()
+    bench_rules_extraction()
     return 0
 
 
