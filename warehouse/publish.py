@@ -1,0 +1,70 @@
+"""Publishing: the marts are copied into a new DuckDB file beside the live one, which then replaces the
+previous snapshot by an atomic rename.
+
+Readers (the dashboard, `salaries`, `gap`) open only the snapshot, read-only. DuckDB lets no second
+process open a file another holds for writing, so reading the live warehouse during a nightly write would
+fail; with snapshots a reader sees the previous build until the new one is complete, and never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+MART_TABLES = (
+    "base_postings", "base_skills", "skill_demand", "skill_share", "salary_bands", "salary_bands_by_role",
+    "cooccurrence", "phase_demand", "skill_lift", "claims",
+)  # fmt: skip
+HEALTH_QUERIES = {
+    "health_runs": "SELECT * FROM scrape_runs ORDER BY started_at DESC LIMIT 2000",
+    "health_sources": """
+        SELECT source, count(*) AS postings, count(*) FILTER (WHERE closed_at IS NULL) AS open_postings,
+               count(*) FILTER (WHERE is_relevant) AS relevant, max(last_seen) AS last_seen
+        FROM postings GROUP BY source ORDER BY source""",
+    "health_extraction": """
+        SELECT extractor, model, count(*) AS extractions, count(*) FILTER (WHERE is_current) AS current,
+               count(*) FILTER (WHERE fallback_reason IS NOT NULL) AS fallbacks, sum(tokens_in) AS tokens_in,
+               sum(tokens_out) AS tokens_out, sum(cost_usd) AS cost_usd, max(extracted_at) AS last_extracted
+        FROM extractions GROUP BY extractor, model ORDER BY extractor""",
+    "health_totals": """
+        SELECT (SELECT count(*) FROM postings) AS postings,
+               (SELECT count(*) FROM postings p WHERE NOT EXISTS
+                   (SELECT 1 FROM extractions e WHERE e.posting_id = p.posting_id AND e.is_current)) AS unextracted""",
+}
+
+
+def snapshot_path(db: Path) -> Path:
+    """Where the published snapshot of the warehouse at `db` lives."""
+    return db.with_name(f"{db.stem}.snapshot.duckdb")
+
+
+def publish(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
+    """Write the marts and health tables to a new file and atomically make it the current snapshot."""
+    target = snapshot_path(db)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{temporary}' AS snapshot")
+    try:
+        for table in MART_TABLES:
+            con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM {table}")
+        for table, query in HEALTH_QUERIES.items():
+            con.execute(f"CREATE TABLE snapshot.{table} AS {query}")
+        con.execute(
+            "CREATE TABLE snapshot.snapshot_info AS SELECT ? AS built_at, ? AS source_db",
+            [datetime.now(UTC).replace(tzinfo=None), str(db)],
+        )
+    finally:
+        con.execute("DETACH snapshot")
+    temporary.replace(target)  # atomic on POSIX: readers see the old snapshot or the new, never half
+    return target
+
+
+def open_snapshot(db: Path) -> duckdb.DuckDBPyConnection:
+    """The latest snapshot, read-only. FileNotFoundError when nothing has been published yet."""
+    path = snapshot_path(db)
+    if not path.is_file():
+        raise FileNotFoundError(f"no snapshot at {path}: run `skillradar build` after a scrape")
+    return duckdb.connect(str(path), read_only=True)
