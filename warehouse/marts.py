@@ -29,7 +29,8 @@ class Filters:
     role: str | None = None
 
     def where(self, alias: str = "p") -> tuple[str, list[object]]:
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[object] = []
         for column, value in (
             ("region", self.region),
             ("seniority", self.seniority),
@@ -134,13 +135,16 @@ def skill_share_sql(filters: Filters) -> tuple[str, list[object]]:
     )
 
 
-def salary_bands_sql(filters: Filters, by_role: bool = False) -> tuple[str, list[object]]:
+def salary_bands_sql(
+    filters: Filters, by_role: bool = False, published_only: bool = False
+) -> tuple[str, list[object]]:
     """Region x seniority (x role) pay percentiles in annual USD and in the cell's dominant local currency."""
     where, params = filters.where()
     role = ", role_family" if by_role else ""
+    published = " AND salary_source = 'published'" if published_only else ""
     return (
         f"""
-        WITH pop AS (SELECT * FROM base_postings p WHERE {where} AND pay_usd IS NOT NULL),
+        WITH pop AS (SELECT * FROM base_postings p WHERE {where} AND pay_usd IS NOT NULL{published}),
         dominant AS (
             SELECT region, seniority{role}, salary_currency AS currency
             FROM pop GROUP BY region, seniority{role}, salary_currency
