@@ -23,6 +23,7 @@ from skillradar import __version__
 from skillradar.config import Settings
 from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.pipeline import BoardOutcome, ScrapeSummary, scrape_boards
+from skillradar.report_cli import build, dashboard, gap, salaries
 from skillradar.sources_file import load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
 
@@ -276,6 +277,10 @@ def demo(
 
 
 app.command("extract")(extract_db)
+app.command("build")(build)
+app.command("salaries")(salaries)
+app.command("gap")(gap)
+app.command("dashboard")(dashboard)
 app.command("extract-file")(extract_file)
 app.command("eval")(evaluate)
 
