@@ -1,0 +1,97 @@
+"""What every page shares: where the snapshot is, filters kept in the URL, and the empty-database page.
+
+The dashboard reads only the published snapshot, read-only, through `warehouse.queries`; it never opens
+the live warehouse, so a nightly write can neither block it nor show it half a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from platformdirs import user_data_dir
+
+from warehouse import queries
+from warehouse.marts import Filters
+from warehouse.publish import open_snapshot, snapshot_path
+
+FILTER_KEYS = ("region", "seniority", "role", "since", "until")
+
+
+def warehouse_path() -> Path:
+    """`--db` after `streamlit run app.py --`, else $SKILLRADAR_DB, else the default warehouse."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    if known.db:
+        return Path(known.db)
+    if os.environ.get("SKILLRADAR_DB"):
+        return Path(os.environ["SKILLRADAR_DB"])
+    return Path(user_data_dir("skillradar")) / "skillradar.duckdb"
+
+
+@contextmanager
+def snapshot() -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The latest snapshot for this script run, or None when nothing has been published or it is empty."""
+    try:
+        con = open_snapshot(warehouse_path())
+    except (FileNotFoundError, duckdb.Error):
+        yield None
+        return
+    try:
+        yield None if queries.is_empty(con) else con
+    finally:
+        con.close()
+
+
+def empty_page() -> None:
+    st.title("skillradar")
+    st.info(
+        "There is no data to show yet. Collect postings, extract them and publish a snapshot:\n\n"
+        "```\nskillradar scrape        # collect postings from the boards in sources.toml\n"
+        "skillradar extract       # skills, pay, seniority, location\n"
+        "skillradar build         # marts + a snapshot for this dashboard\n```\n\n"
+        f"or run `make demo` for synthetic data. Looking for a snapshot at `{snapshot_path(warehouse_path())}`."
+    )
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
+    """Region / seniority / role / dates in the sidebar, mirrored in the URL so a view can be shared."""
+    params = st.query_params
+    st.sidebar.header("Filters")
+
+    def pick(label: str, key: str, column: str) -> str | None:
+        choices = ["All", *queries.options(con, column)]
+        current = params.get(key)
+        index = choices.index(current) if current in choices else 0
+        value = st.sidebar.selectbox(label, choices, index=index, key=f"filter_{key}")
+        if value == "All":
+            params.pop(key, None)
+            return None
+        params[key] = value
+        return value
+
+    region = pick("Region", "region", "region")
+    seniority = pick("Seniority", "seniority", "seniority")
+    role = pick("Role family", "role", "role_family")
+    since = _parse_date(params.get("since"))
+    until = _parse_date(params.get("until"))
+    return Filters(since=since, until=until, region=region, seniority=seniority, role=role)
+
+
+def money(value: object) -> str:
+    return f"${value:,.0f}" if isinstance(value, int | float) else "—"
