@@ -1,0 +1,105 @@
+"""Every dashboard page under Streamlit's AppTest on a demo snapshot: renders, shows its numbers, reacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard_fixture import build_demo_snapshot
+from warehouse.publish import open_snapshot
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_snapshot(tmp_path_factory.mktemp("dashboard"))
+
+
+@pytest.fixture
+def at(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("SKILLRADAR_DB", str(demo_db))
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    yield app
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_shows_the_snapshot_numbers(at: AppTest, demo_db: Path):
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    con = open_snapshot(demo_db)
+    total = con.execute("SELECT count(*) FROM base_postings").fetchall()[0][0]
+    con.close()
+    assert metrics["Relevant postings"] == f"{total:,}"
+    region = at.sidebar.selectbox[0]
+    region.select("EU/EEA").run()
+    assert at.query_params["region"] == ["EU/EEA"] or at.query_params["region"] == "EU/EEA"
+    assert {m.label: m.value for m in at.metric}["Relevant postings"] != f"{total:,}"
+
+
+def test_roadmaps_page_lists_phases_in_order_and_claims(at: AppTest):
+    open_page(at, "roadmaps")
+    text = " ".join(m.value for m in at.markdown)
+    assert "1. Python production foundation" in text and "4. Agentic systems and orchestration" in text
+    assert text.index("1. Python") < text.index("4. Agentic")
+    assert at.dataframe, "the claims table is shown"
+    at.selectbox(key="roadmap").select("examcert-12-month").run()
+    assert "1. LLM API fluency foundation" in " ".join(m.value for m in at.markdown)
+
+
+def test_salary_page_toggles(at: AppTest):
+    open_page(at, "salaries")
+    usd = at.dataframe[0].value
+    assert "p50" in usd.columns and "n" in usd.columns
+    at.radio(key="currency").set_value("Local").run()
+    assert "local_p50" in at.dataframe[0].value.columns
+    at.toggle(key="published").set_value(True).run()
+    published = at.dataframe[0].value
+    assert published["n"].sum() <= usd["n"].sum()
+
+
+def test_my_skills_reacts_to_the_picker_and_a_pasted_cv(at: AppTest):
+    open_page(at, "my_skills")
+    assert any("Pick the skills" in i.value for i in at.info)
+    at.multiselect(key="skills").set_value(["python", "docker", "sql"]).run()
+    covered = {m.label: m.value for m in at.metric}
+    assert "Postings you cover" in covered
+    at.text_area(key="cv").input("Ten years of Kubernetes, LangChain and PyTorch.").run()
+    found = " ".join(m.value for m in at.markdown)
+    assert "Kubernetes" in found or "kubernetes" in found.lower()
+    assert at.dataframe, "the missing-skills table is shown"
+
+
+def test_postings_page_searches_and_shows_text(at: AppTest):
+    open_page(at, "postings")
+    everything = at.dataframe[0].value.shape[0]
+    at.text_input(key="q").input("Scientist").run()
+    narrowed = at.dataframe[0].value
+    assert 0 < narrowed.shape[0] < everything
+    assert at.text and "Synthetic demo posting" in at.text[0].value
+    assert "<p>" not in at.text[0].value
+
+
+def test_data_health_page(at: AppTest):
+    open_page(at, "health")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Not yet extracted"] == "0"
+    assert len(at.dataframe) >= 3
+
+
+def test_empty_database_gets_a_friendly_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKILLRADAR_DB", str(tmp_path / "nothing.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert any("skillradar scrape" in i.value for i in at.info)
+    open_page(at, "salaries")
+    assert any("skillradar scrape" in i.value for i in at.info)
