@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 demo: $(STAMP)
-	$(BIN)/skillradar demo
+	$(BIN)/skillradar demo --serve
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

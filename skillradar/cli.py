@@ -240,8 +240,14 @@ def demo(
         ".demo"
     ),
     seed: Annotated[int, typer.Option(help="random seed of the synthetic boards")] = 7,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="then launch the dashboard on the demo snapshot")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="dashboard port on 127.0.0.1")] = 8501,
 ) -> None:
-    """Generate ~30 synthetic boards, replay them on 127.0.0.1 and scrape them into a demo warehouse."""
+    """Generate ~30 synthetic boards, replay them on 127.0.0.1, scrape, extract, build and publish them.
+
+    With --serve, the dashboard then runs on the demo snapshot (Ctrl-C to stop)."""
     from skillradar.demo_data import generate, sources_toml
     from skillradar.replay import ReplayServer
 
@@ -262,18 +268,22 @@ def demo(
         code = run_scrape(settings, sources_path, None)
     from skillradar.backends import rules_backend
     from skillradar.pipeline import extract_postings
+    from warehouse.marts import build_marts
+    from warehouse.publish import publish
 
     backend = rules_backend()
     con = connect(db)
     try:
         summary = extract_postings(con, backend.extract_batch, backend.key)
+        counts = build_marts(con, backend.key.extractor)
+        snapshot = publish(con, db)
     finally:
         con.close()
     console.print(f"Extracted {summary.stored} postings with the rules backend.")
-    console.print(
-        f"Demo warehouse ready: [bold]{db}[/] (tables: postings, scrape_runs, extractions, posting_skills)."
-    )
-    raise typer.Exit(code=code)
+    console.print(f"Marts over {counts['base_postings']} relevant postings published to [bold]{snapshot}[/].")
+    if code != 0 or not serve:
+        raise typer.Exit(code=code)
+    dashboard(db=db, port=port)
 
 
 app.command("extract")(extract_db)

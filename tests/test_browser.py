@@ -1,0 +1,89 @@
+"""The running dashboard in a real browser: Playwright drives Debian's Chromium through every page of a
+demo snapshot, waits for each to render, checks its key text and saves a screenshot per page under
+tests/artifacts/. Skipped when Chromium or Playwright is missing (CI installs both)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.dashboard_fixture import build_demo_snapshot
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PAGES = {  # url path -> text at the end of the page, shown only once the whole page has rendered
+    "": "Sources and freshness",
+    "roadmaps": "The article's claims against live data",
+    "salaries": "Cells with fewer than 8 postings",
+    "my_skills": "Pick the skills you have",
+    "postings": "Read a posting",
+    "health": "Recent scrape runs",
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = build_demo_snapshot(tmp_path_factory.mktemp("browser"))
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--", "--db", str(db)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the dashboard did not start within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_every_page_renders_in_chromium(dashboard_url: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path, marker in PAGES.items():
+                page.goto(f"{dashboard_url}/{path}", wait_until="domcontentloaded")
+                page.get_by_text(marker).first.wait_for(timeout=60_000)
+                page.wait_for_timeout(3000)  # let the charts finish drawing before the screenshot
+                body = page.inner_text("body")
+                assert "Traceback" not in body and "Error" not in body.split("\n")[0], body[:500]
+                page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert all((ARTIFACTS / f"{p or 'overview'}.png").stat().st_size > 10_000 for p in PAGES)
