@@ -88,9 +88,26 @@ def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
     region = pick("Region", "region", "region")
     seniority = pick("Seniority", "seniority", "seniority")
     role = pick("Role family", "role", "role_family")
-    since = _parse_date(params.get("since"))
-    until = _parse_date(params.get("until"))
-    return Filters(since=since, until=until, region=region, seniority=seniority, role=role)
+    first, last = con.execute("SELECT min(seen_on), max(seen_on) FROM base_postings").fetchall()[0]
+    since = _parse_date(params.get("since")) or first
+    until = _parse_date(params.get("until")) or last
+    window = st.sidebar.date_input(
+        "Posted between", value=(since, until), min_value=first, max_value=last, key="filter_dates"
+    )
+    if isinstance(window, tuple) and len(window) == 2:
+        since, until = window
+    for key, value, edge in (("since", since, first), ("until", until, last)):
+        if value and value != edge:
+            params[key] = value.isoformat()
+        else:
+            params.pop(key, None)
+    return Filters(
+        since=since if since != first else None,
+        until=until if until != last else None,
+        region=region,
+        seniority=seniority,
+        role=role,
+    )
 
 
 def money(value: object) -> str:

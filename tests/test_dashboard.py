@@ -44,6 +44,12 @@ def test_overview_shows_the_snapshot_numbers(at: AppTest, demo_db: Path):
     region.select("EU/EEA").run()
     assert at.query_params["region"] == ["EU/EEA"] or at.query_params["region"] == "EU/EEA"
     assert {m.label: m.value for m in at.metric}["Relevant postings"] != f"{total:,}"
+    region.select("All").run()
+    dates = at.sidebar.date_input[0]
+    _first, last = dates.value
+    dates.set_value((last, last)).run()
+    assert at.query_params["since"] in ([last.isoformat()], last.isoformat())
+    assert {m.label: m.value for m in at.metric}["Relevant postings"] != f"{total:,}"
 
 
 def test_roadmaps_page_lists_phases_in_order_and_claims(at: AppTest):
