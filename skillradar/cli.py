@@ -6,6 +6,7 @@ Exit codes: 0 success (at least one source worked), 1 nothing worked, 2 bad usag
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import tempfile
 from collections import Counter
@@ -284,6 +285,69 @@ def demo(
     if code != 0 or not serve:
         raise typer.Exit(code=code)
     dashboard(db=db, port=port)
+
+
+@app.command()
+def run(
+    db: DbOption = None,
+    sources: SourcesOption = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="rules | llm | hybrid [env: SKILLRADAR_BACKEND]")
+    ] = None,
+) -> None:
+    """The nightly job: scrape -> extract -> build -> publish, under a lock, with a JSON run summary.
+
+    Exit 0 when every source worked, 3 when some failed (the rest landed), 1 when nothing worked or
+    another run holds the lock. The summary is printed and stored in the `runs` table.
+    """
+    from skillradar.backends import Backend
+    from skillradar.nightly import RunLocked, run_nightly
+
+    settings = Settings()
+    path = db or settings.db
+    try:
+        chosen = Backend(backend or settings.backend)
+    except ValueError as exc:
+        raise _fail_usage(
+            f"unknown backend {backend or settings.backend!r}; choose rules, llm or hybrid"
+        ) from exc
+    sources_path = resolve_sources_path(sources or settings.sources)
+    try:
+        config = load_sources(sources_path)
+    except ScrapeError as exc:
+        raise _fail_usage(str(exc)) from exc
+    if not config.boards:
+        raise _fail_usage(f"no boards to scrape in {sources_path}")
+    try:
+        summary = run_nightly(settings, config, path, chosen)
+    except RunLocked as exc:
+        err.print(f"[yellow]{exc}; not starting a second run.[/]")
+        raise typer.Exit(code=1) from exc
+    print(json.dumps(summary, default=str, indent=1))
+    raise typer.Exit(code=int(summary.get("exit_code", 1)))
+
+
+@app.command()
+def schedule(
+    kind: Annotated[str, typer.Argument(help="cron | systemd | github")],
+    db: DbOption = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Print a ready nightly setup: a crontab line, a systemd service + timer, or a GitHub Actions workflow."""
+    from skillradar import schedule as schedules
+
+    settings = Settings()
+    project = Path.cwd().resolve()
+    path = (db or settings.db).resolve()
+    sources_path = resolve_sources_path(sources or settings.sources).resolve()
+    if kind == "cron":
+        print(schedules.cron(project, path, sources_path), end="")
+    elif kind == "systemd":
+        print(schedules.systemd(project, path, sources_path), end="")
+    elif kind == "github":
+        print(schedules.github(Path("sources.toml")), end="")
+    else:
+        raise _fail_usage(f"unknown schedule {kind!r}; choose cron, systemd or github")
 
 
 app.command("extract")(extract_db)

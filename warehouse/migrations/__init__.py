@@ -127,3 +127,20 @@ def m002_extractions(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("CREATE INDEX extractions_posting ON extractions (posting_id, extractor)")
+
+
+@migration
+def m003_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per `skillradar run`: status, exit code and the JSON summary of every stage."""
+    con.execute(
+        """
+        CREATE TABLE runs (
+            run_id       VARCHAR PRIMARY KEY,
+            started_at   TIMESTAMP NOT NULL,
+            finished_at  TIMESTAMP,
+            status       VARCHAR NOT NULL,   -- running | ok | partial | failed
+            exit_code    INTEGER,
+            summary      JSON NOT NULL
+        )
+        """
+    )
