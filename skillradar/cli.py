@@ -361,3 +361,7 @@ app.command("eval")(evaluate)
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

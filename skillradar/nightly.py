@@ -121,9 +121,13 @@ def run_nightly(
         _record(con, summary)
         try:
             stages = summary["stages"]
+            summary["stage"] = "scrape"
+            _record(con, summary)
             stages["scrape"] = scrape = _scrape_stage(con, sources, settings)
             worked = scrape["ok"] + scrape["partial"]
 
+            summary["stage"] = "extract"
+            _record(con, summary)  # a killed run's row says which stage it died in
             started = time.perf_counter()
             chosen = build_backend(
                 backend,
@@ -143,12 +147,16 @@ def run_nightly(
                 "cost_usd": round(float(tokens[2]), 6), "duration_s": round(time.perf_counter() - started, 2),
             }  # fmt: skip
 
+            summary["stage"] = "build"
+            _record(con, summary)
             started = time.perf_counter()
             counts = build_marts(con, chosen.key.extractor)
             stages["build"] = {
                 "postings": counts["base_postings"],
                 "duration_s": round(time.perf_counter() - started, 2),
             }
+            summary["stage"] = "publish"
+            _record(con, summary)
             started = time.perf_counter()
             snapshot = publish(con, db)
             stages["publish"] = {
@@ -166,6 +174,7 @@ def run_nightly(
             summary["status"], summary["exit_code"] = "failed", EXIT_NOTHING
             summary["error"] = f"{type(exc).__name__}: {exc}"
         finally:
+            summary["stage"] = "done"
             summary["finished_at"] = naive_utc(datetime.now(UTC))
             summary["duration_s"] = round((summary["finished_at"] - summary["started_at"]).total_seconds(), 2)
             _record(con, summary)
