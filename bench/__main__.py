@@ -55,7 +55,10 @@ def bench_rules_extraction() -> None:
     if not pool.is_file():
         print("rules extraction: no pool in ../shared; skipped")
         return
-    postings = [PostingInput.model_validate(json.loads(line)) for line in pool.open(encoding="utf-8")]
+    postings = [
+        PostingInput.model_validate(json.loads(line))
+        for line in pool.read_text(encoding="utf-8").splitlines()
+    ]
     rules.extract(postings[0])  # load the taxonomy, places and rates outside the timing
     floor = best_of(ROUNDS, lambda: [html_to_text(p.description) for p in postings])
     full = best_of(1, lambda: [rules.extract(p) for p in postings])
