@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
 
 import duckdb
 
@@ -20,9 +23,12 @@ from scrapers.errors import MalformedPayload, ScrapeError
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.relevance import RelevanceFilter
 from warehouse.extractions import ExtractorKey, pending, store
-from warehouse.load import Decision, LoadCounts, assign_dup_groups, finish_run, load_board, start_run
+from warehouse.load import Decision, LoadCounts, assign_dup_groups, finish_run, load_board, start_runs
 
-BOARD_CONCURRENCY = 8
+# Boards in flight at once. Hosts are protected by their own limits in the client, so this only bounds
+# memory and open sockets; a small value would serialise boards that live on different hosts.
+BOARD_CONCURRENCY = 64
+T = TypeVar("T")
 
 
 @dataclass
@@ -89,10 +95,16 @@ async def scrape_boards(
     http = client or PoliteClient(client_settings)
     gate = asyncio.Semaphore(BOARD_CONCURRENCY)
     outcomes: list[BoardOutcome] = []
+    # Warehouse writes run one at a time on their own thread, so a board being loaded never stalls the
+    # event loop that is waiting on every other board's responses.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warehouse")
+    loop = asyncio.get_running_loop()
+
+    async def in_db(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        return await loop.run_in_executor(writer, partial(fn, *args, **kwargs))
 
     async def one(board: BoardConfig) -> None:
         async with gate:
-            start_run(con, run_id, board.kind, board.board)
             try:
                 postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
             except ScrapeError as exc:
@@ -100,7 +112,9 @@ async def scrape_boards(
             else:
                 decided = [(p, Decision(*relevance.decide(p))) for p in postings]
                 try:
-                    counts = load_board(con, board.kind, board.board, decided, complete=not skipped)
+                    counts = await in_db(
+                        load_board, con, board.kind, board.board, decided, complete=not skipped
+                    )
                 except duckdb.Error as exc:
                     outcome = BoardOutcome(board, "failed", error=f"warehouse load failed: {exc}")
                 else:
@@ -111,7 +125,8 @@ async def scrape_boards(
                     notes += [f"{len(warnings)} posting(s) incomplete"] if warnings else []
                     if notes:
                         outcome.error = ", ".join(notes) + ": " + "; ".join((skipped + warnings)[:3])
-            finish_run(
+            await in_db(
+                finish_run,
                 con,
                 run_id,
                 board.kind,
@@ -125,9 +140,11 @@ async def scrape_boards(
             if on_board_done is not None:
                 on_board_done(outcome)
 
+    start_runs(con, run_id, [(b.kind, b.board) for b in boards])
     try:
         await asyncio.gather(*(one(b) for b in boards))
     finally:
+        writer.shutdown(wait=True)
         if own_client:
             await http.aclose()
     duplicates = assign_dup_groups(con) if any(o.status != "failed" for o in outcomes) else 0

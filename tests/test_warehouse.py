@@ -9,6 +9,7 @@ import pytest
 
 from scrapers.models import RawPosting
 from warehouse.db import applied_migrations, connect, migrate
+from warehouse.migrations import MIGRATIONS
 from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_run
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
@@ -54,10 +55,11 @@ def rows(con, sql: str, params=()):
 
 
 def test_migrations_are_recorded_and_applied_once(con):
-    assert applied_migrations(con) == ["m001_raw_layer", "m002_extractions"]
+    assert applied_migrations(con) == [step.__name__ for step in MIGRATIONS]
+    assert applied_migrations(con)[:3] == ["m001_raw_layer", "m002_extractions", "m003_runs"]
     assert migrate(con) == []
     tables = {r[0] for r in rows(con, "SELECT table_name FROM information_schema.tables")}
-    assert {"postings", "scrape_runs", "_migrations", "extractions", "posting_skills"} <= tables
+    assert {"postings", "scrape_runs", "_migrations", "extractions", "posting_skills", "runs"} <= tables
 
 
 def test_upsert_is_idempotent_and_tracks_first_and_last_seen(con):

@@ -122,10 +122,25 @@ def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, source: str, board: str) -> None:
-    con.execute(
-        "INSERT INTO scrape_runs (run_id, source, board, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-        [run_id, source, board, naive_utc(datetime.now(UTC))],
+    start_runs(con, run_id, [(source, board)])
+
+
+def start_runs(con: duckdb.DuckDBPyConnection, run_id: str, boards: Sequence[tuple[str, str]]) -> None:
+    """Record every board of a scrape as running, in one statement, before any fetch starts."""
+    if not boards:
+        return
+    now = naive_utc(datetime.now(UTC))
+    frame = pl.DataFrame(
+        {"source": [s for s, _ in boards], "board": [b for _, b in boards]},
+        schema={"source": pl.String, "board": pl.String},
     )
+    con.register("starting_boards", frame)
+    con.execute(
+        "INSERT INTO scrape_runs (run_id, source, board, started_at, status) "
+        "SELECT DISTINCT ?, source, board, ?, 'running' FROM starting_boards",
+        [run_id, now],
+    )
+    con.unregister("starting_boards")
 
 
 def finish_run(
