@@ -9,8 +9,8 @@ import pytest
 
 from scrapers.models import RawPosting
 from warehouse.db import applied_migrations, connect, migrate
-from warehouse.migrations import MIGRATIONS
 from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_run
+from warehouse.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 KEEP = Decision(True, "test")
