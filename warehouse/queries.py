@@ -6,14 +6,13 @@ page is a thin layout over these calls and the same numbers reach the CLI.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from extract.taxonomy.roadmaps import load_roadmaps
-from warehouse.mart_extras import phase_rows
+from warehouse.mart_extras import phase_demand_frame
 from warehouse.marts import Filters, cooccurrence_sql, salary_bands_sql, skill_demand_sql, skill_share_sql
 
 
@@ -59,6 +58,9 @@ def postings_per_week(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.Da
 
 
 def skill_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    if filters == Filters():
+        shares = frame(con, "SELECT * FROM skill_share ORDER BY share DESC, skill_id")
+        return shares.with_columns((pl.col("share_recent") - pl.col("share_before")).alias("change"))
     sql, params = skill_share_sql(filters)
     shares = frame(con, sql, params)
     return shares.with_columns((pl.col("share_recent") - pl.col("share_before")).alias("change"))
@@ -72,25 +74,30 @@ def skill_demand(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFra
 def salary_bands(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, published_only: bool = False
 ) -> pl.DataFrame:
+    if filters == Filters() and not published_only:
+        return frame(con, "SELECT * FROM salary_bands ORDER BY region, seniority")
     sql, params = salary_bands_sql(filters, published_only=published_only)
     return frame(con, sql, params)
 
 
 def salary_points(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, published_only: bool = False
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, published_only: bool = False, sample: int = 20_000
 ) -> pl.DataFrame:
-    """One row per posting with pay, for distribution plots."""
+    """Postings with pay for distribution plots: all of them, or a reproducible sample of `sample` rows."""
     where, params = filters.where()
     extra = " AND salary_source = 'published'" if published_only else ""
     return frame(
         con,
         f"""SELECT region, seniority, role_family, pay_usd, pay_local, salary_currency, salary_source, title, company
-            FROM base_postings p WHERE {where} AND pay_usd IS NOT NULL{extra}""",
+            FROM base_postings p WHERE {where} AND pay_usd IS NOT NULL{extra}
+            USING SAMPLE reservoir({int(sample)} ROWS) REPEATABLE (7)""",
         params,
     )
 
 
 def cooccurrence(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 30) -> pl.DataFrame:
+    if filters == Filters():
+        return frame(con, f"SELECT * FROM cooccurrence ORDER BY lift DESC, support DESC LIMIT {int(limit)}")
     sql, params = cooccurrence_sql(filters)
     return frame(con, f"{sql} LIMIT {int(limit)}", params)
 
@@ -113,23 +120,7 @@ def phase_demand(con: duckdb.DuckDBPyConnection, roadmap_id: str, filters: Filte
             con, "SELECT * FROM phase_demand WHERE roadmap_id = ? ORDER BY phase_order", [roadmap_id]
         )
     where, params = filters.where()
-    rows = con.execute(
-        f"SELECT posting_id, region, seniority, pay_usd FROM base_postings p WHERE {where}", params
-    ).fetchall()
-    skills: dict[str, set[str]] = defaultdict(set)
-    for pid, sid in con.execute(
-        f"SELECT s.posting_id, s.skill_id FROM base_skills s JOIN base_postings p USING (posting_id) WHERE {where}",
-        params,
-    ).fetchall():
-        skills[pid].add(sid)
-    roadmap = load_roadmaps()[roadmap_id]
-    records = []
-    for order, phase in enumerate(roadmap.phases, start=1):
-        hits, share, coverage, pay = phase_rows(rows, skills, set(phase.skills))
-        records.append({"roadmap_id": roadmap_id, "phase_order": order, "phase": phase.name,
-                        "skills": ",".join(phase.skills), "postings": hits, "share_any": share,
-                        "mean_coverage": coverage, "median_pay_usd": pay})  # fmt: skip
-    return pl.DataFrame(records)
+    return phase_demand_frame(con, [load_roadmaps()[roadmap_id]], where, params)
 
 
 def phase_skill_ranking(con: duckdb.DuckDBPyConnection, roadmap_id: str, filters: Filters) -> pl.DataFrame:
