@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 import numpy as np
@@ -20,10 +21,9 @@ from extract.money import annual_usd
 from extract.taxonomy.roadmaps import Claim, Roadmap, load_roadmaps
 from warehouse.marts import MIN_CELL, MIN_SIDE
 
-BOOTSTRAP_ROUNDS = 200
-BOOTSTRAP_SIDE_CAP = (
-    400  # resample at most this many postings per side and cell (the point estimate uses all)
-)
+BOOTSTRAP_ROUNDS = 120
+# Larger sides are bootstrapped m-out-of-n (see _boot_medians); the point estimate always uses every posting.
+BOOTSTRAP_SIDE_CAP = 100
 LIFT_TOP_SKILLS = 80  # skill lift for the most-asked skills; the long tail has too few postings per cell
 MIN_SHARE_N = 30
 MIN_CERT_N = 100
@@ -41,12 +41,26 @@ class Lift:
     cells: int
 
 
-def _boot_medians(values: np.ndarray, rng: np.random.Generator, rounds: int) -> np.ndarray:
-    sample = (
-        values if len(values) <= BOOTSTRAP_SIDE_CAP else rng.choice(values, BOOTSTRAP_SIDE_CAP, replace=False)
-    )
-    draws = sample[rng.integers(0, len(sample), size=(rounds, len(sample)))]
-    return np.median(draws, axis=1)
+def _boot_medians(sides: Sequence[np.ndarray], rng: np.random.Generator, rounds: int) -> list[np.ndarray]:
+    """Bootstrap replicates of the median of each array in `sides`.
+
+    Past BOOTSTRAP_SIDE_CAP values this is the m-out-of-n bootstrap: resample m values and shrink the
+    replicates' spread by sqrt(m / n), so the cost does not grow with the number of postings while the
+    spread estimated is the full sample median's. All large sides are resampled in one vectorised call.
+    """
+    out: list[np.ndarray] = [np.empty(0)] * len(sides)
+    m = BOOTSTRAP_SIDE_CAP
+    large = [i for i, values in enumerate(sides) if len(values) > m]
+    if large:
+        draws = np.stack([sides[i][rng.integers(0, len(sides[i]), size=(rounds, m))] for i in large])
+        medians = np.median(draws, axis=2)
+        for row, i in enumerate(large):
+            spread = (medians[row] - np.median(medians[row])) * np.sqrt(m / len(sides[i]))
+            out[i] = np.median(sides[i]) + spread
+    for i, values in enumerate(sides):
+        if len(values) <= m:
+            out[i] = np.median(values[rng.integers(0, len(values), size=(rounds, len(values)))], axis=1)
+    return out
 
 
 def pooled_lift(
@@ -67,10 +81,11 @@ def pooled_lift(
     diff = float(np.average(with_medians - without_medians, weights=weights))
     ratio = float(np.average((with_medians - without_medians) / without_medians, weights=weights))
     rng = np.random.default_rng(seed)
-    boot = np.zeros(rounds)
-    for (w, wo), weight in zip(eligible, weights, strict=True):
-        boot += weight * (_boot_medians(w, rng, rounds) - _boot_medians(wo, rng, rounds))
-    boot /= weights.sum()
+    replicates = _boot_medians([side for pair in eligible for side in pair], rng, rounds)
+    boot = (
+        sum(weight * (replicates[2 * k] - replicates[2 * k + 1]) for k, weight in enumerate(weights))
+        / weights.sum()
+    )
     low, high = np.percentile(boot, [2.5, 97.5])
     return Lift(
         diff_usd=round(diff, 2), ratio=round(ratio, 4), low=round(float(low), 2), high=round(float(high), 2),
@@ -78,7 +93,7 @@ def pooled_lift(
     )  # fmt: skip
 
 
-@dataclass
+@dataclass(eq=False)
 class Population:
     """The mart population as arrays: pay per posting, its region x seniority cell, and which skills it asks."""
 
@@ -90,6 +105,16 @@ class Population:
     @property
     def size(self) -> int:
         return len(self.pay)
+
+    @cached_property
+    def cells_with_pay(self) -> list[np.ndarray]:
+        """Row indices of the postings with pay, one array per region x seniority cell (computed once)."""
+        has_pay = ~np.isnan(self.pay)
+        order = np.argsort(self.cell, kind="stable")
+        order = order[has_pay[order]]
+        codes = self.cell[order]
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        return list(np.split(order, bounds)) if len(order) else []
 
     def mask(self, wanted: set[str]) -> np.ndarray:
         columns = [i for i, s in enumerate(self.skills) if s in wanted]
@@ -128,12 +153,11 @@ def load_population(con: duckdb.DuckDBPyConnection) -> Population:
 
 def lift_for(population: Population, wanted: set[str]) -> Lift | None:
     """Pay lift of postings asking for any of `wanted`, inside region x seniority cells."""
-    has_pay = ~np.isnan(population.pay)
     asked = population.mask(wanted)
     cells = []
-    for code in np.unique(population.cell[has_pay]):
-        in_cell = has_pay & (population.cell == code)
-        cells.append((population.pay[in_cell & asked], population.pay[in_cell & ~asked]))
+    for rows in population.cells_with_pay:
+        pay, flags = population.pay[rows], asked[rows]
+        cells.append((pay[flags], pay[~flags]))
     return pooled_lift(cells)
 
 
