@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from warehouse.migrations import MIGRATIONS
+
+# Bounded memory (DuckDB spills to disk past it) and no progress bars on the user's terminal.
+CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "memory_limit": os.environ.get("SKILLRADAR_DUCKDB_MEMORY", "1GB")
+}
 
 
 class WarehouseError(Exception):
@@ -20,9 +26,10 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(target), read_only=read_only)
+        con = duckdb.connect(str(target), read_only=read_only, config=CONFIG)
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open warehouse {target}: {exc}") from exc
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con

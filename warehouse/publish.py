@@ -67,4 +67,6 @@ def open_snapshot(db: Path) -> duckdb.DuckDBPyConnection:
     path = snapshot_path(db)
     if not path.is_file():
         raise FileNotFoundError(f"no snapshot at {path}: run `skillradar build` after a scrape")
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    return con
