@@ -142,12 +142,14 @@ def load_population(con: duckdb.DuckDBPyConnection) -> Population:
     ]
     asks = np.zeros((len(pay), len(skills)), dtype=bool)
     if skills:
-        index = {s: i for i, s in enumerate(skills)}
+        # Integer pairs only: millions of skill-id strings as Python objects would cost gigabytes.
+        con.register("skill_columns", pl.DataFrame({"skill_id": skills, "col": list(range(len(skills)))}))
         pairs = con.execute(
-            "SELECT p.idx, s.skill_id FROM base_skills s JOIN population p USING (posting_id)"
+            "SELECT p.idx, k.col FROM base_skills s JOIN population p USING (posting_id) "
+            "JOIN skill_columns k USING (skill_id)"
         ).fetchnumpy()
-        columns_of = np.array([index[s] for s in pairs["skill_id"]], dtype=np.int64)
-        asks[np.asarray(pairs["idx"], dtype=np.int64), columns_of] = True
+        con.unregister("skill_columns")
+        asks[np.asarray(pairs["idx"], dtype=np.int64), np.asarray(pairs["col"], dtype=np.int64)] = True
     return Population(pay=pay, cell=cell, skills=skills, asks=asks)
 
 
@@ -202,16 +204,17 @@ def phase_demand_frame(
     con.register("phase_skills", phases)
     try:
         rows = con.execute(
-            f"""WITH pop AS (SELECT posting_id, pay_usd FROM base_postings p WHERE {where}),
-                   total AS (SELECT count(*) AS n FROM pop),
+            f"""WITH total AS (SELECT count(*) AS n FROM base_postings p WHERE {where}),
                    hits AS (
-                       SELECT ps.roadmap_id, ps.phase_order, s.posting_id, count(*) AS asked
-                       FROM base_skills s JOIN pop USING (posting_id) JOIN phase_skills ps USING (skill_id)
-                       GROUP BY ps.roadmap_id, ps.phase_order, s.posting_id)
-                SELECT h.roadmap_id, h.phase_order, count(*), sum(h.asked), median(pop.pay_usd), any_value(total.n)
-                FROM hits h JOIN pop USING (posting_id), total
+                       SELECT ps.roadmap_id, ps.phase_order, p.posting_id, count(*) AS asked,
+                              any_value(p.pay_usd) AS pay_usd
+                       FROM base_skills p JOIN phase_skills ps USING (skill_id)
+                       WHERE {where}
+                       GROUP BY ps.roadmap_id, ps.phase_order, p.posting_id)
+                SELECT h.roadmap_id, h.phase_order, count(*), sum(h.asked), median(h.pay_usd), any_value(total.n)
+                FROM hits h, total
                 GROUP BY h.roadmap_id, h.phase_order""",
-            list(params),
+            list(params) * 2,  # the filter appears twice
         ).fetchall()
     finally:
         con.unregister("phase_skills")

@@ -78,10 +78,12 @@ WHERE is_ai_role
 QUALIFY row_number() OVER (PARTITION BY dup_group ORDER BY is_open DESC, posting_id) = 1
 """
 
+# The filter columns are copied onto every skill row, so filtered skill marts scan one table, not a join.
 BASE_SKILLS = """
 CREATE OR REPLACE TABLE base_skills AS
-SELECT b.posting_id, s.skill_id, s.requirement
+SELECT b.posting_id, s.skill_id, s.requirement, b.region, b.seniority, b.role_family, b.seen_on, b.week, b.pay_usd
 FROM base_postings b JOIN posting_skills s USING (extraction_id)
+ORDER BY b.posting_id
 """
 
 
@@ -127,7 +129,7 @@ def skill_share_sql(filters: Filters) -> tuple[str, list[object]]:
                count(*) FILTER (WHERE pop.week <= (SELECT cut FROM edge)
                                 AND pop.week > (SELECT cut FROM edge) - INTERVAL {RECENT_WEEKS} WEEK)
                    / nullif(any_value(t.n_before), 0) AS share_before
-        FROM pop JOIN base_skills s USING (posting_id), totals t
+        FROM base_skills s JOIN pop USING (posting_id), totals t
         GROUP BY s.skill_id
         ORDER BY share DESC, s.skill_id
         """,
@@ -176,7 +178,7 @@ def cooccurrence_sql(filters: Filters, min_support: int = 3) -> tuple[str, list[
         f"""
         WITH pop AS (SELECT posting_id FROM base_postings p WHERE {where}),
         n AS (SELECT count(*) AS n FROM pop),
-        skills AS (SELECT s.* FROM base_skills s JOIN pop USING (posting_id)),
+        skills AS (SELECT p.posting_id, p.skill_id FROM base_skills p WHERE {where}),
         single AS (SELECT skill_id, count(*) AS c FROM skills GROUP BY skill_id),
         pairs AS (
             SELECT a.skill_id AS skill_a, b.skill_id AS skill_b, count(*) AS both_count
@@ -188,7 +190,7 @@ def cooccurrence_sql(filters: Filters, min_support: int = 3) -> tuple[str, list[
         JOIN single sa ON sa.skill_id = pairs.skill_a JOIN single sb ON sb.skill_id = pairs.skill_b
         ORDER BY lift DESC, support DESC
         """,
-        params,
+        params + params,  # the filter appears twice
     )
 
 
