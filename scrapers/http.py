@@ -15,7 +15,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -319,7 +319,3 @@ def decode_json(result: FetchResult) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise MalformedPayload(f"invalid JSON: {exc.msg} at char {exc.pos}", url=result.url) from exc
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from extract import rules
+from extract.errors import ExtractionError
 from extract.schema import PostingFacts, PostingInput
 from warehouse.extractions import ExtractorKey
 
@@ -33,7 +34,7 @@ def _rules_one(posting: PostingInput) -> tuple[PostingFacts, str | None]:
         return rules.extract(posting), None
     except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
         failed = PostingFacts(id=posting.id, extractor="rules", version=rules.VERSION)
-        return failed, f"failed: {type(exc).__name__}: {exc}"[:300]
+        return failed, str(ExtractionError(posting.id, "rules", f"{type(exc).__name__}: {exc}"))[:300]
 
 
 def rules_backend() -> ExtractionBackend:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,9 +109,3 @@ class ReplayServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-@contextmanager
-def replaying(root: Path, port: int = 0) -> Iterator[ReplayServer]:
-    with ReplayServer(root, port) as server:
-        yield server

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from scrapers.base import ParseContext
@@ -36,6 +39,28 @@ def fixture_json(name: str) -> Any:
 
 def ctx(board: str = "acme", company: str | None = None) -> ParseContext:
     return ParseContext(board=board, fetched_at=FETCHED_AT, company=company)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for a server a test starts as a separate process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, what: str) -> None:
+    """Poll `url` until it answers 200; fail with the process's own words if it dies or takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+            raise RuntimeError(f"{what} exited: {tail}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
 
 
 @pytest.fixture

@@ -9,17 +9,15 @@ whatever the model invents. Skipped when the local-LLM extra is not installed (`
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from extract.llm import LLMExtractor, LLMSettings, _normal
 from extract.schema import PostingInput
+from tests.conftest import free_port, wait_until_up
 
 # Checked without importing llama_cpp here: the server runs in its own process, as in production.
 if importlib.util.find_spec("llama_cpp") is None:
@@ -38,16 +36,10 @@ POSTINGS = [
 ]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
     model = gguf.assemble()
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"],
@@ -55,19 +47,7 @@ def llama_server() -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"llama.cpp server exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
-                )
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("llama.cpp server did not start within 120 s")
+        wait_until_up(f"{base}/models", process, 120, "llama.cpp server")
         yield base
     finally:
         process.terminate()

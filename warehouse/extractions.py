@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -157,11 +157,3 @@ def store(
         raise
     con.commit()
     return int(added)
-
-
-def current_facts(con: duckdb.DuckDBPyConnection, extractor: str = "rules") -> Iterable[tuple[str, str]]:
-    """(posting_id, facts JSON) of the current extraction of every posting by `extractor`."""
-    return con.execute(
-        "SELECT posting_id, facts FROM extractions WHERE extractor = ? AND is_current ORDER BY posting_id",
-        [extractor],
-    ).fetchall()
