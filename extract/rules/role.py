@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extract.rules.anchored import Anchored
+
 _ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
 _AI_TITLE = re.compile(
     r"(?i)machine[- ]learning|deep[- ]learning|computer vision|\bmlops\b|\bllmops\b|applied scien|"
@@ -37,10 +39,12 @@ AI_SKILLS = frozenset(
         "anthropic_api",
     }
 )  # fmt: skip
-_BUILD_ML = re.compile(
-    r"(?i)\b(build|building|develop|developing|train|training|design|designing|deploy|deploying|ship|shipping|"
-    r"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{0,60}\b(models?|llms?|ml|machine learning|"
-    r"ai (systems|agents|features|products|models)|agents|neural|classifiers?|rag|retrieval|recommendation)"
+_BUILD_ML = Anchored(
+    re.compile(
+        r"(?i)\b(build|building|develop|developing|train|training|design|designing|deploy|deploying|ship|shipping|"
+        r"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{0,60}\b(models?|llms?|ml|machine learning|"
+        r"ai (systems|agents|features|products|models)|agents|neural|classifiers?|rag|retrieval|recommendation)"
+    )
 )
 
 
@@ -61,7 +65,7 @@ def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
     if _AI_TITLE.search(title):
         return True
     ai_skills = len(skill_ids & AI_SKILLS)
-    building = len(_BUILD_ML.findall(text[:8000]))
+    building = _BUILD_ML.findall_count(text, 0, 8000)
     if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
         return (ai_skills >= 2 and building >= 1) or (ai_skills >= 1 and building >= 3) or ai_skills >= 5
     return ai_skills >= 3 and building >= 2

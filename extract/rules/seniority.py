@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extract.rules.anchored import Anchored
 from extract.schema import Seniority
 
 _TITLE_RULES: list[tuple[re.Pattern[str], Seniority]] = [
@@ -26,9 +27,11 @@ _TITLE_RULES: list[tuple[re.Pattern[str], Seniority]] = [
     (re.compile(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
 ]
 _NON_LEVEL_MANAGER = re.compile(r"(?i)\b(product|program|project|account|community|office|marketing) manager")
-_YEARS = re.compile(
-    r"(?i)(?<![\d.])(\d{1,2})(?:\s*(?:\+|-|–|to)\s*(\d{1,2}))?\+?\s*(?:\+\s*)?years?(?:'|’)?\s*(?:of\s+)?"
-    r"(?:[\w/+-]+\s+){0,4}?(?:experience|exp\b|industry|professional|hands-on|working|building|in\s)"
+_YEARS = Anchored(
+    re.compile(
+        r"(?i)(?<![\d.])(\d{1,2})(?:\s*(?:\+|-|–|to)\s*(\d{1,2}))?\+?\s*(?:\+\s*)?years?(?:'|’)?\s*(?:of\s+)?"
+        r"(?:[\w/+-]+\s+){0,4}?(?:experience|exp\b|industry|professional|hands-on|working|building|in\s)"
+    )
 )
 _MULTI_ROLE = re.compile(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
 

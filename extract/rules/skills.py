@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extract.rules.patterns import trie_pattern
+from ahocorasick_rs import AhoCorasick
+
+from extract.rules.anchored import Anchored, folded
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -32,8 +34,8 @@ _PERSON_OR_COMPANY = re.compile(
     r"(?i)(\bex-|\bformer\s+|acq\.?\s+by\s+|acquired by\s+)\x00|"
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
-_PREFERRED_INLINE = re.compile(
-    r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b"
+_PREFERRED_INLINE = Anchored(
+    re.compile(r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
 )
 
 
@@ -50,42 +52,149 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
+_URL_CUES = (".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run")
+
+
+def _blank_links(text: str, lower: str) -> tuple[str, str]:
+    """`text` and its lower case with every link replaced by spaces (links are not skills; offsets stay put).
+
+    Links never span whitespace, so the link pattern only runs over the whitespace-delimited tokens
+    around a cue ("http", "www.", ".com"...), found with `str.find`, instead of over the whole text.
+    """
+    cues: set[int] = set()
+    for literal in ("http", "www."):
+        at = lower.find(literal)
+        while at != -1:
+            cues.add(at)
+            at = lower.find(literal, at + 1)
+    at = lower.find(".")
+    while at != -1:
+        if lower.startswith(_URL_CUES, at):
+            cues.add(at)
+        at = lower.find(".", at + 1)
+    if not cues:
+        return text, lower
+    spans: list[tuple[int, int]] = []
+    done = -1
+    for cue in sorted(cues):
+        if cue < done:
+            continue
+        begin = max(text.rfind(c, 0, cue) for c in " \n\t") + 1
+        stop = min((i for i in (text.find(c, cue) for c in " \n\t") if i != -1), default=len(text))
+        spans.extend((begin + m.start(), begin + m.end()) for m in _URL.finditer(text[begin:stop]))
+        done = stop
+    if not spans:
+        return text, lower
+    return _blank(text, spans), _blank(lower, spans)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    parts, last = [], 0
+    for begin, stop in spans:
+        parts.append(text[last:begin])
+        parts.append(" " * (stop - begin))
+        last = stop
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+_RUN = re.compile(r"  +")
+
+
+def _spaced(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as the alias automaton reads it, and how to map its offsets back.
+
+    Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
+    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, run
+    starts in the haystack, characters removed up to each run) for `_original`.
+    """
+    spaced = text.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    if "  " not in spaced:
+        return spaced, [], []
+    parts: list[str] = []
+    starts: list[int] = []
+    removed: list[int] = []
+    last = 0
+    dropped = 0
+    for run in _RUN.finditer(spaced):
+        parts.append(spaced[last : run.start() + 1])
+        starts.append(run.start() + 1 - dropped)  # where the text after the run lands in the haystack
+        dropped += run.end() - run.start() - 1
+        removed.append(dropped)
+        last = run.end()
+    parts.append(spaced[last:])
+    return "".join(parts), starts, removed
+
+
+def _original(offset: int, starts: list[int], removed: list[int]) -> int:
+    """Offset in the text of a haystack offset that does not fall inside a collapsed run."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return offset if index < 0 else offset + removed[index]
+
+
 @dataclass
 class SkillMatcher:
     taxonomy: Taxonomy
 
     def __post_init__(self) -> None:
-        self._ci: dict[str, tuple[str, str]] = {}
-        self._cs: dict[str, tuple[str, str]] = {}
-        patterns: list[tuple[re.Pattern[str], Skill, str]] = []
+        ci: dict[str, tuple[str, str]] = {}
+        cs: dict[str, tuple[str, str]] = {}
+        patterns: list[tuple[Anchored, Skill, str]] = []
         for skill in self.taxonomy.skills.values():
             for alias in skill.aliases:
-                self._ci.setdefault(_normal(alias), (skill.id, alias))
+                ci.setdefault(_normal(alias), (skill.id, alias))
             for alias in skill.cs_aliases:
-                self._cs.setdefault(alias, (skill.id, alias))
+                cs.setdefault(" ".join(alias.replace("-", " ").split()), (skill.id, alias))
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
-            patterns.extend((re.compile(p, flags), skill, p) for p in skill.patterns)
+            patterns.extend((Anchored(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
-        ci = sorted({a for s in self.taxonomy.skills.values() for a in s.aliases})
-        self._ci_regex = re.compile(
-            _BOUNDARY_BEFORE + "(?:" + trie_pattern(ci, fold_case=True) + ")" + _BOUNDARY_AFTER, re.IGNORECASE
-        )
-        self._cs_regex = re.compile(
-            _BOUNDARY_BEFORE + "(?:" + trie_pattern(sorted(self._cs), fold_case=False) + ")" + _BOUNDARY_AFTER
-        )
+        self._ci_hits = list(ci.values())
+        self._cs_hits = list(cs.values())
+        # Aho-Corasick over all aliases at once: one linear pass, whatever the size of the taxonomy.
+        self._ci_automaton = AhoCorasick(list(ci))
+        self._cs_automaton = AhoCorasick(list(cs))
+
+    @staticmethod
+    def _alias_matches(
+        automaton: AhoCorasick, hits: list[tuple[str, str]], folded_text: str, text: str
+    ) -> list[Found]:
+        """Whole-word alias matches, left to right, the longest at each start, never overlapping."""
+        haystack, starts, removed = _spaced(folded_text)
+        size = len(text)
+        best: dict[int, tuple[int, int]] = {}
+        for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
+            if starts:
+                start = _original(start, starts, removed)
+                end = _original(end - 1, starts, removed) + 1
+            if start > 0 and (text[start - 1] in "@-" or _is_word(text[start - 1])):
+                continue
+            if end < size and _is_word(text[end]):
+                continue
+            if start not in best or end > best[start][0]:
+                best[start] = (end, index)
+        found: list[Found] = []
+        reach = -1
+        for start in sorted(best):
+            if start < reach:
+                continue
+            end, index = best[start]
+            skill_id, alias = hits[index]
+            found.append(Found(skill_id, start, end, text[start:end], alias))
+            reach = end
+        return found
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
-        text = _URL.sub(lambda m: " " * len(m.group(0)), text)  # links are not skills; offsets stay put
-        raw: list[Found] = []
-        for match in self._ci_regex.finditer(text):
-            hit = self._ci.get(_normal(match.group(0)))
-            if hit:
-                raw.append(Found(hit[0], match.start(), match.end(), match.group(0), hit[1]))
-        for match in self._cs_regex.finditer(text):
-            hit = self._cs.get(match.group(0))
-            if hit:
-                raw.append(Found(hit[0], match.start(), match.end(), match.group(0), hit[1]))
+        lower = folded(text)
+        if lower is None:  # lower-casing moved offsets ('İ'): fold character by character instead
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        text, lower = _blank_links(text, lower)
+        raw = self._alias_matches(self._ci_automaton, self._ci_hits, lower, text)
+        raw += self._alias_matches(self._cs_automaton, self._cs_hits, text, text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))

@@ -1,0 +1,218 @@
+"""Regexes tried only where they can start: the speed of `str.find` with the meaning of `re`.
+
+Python's `re` walks every position of the text for a pattern that opens with `\\b`, a lookbehind or a
+case-insensitive alternation: about 35 ns per character, so a dozen such scans over a 4,000-character
+posting cost more than all the rest of extraction. Most of the rules' patterns, though, can only start
+with one of a few literal strings ("remote", "agent", "c/c++"). `Anchored` works those literals out of
+the parsed pattern once, finds them with `str.find` (on the lower-cased text for case-insensitive
+patterns) and tries the regex only there. Results are identical to `finditer`/`search`: a match must
+begin with one of the literals, lookbehinds and `\\b` still see the text before the start position, and
+matches stay non-overlapping. A pattern without usable literals, or text whose lower-casing changes its
+length, falls back to the plain regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from ahocorasick_rs import AhoCorasick
+
+try:  # the parser is internal to `re`; without it every pattern simply takes the plain path
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Python implementations
+    _sre = _sre_parse = None
+
+_ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
+_MAX_PREFIXES = 64
+# Up to this many literals, `str.find` for each beats one Aho-Corasick pass over the text.
+_FIND_EACH = 3
+_SMALL_CLASS = 8
+# Literals longer than this find no fewer start positions worth the extra combinations.
+_PREFIX_CHARS = 8
+
+
+@lru_cache(maxsize=16)
+def folded(text: str) -> str | None:
+    """`text.lower()` when it keeps every offset in place (it does unless the text holds characters
+    such as 'İ' whose lower case is two characters), else None. Cached: one posting's fields are
+    lowered once however many patterns look at them."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+class _TooMany(Exception):
+    """More start literals than are worth looking for: the plain regex is cheaper."""
+
+
+def _class_chars(arg: Any) -> list[str] | None:
+    """The characters of a small, positive character class such as `[- ]` or `[1-4]`, else None."""
+    chars: list[str] = []
+    for op, value in arg:
+        name = str(op)
+        if name == "LITERAL":
+            chars.append(chr(value))
+        elif name == "RANGE" and value[1] - value[0] < _SMALL_CLASS:
+            chars.extend(chr(c) for c in range(value[0], value[1] + 1))
+        else:
+            return None
+    return chars if len(chars) <= _SMALL_CLASS else None
+
+
+def _expand(items: list[Any], fold: bool, room: int = _PREFIX_CHARS) -> list[tuple[str, bool]]:
+    """Every literal string (up to `room` characters) a match of `items` can begin with, each with
+    whether it spans the whole of `items` (so what follows may extend it). An empty string means some
+    match begins with something other than a literal. Zero-width assertions are skipped: they consume
+    nothing."""
+    if not items:
+        return [("", True)]
+    if room <= 0:
+        return [("", False)]
+    (op, arg), rest = items[0], items[1:]
+    name = str(op)
+    if name in _ZERO_WIDTH:
+        return _expand(rest, fold, room)
+    if name in ("LITERAL", "IN"):
+        chars = [chr(arg)] if name == "LITERAL" else _class_chars(arg)
+        if chars is None:
+            return [("", False)]
+        heads = sorted({c.lower() if fold else c for c in chars})
+        tails = _expand(rest, fold, room - 1)
+        return _limit([(h + s, done) for h in heads for s, done in tails])
+    if name == "SUBPATTERN":
+        _group, add_flags, del_flags, inner = arg
+        return [("", False)] if add_flags or del_flags else _expand(list(inner) + rest, fold, room)
+    if name == "BRANCH":
+        return _limit([f for branch in arg[1] for f in _expand(list(branch) + rest, fold, room)])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, inner = arg
+        if high == 1:  # optional: with it, then what follows; or without it
+            with_it = _expand(list(inner) + rest, fold, room) if low <= 1 else []
+            return _limit(with_it + (_expand(rest, fold, room) if low == 0 else []))
+        once = [(s, False) for s, _ in _expand(list(inner), fold, room)] if high >= 1 else []
+        return _limit(once + (_expand(rest, fold, room) if low == 0 else []))
+    return [("", False)]
+
+
+def _limit(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    unique = list(dict.fromkeys(found))
+    if len(unique) > 16 * _MAX_PREFIXES:
+        raise _TooMany
+    return unique
+
+
+def literal_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals every match of a compiled pattern begins with (lower-cased when it ignores case), or
+    None when some match can begin otherwise or there are too many to be worth it."""
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = list(_sre_parse.parse(regex.pattern, regex.flags))
+        found = {s for s, _ in _expand(parsed, bool(regex.flags & re.IGNORECASE))}
+    except (_TooMany, RecursionError):
+        return None
+    if not found or "" in found:
+        return None
+    for length in (_PREFIX_CHARS, 6, 4):  # fewer, shorter literals until few enough to look for
+        cut = {p[:length] for p in found}
+        # A prefix that extends another adds no start positions.
+        kept = {p for p in cut if not any(q != p and p.startswith(q) for q in cut)}
+        if len(kept) <= _MAX_PREFIXES:
+            return tuple(sorted(kept))
+    return None
+
+
+def required_literal(regex: re.Pattern[str]) -> str | None:
+    """The longest run of literals at the top level of the pattern (so in every match), or None."""
+    if _sre_parse is None:
+        return None
+    fold = bool(regex.flags & re.IGNORECASE)
+    best = run = ""
+    for op, arg in _sre_parse.parse(regex.pattern, regex.flags):
+        if str(op) == "LITERAL":
+            run += chr(arg).lower() if fold else chr(arg)
+            best = max(best, run, key=len)
+        elif str(op) not in _ZERO_WIDTH:
+            run = ""
+    return best if len(best) >= 3 else None
+
+
+class Anchored:
+    """A compiled pattern whose `finditer` and `search` only try the positions its literals occur at."""
+
+    __slots__ = ("_automaton", "_fold", "prefixes", "regex", "required")
+
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
+        self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        self.prefixes = literal_prefixes(self.regex)
+        # Without start literals, a literal every match contains still rules out most texts at once.
+        self.required = None if self.prefixes else required_literal(self.regex)
+        self._fold = bool(self.regex.flags & re.IGNORECASE)
+        many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
+        self._automaton = AhoCorasick(list(many)) if many else None
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def _haystack(self, text: str) -> str | None:
+        return folded(text) if self._fold else text
+
+    def _absent(self, text: str, pos: int, end: int) -> bool:
+        """Whether the required literal is missing from text[pos:end] (so nothing can match)."""
+        if self.required is None:
+            return False
+        haystack = self._haystack(text)
+        return haystack is not None and haystack.find(self.required, pos, end) == -1
+
+    def _starts(self, haystack: str, pos: int, endpos: int) -> list[int]:
+        assert self.prefixes is not None
+        if self._automaton is not None:
+            window = haystack if pos == 0 and endpos >= len(haystack) else haystack[pos:endpos]
+            found = self._automaton.find_matches_as_indexes(window, overlapping=True)
+            return sorted({pos + start for _, start, _ in found})
+        starts: list[int] = []
+        for prefix in self.prefixes:
+            at = haystack.find(prefix, pos, endpos)
+            while at != -1:
+                starts.append(at)
+                at = haystack.find(prefix, at + 1, endpos)
+        if len(self.prefixes) > 1:
+            starts.sort()
+        return starts
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        haystack = self._haystack(text) if self.prefixes else None
+        if haystack is None:
+            if not self._absent(text, pos, end):
+                yield from self.regex.finditer(text, pos, end)
+            return
+        reach = pos
+        match_ = self.regex.match
+        for start in self._starts(haystack, pos, end):
+            if start < reach:
+                continue
+            found = match_(text, start, end)
+            if found is not None:
+                yield found
+                reach = found.end() if found.end() > start else start + 1
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        haystack = self._haystack(text) if self.prefixes else None
+        if haystack is None:
+            return None if self._absent(text, pos, end) else self.regex.search(text, pos, end)
+        match_ = self.regex.match
+        for start in self._starts(haystack, pos, end):
+            found = match_(text, start, end)
+            if found is not None:
+                return found
+        return None
+
+    def findall_count(self, text: str, pos: int = 0, endpos: int | None = None) -> int:
+        """How many non-overlapping matches (what `len(regex.findall(...))` counts)."""
+        return sum(1 for _ in self.finditer(text, pos, endpos))

@@ -1,0 +1,93 @@
+"""`Anchored` must give exactly what `re` gives: same matches, same order, whatever the text.
+
+The rules extractor's speed rests on trying patterns only where their leading literals occur; a wrong
+literal set would silently drop matches, so every pattern the rules use is compared with plain `re`
+on generated text seeded with the words those patterns look for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import rules
+from extract.rules import location, role
+from extract.rules.seniority import _YEARS
+from extract.rules.anchored import Anchored, literal_prefixes, required_literal
+from extract.rules.skills import default_matcher
+
+PATTERNS = [
+    location._REMOTE,
+    location._NOT_REMOTE,
+    location._HYBRID,
+    location._ONSITE,
+    location._MUST_BE_IN,
+    location._MANY_COUNTRIES,
+    location._LOCATION_LABEL,
+    location._BASED_PAIR,
+    location._WEAK_COUNTRY,
+    location._DAYS_IN_OFFICE,
+    _YEARS,
+    role._BUILD_ML,
+    *(pattern for _, pattern in rules._EMPLOYMENT),
+    *(pattern for pattern, _, _ in default_matcher()._patterns),
+]
+WORDS = [
+    "remote", "Remote", "fully-remote", "hybrid", "on-site", "onsite", "in office", "office", "2 days a week",
+    "3 days per week in the office", "must be based in", "Germany", "US-based", "the US base salary range",
+    "authorized to work in the US", "Location:", "location :", "EMEA", "worldwide", "5+ years of experience",
+    "3-5 years", "building models", "train LLMs", "intern", "Contract", "full-time", "part time", "permanent",
+    "agents", "LLM", "C", "C++", "c/c++", "monitoring models", "model monitoring", "İ", "ß", "\n", " ", ".",
+    "-", "not remote", "or", "NYC-based", "Berlin", "working onsite", "k", "1", "4",
+]  # fmt: skip
+texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
+
+
+@given(text=texts, start=st.integers(0, 30), span=st.one_of(st.none(), st.integers(0, 400)))
+@settings(max_examples=400, deadline=None)
+def test_anchored_finds_exactly_what_re_finds(text, start, span):
+    end = None if span is None else start + span
+    for pattern in PATTERNS:
+        regex = pattern.regex
+        stop = len(text) if end is None else end
+        expected = [(m.span(), m.groups()) for m in regex.finditer(text, start, stop)]
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text, start, end)] == expected, regex.pattern
+        first = regex.search(text, start, stop)
+        found = pattern.search(text, start, end)
+        assert (found and found.span()) == (first and first.span()), regex.pattern
+
+
+def test_most_rules_patterns_are_anchored_on_literals():
+    """The point of the exercise: patterns that can be anchored are, with the literals expected."""
+    assert Anchored(r"(?i)\bpart[- ]time\b").prefixes == ("part tim", "part-tim")
+    assert Anchored(r"(?<![\w])c/c\+\+").prefixes == ("c/c++",)
+    assert literal_prefixes(re.compile(r"\d+ years")) is None  # starts with a class of ten
+    assert required_literal(re.compile(r"(?i)\d+\s*years?")) == "year"
+    anchored = sum(p.prefixes is not None or p.required is not None for p in PATTERNS)
+    assert anchored == len(PATTERNS)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("We build LLM-powered tools", "LLM-powered"),
+        ("We build LLM powered tools", "LLM powered"),
+        ("Strong machine\n\nlearning background", "machine\n\nlearning"),
+        ("Strong machine -\n learning background", "machine -\n learning"),
+        ("Ünïcödé İstanbul team doing machine learning", "machine learning"),
+    ],
+)
+def test_aliases_match_across_hyphens_and_line_breaks_with_exact_evidence(text, evidence):
+    found = [f for f in default_matcher().find(text) if f.text == evidence]
+    assert found, default_matcher().find(text)
+    assert text[found[0].start : found[0].end] == evidence
+
+
+def test_aliases_inside_links_and_words_are_not_skills():
+    found = {f.skill_id for f in default_matcher().find("see https://pytorch.org/docs or github.com/scala, dehtml")}
+    assert found == set()
+    found = {f.skill_id for f in default_matcher().find("PyTorch (pytorch.org) and Scala")}
+    assert found == {"pytorch", "scala"}
