@@ -32,6 +32,8 @@ _MAX_PREFIXES = 64
 _FIND_EACH = 3
 # Widths at or above this count as unbounded (`re` reports unbounded repeats as a huge number).
 _BOUNDED = 256
+# Below this many characters the plain regex is cheaper than lower-casing and looking for literals.
+_SHORT = 200
 _SMALL_CLASS = 8
 # Literals longer than this find no fewer start positions worth the extra combinations.
 _PREFIX_CHARS = 8
@@ -198,6 +200,8 @@ class Anchored:
 
     def _candidates(self, text: str, pos: int, end: int) -> list[int] | Iterator[int] | None:
         """Positions in order where a match may start, or None to let the regex scan everything."""
+        if end - pos < _SHORT:
+            return None
         haystack = self._haystack(text)
         if haystack is None:
             return None

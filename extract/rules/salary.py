@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ahocorasick_rs import AhoCorasick
+
+from extract.rules.anchored import fold
 from extract.rules.patterns import trie_pattern
 from extract.schema import Period
 
@@ -258,21 +261,54 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
 
 
 _DIGIT = re.compile(r"\d")
+# What every band needs (see `_looks_like_pay`): a currency marker, or a number followed by a
+# thousands/lakh scale ("150k", "12 LPA", "40 thousand"), lower-cased; markers must stand alone.
+_MARKERS = sorted({marker.lower() for marker in CURRENCY_MARKERS})
+_SCALE_HINTS = sorted(
+    {
+        f"{d}{space}{s}"
+        for d in "0123456789"
+        for space in ("", " ", "\u00a0", "\u202f", "\t", "\n")
+        for s in "klt"
+    }
+)
+_HINTS = AhoCorasick(_MARKERS + _SCALE_HINTS)
+
+
+def _is_letter(char: str) -> bool:
+    return "a" <= char <= "z"
+
+
+def _hinted_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
+    whole text instead of the money pattern over every line."""
+    lower = fold(text)
+    size = len(lower)
+    lines: list[tuple[int, int]] = []
+    for index, start, end in _HINTS.find_matches_as_indexes(lower, overlapping=True):
+        if lines and start < lines[-1][1]:
+            continue
+        if index < len(_MARKERS) and (
+            (start > 0 and _is_letter(lower[start - 1])) or (end < size and _is_letter(lower[end]))
+        ):
+            continue  # "try" in "country" is not the Turkish lira
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        lines.append((line_start, size if line_end == -1 else line_end))
+    return sorted(set(lines))
 
 
 def find_bands(text: str, default_currency: str = "USD") -> list[Band]:
-    """Every pay band in `text`. The money pattern runs only over lines holding a digit (most lines of a
-    posting have none), with offsets kept relative to the whole text for the context checks."""
+    """Every pay band in `text`. The money pattern runs only over lines holding a digit and a currency
+    marker or a scaled number (most lines of a posting have neither), with offsets kept relative to
+    the whole text for the context checks."""
     bands = []
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
-        if _DIGIT.search(line):
+    for start, end in _hinted_lines(text):
+        if _DIGIT.search(text, start, end):
             for match in _MONEY.finditer(text, start, end):
                 band = _band(match, text, default_currency)
                 if band is not None:
                     bands.append(band)
-        start = end + 1
     return bands
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from ahocorasick_rs import AhoCorasick
+
 from extract.rules.anchored import Anchored, fold
 from extract.rules.patterns import WordAutomaton
 from extract.schema import Requirement, SkillMention
@@ -34,6 +36,21 @@ _PERSON_OR_COMPANY = re.compile(
     r"(?i)(\bex-|\bformer\s+|acq\.?\s+by\s+|acquired by\s+)\x00|"
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
+_EMPLOYER_BEFORE = ("ex-", "former", "acq")
+_EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
+
+
+def _employer(text: str, found: Found) -> bool:
+    """Whether the name is an employer ("ex-GitHub", "Snowflake CEO"). The pattern only runs when one
+    of its words is next to the match, which it nearly never is."""
+    before = text[max(0, found.start - 12) : found.start]
+    after = text[found.end : found.end + 14]
+    low_before, low_after = before.lower(), after.lstrip().lower()
+    if not (any(cue in low_before for cue in _EMPLOYER_BEFORE) or low_after.startswith(_EMPLOYER_AFTER)):
+        return False
+    return _PERSON_OR_COMPANY.search(before + "\x00" + after) is not None
+
+
 _PREFERRED_INLINE = Anchored(
     re.compile(r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
 )
@@ -52,28 +69,18 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-_URL_CUES = (".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run")
+_URL_CUES = AhoCorasick(["http", "www.", ".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
 
 
-def _blank_links(text: str, lower: str) -> tuple[str, str]:
-    """`text` and its lower case with every link replaced by spaces (links are not skills; offsets stay put).
+def _blank_links(text: str, lower: str) -> str:
+    """`text` with every link replaced by spaces (links are not skills; offsets stay put).
 
     Links never span whitespace, so the link pattern only runs over the whitespace-delimited tokens
     around a cue ("http", "www.", ".com"...), found with `str.find`, instead of over the whole text.
     """
-    cues: set[int] = set()
-    for literal in ("http", "www."):
-        at = lower.find(literal)
-        while at != -1:
-            cues.add(at)
-            at = lower.find(literal, at + 1)
-    at = lower.find(".")
-    while at != -1:
-        if lower.startswith(_URL_CUES, at):
-            cues.add(at)
-        at = lower.find(".", at + 1)
+    cues = {start for _, start, _ in _URL_CUES.find_matches_as_indexes(lower, overlapping=True)}
     if not cues:
-        return text, lower
+        return text
     spans: list[tuple[int, int]] = []
     done = -1
     for cue in sorted(cues):
@@ -83,9 +90,7 @@ def _blank_links(text: str, lower: str) -> tuple[str, str]:
         stop = min((i for i in (text.find(c, cue) for c in " \n\t") if i != -1), default=len(text))
         spans.extend((begin + m.start(), begin + m.end()) for m in _URL.finditer(text[begin:stop]))
         done = stop
-    if not spans:
-        return text, lower
-    return _blank(text, spans), _blank(lower, spans)
+    return _blank(text, spans) if spans else text
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -98,32 +103,34 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_RUN = re.compile(r"  +")
-
-
 def _spaced(text: str) -> tuple[str, list[int], list[int]]:
     """The text as the alias automaton reads it, and how to map its offsets back.
 
     Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
-    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, run
-    starts in the haystack, characters removed up to each run) for `_original`.
+    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
+    the text after each run lands in the haystack, characters removed up to there) for `_mapper`.
     """
     spaced = text.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     if "  " not in spaced:
         return spaced, [], []
-    parts: list[str] = []
+    size = len(spaced)
+    pieces: list[str] = []
     starts: list[int] = []
     removed: list[int] = []
-    last = 0
-    dropped = 0
-    for run in _RUN.finditer(spaced):
-        parts.append(spaced[last : run.start() + 1])
-        starts.append(run.start() + 1 - dropped)  # where the text after the run lands in the haystack
-        dropped += run.end() - run.start() - 1
+    last = dropped = 0
+    at = spaced.find("  ")
+    while at != -1:  # str.find beats a regex here: runs are few, the text between them long
+        end = at + 2
+        while end < size and spaced[end] == " ":
+            end += 1
+        pieces.append(spaced[last : at + 1])
+        starts.append(at + 1 - dropped)
+        dropped += end - at - 1
         removed.append(dropped)
-        last = run.end()
-    parts.append(spaced[last:])
-    return "".join(parts), starts, removed
+        last = end
+        at = spaced.find("  ", end)
+    pieces.append(spaced[last:])
+    return "".join(pieces), starts, removed
 
 
 def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
@@ -162,20 +169,24 @@ class SkillMatcher:
 
     @staticmethod
     def _alias_matches(
-        automaton: WordAutomaton, hits: list[tuple[str, str]], folded_text: str, text: str
+        automaton: WordAutomaton,
+        hits: list[tuple[str, str]],
+        haystack: str,
+        text: str,
+        to_text: Callable[[int], int] | None,
     ) -> list[Found]:
-        haystack, starts, removed = _spaced(folded_text)
         return [
             Found(hits[index][0], start, end, text[start:end], hits[index][1])
-            for start, end, index in automaton.find(haystack, text, _mapper(starts, removed))
+            for start, end, index in automaton.find(haystack, text, to_text)
         ]
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
-        lower = fold(text)
-        text, lower = _blank_links(text, lower)
-        raw = self._alias_matches(self._ci_automaton, self._ci_hits, lower, text)
-        raw += self._alias_matches(self._cs_automaton, self._cs_hits, text, text)
+        text = _blank_links(text, fold(text))
+        haystack, starts, removed = _spaced(text)
+        to_text = _mapper(starts, removed)
+        raw = self._alias_matches(self._ci_automaton, self._ci_hits, fold(haystack), text, to_text)
+        raw += self._alias_matches(self._cs_automaton, self._cs_hits, haystack, text, to_text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))
@@ -185,9 +196,7 @@ class SkillMatcher:
         for found in raw:
             if found.end <= reach and kept and found.start >= kept[-1].start:
                 continue  # inside a longer match already kept
-            if self._context_ok(found, text) and not _PERSON_OR_COMPANY.search(
-                text[max(0, found.start - 12) : found.start] + "\x00" + text[found.end : found.end + 14]
-            ):
+            if self._context_ok(found, text) and not _employer(text, found):
                 kept.append(found)
                 reach = max(reach, found.end)
         return kept
@@ -214,21 +223,30 @@ def default_matcher() -> SkillMatcher:
     return SkillMatcher(load_taxonomy())
 
 
-def _line_requirements(text: str) -> list[tuple[int, Requirement]]:
-    """(line start offset, requirement level) for each line, from section headings and inline cues."""
-    levels: list[tuple[int, Requirement]] = []
+def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
+    """The requirement level at each position, from the section heading above it and inline cues on its
+    line ("... is a plus"). Reads lines only as far as the last position."""
+    wanted = sorted(set(positions))
+    levels: dict[int, Requirement] = {}
     section: Requirement = "unknown"
     offset = 0
+    index = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        short = len(stripped) <= 70
-        if short and _PREFERRED_HEAD.match(stripped):
-            section = "preferred"
-        elif short and _REQUIRED_HEAD.match(stripped):
-            section = "required"
-        level: Requirement = "preferred" if _PREFERRED_INLINE.search(stripped) else section
-        levels.append((offset, level))
-        offset += len(line) + 1
+        if len(stripped) <= 70:
+            if _PREFERRED_HEAD.match(stripped):
+                section = "preferred"
+            elif _REQUIRED_HEAD.match(stripped):
+                section = "required"
+        end = offset + len(line)
+        if wanted[index] <= end:
+            level: Requirement = "preferred" if _PREFERRED_INLINE.search(stripped) else section
+            while index < len(wanted) and wanted[index] <= end:
+                levels[wanted[index]] = level
+                index += 1
+            if index == len(wanted):
+                break
+        offset = end + 1
     return levels
 
 
@@ -238,8 +256,7 @@ def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[Skill
     found = matcher.find(text)
     if not found:
         return []
-    levels = _line_requirements(text)
-    starts = [start for start, _ in levels]
+    levels = _requirements_at(text, [item.start for item in found])
     order = {"required": 2, "preferred": 1, "unknown": 0}
     mentions: dict[str, SkillMention] = {}
 
@@ -251,7 +268,7 @@ def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[Skill
             mentions[skill_id] = current.model_copy(update={"requirement": level})
 
     for item in found:
-        level = levels[bisect.bisect_right(starts, item.start) - 1][1]
+        level = levels[item.start]
         add(item.skill_id, item.text, level)
         for implied in matcher.implied(item):
             add(implied, item.text, level)
