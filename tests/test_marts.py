@@ -223,3 +223,32 @@ def test_report_commands_read_the_snapshot(warehouse, tmp_path: Path):
     assert gap["skills"] == ["python", "sql"] and gap["postings"] == 12
     assert runner.invoke(app, ["gap", "--db", str(db), "--skills", "python,vibes"]).exit_code == 2
     duckdb.connect(str(db)).close()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(region="North America"),
+        Filters(region="EU/EEA"),
+        Filters(seniority="senior", role="ml_engineering"),
+    ],
+)
+def test_cooccurrence_from_cells_equals_counting_the_skill_rows(warehouse, filters):
+    """Without a date window co-occurrence sums pre-counted cells; a window that covers everything
+    takes the row-level path. Both must give the same pairs, supports and lifts."""
+    from datetime import date
+
+    from warehouse.marts import cooccurrence_sql
+
+    con, _ = warehouse
+    build_marts(con, "rules")
+    cells = con.execute(*cooccurrence_sql(filters, min_support=1)).fetchall()
+    everything = Filters(
+        region=filters.region, seniority=filters.seniority, role=filters.role, since=date(2000, 1, 1)
+    )
+    rows = con.execute(*cooccurrence_sql(everything, min_support=1)).fetchall()
+    assert [r[:3] for r in cells] == [r[:3] for r in rows]
+    assert [r[3:] for r in cells] == [pytest.approx(r[3:]) for r in rows]
+    if filters.region != "EU/EEA":
+        assert ("python", "rag", 5) in [r[:3] for r in cells]
