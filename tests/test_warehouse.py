@@ -9,7 +9,7 @@ import pytest
 
 from scrapers.models import RawPosting
 from warehouse.db import applied_migrations, connect, migrate
-from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_run
+from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_runs
 from warehouse.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_an_empty_successful_board_closes_everything(con):
 
 
 def test_scrape_runs_record_status_and_counts(con):
-    start_run(con, "r1", "greenhouse", "acme")
+    start_runs(con, "r1", [("greenhouse", "acme")])
     assert rows(con, "SELECT status FROM scrape_runs") == [("running",)]
     finish_run(con, "r1", "greenhouse", "acme", status="failed", error="[greenhouse:acme] HTTP 500")
     assert rows(con, "SELECT status, error, finished_at IS NOT NULL FROM scrape_runs") == [
@@ -144,3 +144,46 @@ def test_cross_source_duplicates_share_a_group(con):
 def test_cluster_is_transitive_and_keeps_singletons():
     groups = cluster([("b", LONG_TEXT), ("a", LONG_TEXT + " Extra."), ("c", "nothing alike at all here")])
     assert groups["a"] == groups["b"] == "a" and groups["c"] == "c"
+
+
+def test_boards_loaded_together_land_as_if_loaded_one_by_one(tmp_path: Path):
+    """The scrape writes the boards that are ready in one transaction; counts and closing per board
+    must be what separate loads give."""
+    from warehouse.load import BoardLoad, load_boards
+
+    def seed(con):
+        load_board(
+            con, "greenhouse", "acme", [(posting("1"), KEEP), (posting("2"), KEEP)], complete=True, now=T0
+        )
+        load_board(con, "greenhouse", "beta", [(posting("7", board="beta"), KEEP)], complete=True, now=T0)
+
+    later = T0 + timedelta(days=1)
+    changed = posting("1", text=LONG_TEXT + " Now with Rust.")
+    loads = [
+        BoardLoad("greenhouse", "acme", [(changed, KEEP), (posting("3"), KEEP)], complete=True),  # 2 closes
+        BoardLoad(
+            "greenhouse", "beta", [(posting("8", board="beta"), KEEP)], complete=False
+        ),  # closes nothing
+        BoardLoad("greenhouse", "empty", [], complete=True),
+    ]
+    apart, together = connect(tmp_path / "a.duckdb"), connect(tmp_path / "b.duckdb")
+    seed(apart)
+    seed(together)
+    one_by_one = [
+        load_board(apart, b.source, b.board, b.postings, complete=b.complete, now=later) for b in loads
+    ]
+    assert load_boards(together, loads, now=later) == one_by_one
+    assert [(c.new, c.updated, c.closed) for c in one_by_one] == [(1, 1, 1), (1, 0, 0), (0, 0, 0)]
+    query = "SELECT posting_id, content_hash, first_seen, last_seen, closed_at FROM postings ORDER BY 1"
+    assert rows(together, query) == rows(apart, query)
+
+
+def test_a_batch_that_cannot_land_lands_nothing(con):
+    from warehouse.load import BoardLoad, load_boards
+
+    twice = [(posting("1"), KEEP)]
+    with pytest.raises(ValueError, match="two boards"):
+        load_boards(
+            con, [BoardLoad("greenhouse", "acme", twice, True), BoardLoad("greenhouse", "x", twice, True)]
+        )
+    assert rows(con, "SELECT count(*) FROM postings") == [(0,)]

@@ -17,6 +17,10 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+# Handing a polars frame to DuckDB goes through Arrow; imported here, not on the first board's write in
+# the middle of a scrape, where its import would hold up the event loop for a third of a second.
+import pyarrow  # noqa: F401
+
 from scrapers.models import RawPosting
 
 POSTING_COLUMNS = (
@@ -121,26 +125,73 @@ def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.
     )
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, source: str, board: str) -> None:
-    start_runs(con, run_id, [(source, board)])
-
-
 def start_runs(con: duckdb.DuckDBPyConnection, run_id: str, boards: Sequence[tuple[str, str]]) -> None:
     """Record every board of a scrape as running, in one statement, before any fetch starts."""
     if not boards:
         return
-    now = naive_utc(datetime.now(UTC))
-    frame = pl.DataFrame(
-        {"source": [s for s, _ in boards], "board": [b for _, b in boards]},
-        schema={"source": pl.String, "board": pl.String},
-    )
-    con.register("starting_boards", frame)
+    unique = list(dict.fromkeys(boards))
+    rows = ", ".join(["(?, ?)"] * len(unique))
     con.execute(
         "INSERT INTO scrape_runs (run_id, source, board, started_at, status) "
-        "SELECT DISTINCT ?, source, board, ?, 'running' FROM starting_boards",
-        [run_id, now],
+        f"SELECT ?, source, board, ?, 'running' FROM (VALUES {rows}) AS b(source, board)",
+        [run_id, naive_utc(datetime.now(UTC)), *(value for board in unique for value in board)],
     )
-    con.unregister("starting_boards")
+
+
+@dataclass(frozen=True)
+class BoardResult:
+    """How one board of a scrape ended, as recorded in `scrape_runs`."""
+
+    source: str
+    board: str
+    status: str
+    counts: LoadCounts = LoadCounts()
+    skipped: int = 0
+    error: str | None = None
+
+
+def finish_runs(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[BoardResult]) -> None:
+    """Record how each board ended, in one statement (inside the caller's transaction, if any)."""
+    if not results:
+        return
+    frame = pl.DataFrame(
+        [
+            {
+                "source": r.source,
+                "board": r.board,
+                "status": r.status,
+                "fetched": r.counts.fetched,
+                "new": r.counts.new,
+                "updated": r.counts.updated,
+                "closed": r.counts.closed,
+                "skipped": r.skipped,
+                "error": r.error,
+            }
+            for r in results
+        ],
+        schema={
+            "source": pl.String,
+            "board": pl.String,
+            "status": pl.String,
+            "fetched": pl.Int64,
+            "new": pl.Int64,
+            "updated": pl.Int64,
+            "closed": pl.Int64,
+            "skipped": pl.Int64,
+            "error": pl.String,
+        },
+    )
+    con.register("finished_boards", frame)
+    try:
+        con.execute(
+            """UPDATE scrape_runs SET finished_at = ?, status = f.status, fetched = f.fetched, new = f.new,
+                   updated = f.updated, closed = f.closed, skipped = f.skipped, error = f.error
+               FROM finished_boards f
+               WHERE scrape_runs.run_id = ? AND scrape_runs.source = f.source AND scrape_runs.board = f.board""",
+            [naive_utc(datetime.now(UTC)), run_id],
+        )
+    finally:
+        con.unregister("finished_boards")
 
 
 def finish_run(
@@ -154,25 +205,17 @@ def finish_run(
     skipped: int = 0,
     error: str | None = None,
 ) -> None:
-    counts = counts or LoadCounts()
-    con.execute(
-        """UPDATE scrape_runs SET finished_at = ?, status = ?, fetched = ?, new = ?, updated = ?, closed = ?,
-               skipped = ?, error = ?
-           WHERE run_id = ? AND source = ? AND board = ?""",
-        [
-            naive_utc(datetime.now(UTC)),
-            status,
-            counts.fetched,
-            counts.new,
-            counts.updated,
-            counts.closed,
-            skipped,
-            error,
-            run_id,
-            source,
-            board,
-        ],
-    )
+    finish_runs(con, run_id, [BoardResult(source, board, status, counts or LoadCounts(), skipped, error)])
+
+
+@dataclass(frozen=True)
+class BoardLoad:
+    """One board's fetched postings. Only a `complete` fetch may close the board's missing postings."""
+
+    source: str
+    board: str
+    postings: Sequence[tuple[RawPosting, Decision]]
+    complete: bool
 
 
 def load_board(
@@ -185,37 +228,94 @@ def load_board(
     now: datetime | None = None,
 ) -> LoadCounts:
     """Upsert one board's postings in one transaction; close the board's missing postings if `complete`."""
-    stamp = naive_utc(now or datetime.now(UTC))
-    assert stamp is not None
-    incoming = _rows(postings, stamp)
+    return load_boards(con, [BoardLoad(source, board, postings, complete)], now=now)[0]
+
+
+def load_boards(
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], *, now: datetime | None = None
+) -> list[LoadCounts]:
+    """Upsert several boards in one transaction: all of them land, or none does."""
     con.begin()
     try:
-        con.register("incoming_rows", incoming)
-        new, updated = con.execute(
-            """SELECT count(*) FILTER (WHERE p.posting_id IS NULL),
-                      count(*) FILTER (WHERE p.posting_id IS NOT NULL
-                                       AND (p.content_hash <> i.content_hash OR p.closed_at IS NOT NULL))
-               FROM incoming_rows i LEFT JOIN postings p USING (posting_id)"""
-        ).fetchall()[0]
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
-        con.execute(
-            f"INSERT INTO postings SELECT {', '.join(POSTING_COLUMNS)} FROM incoming_rows "
-            f"ON CONFLICT (posting_id) DO UPDATE SET {assignments}"
-        )
-        closed = 0
-        if complete:
-            closed = con.execute(
-                """UPDATE postings SET closed_at = ?
-                   WHERE source = ? AND board = ? AND closed_at IS NULL
-                     AND posting_id NOT IN (SELECT posting_id FROM incoming_rows)""",
-                [stamp, source, board],
-            ).fetchall()[0][0]
-        con.unregister("incoming_rows")
+        counts = upsert_boards(con, loads, now=now)
     except duckdb.Error:
         con.rollback()
         raise
     con.commit()
-    return LoadCounts(fetched=incoming.height, new=int(new), updated=int(updated), closed=int(closed))
+    return counts
+
+
+def upsert_boards(
+    con: duckdb.DuckDBPyConnection, loads: Sequence[BoardLoad], *, now: datetime | None = None
+) -> list[LoadCounts]:
+    """The statements of `load_boards`, inside the caller's transaction.
+
+    A DuckDB commit costs about as much as upserting a few hundred postings, so a scrape writes the
+    boards that finished fetching together: one set of statements and one commit for all of them.
+    """
+    stamp = naive_utc(now or datetime.now(UTC))
+    assert stamp is not None
+    frames = [
+        _rows(load.postings, stamp).with_columns(pl.lit(i, pl.Int32).alias("load_no"))
+        for i, load in enumerate(loads)
+    ]
+    incoming = pl.concat(frames) if frames else pl.DataFrame()
+    if incoming.height and incoming["posting_id"].n_unique() != incoming.height:
+        raise ValueError("a posting appears under two boards of one load")
+    boards = pl.DataFrame(
+        {
+            "source": [load.source for load in loads],
+            "board": [load.board for load in loads],
+            "complete": [load.complete for load in loads],
+        },
+        schema={"source": pl.String, "board": pl.String, "complete": pl.Boolean},
+    )
+    changed: dict[int, tuple[int, int]] = {}
+    closed: Counter[tuple[str, str]] = Counter()
+    con.register("loading_boards", boards)
+    try:
+        if incoming.height:
+            con.register("incoming_rows", incoming)
+            changed = {
+                int(load_no): (int(new), int(updated))
+                for load_no, new, updated in con.execute(
+                    """SELECT i.load_no, count(*) FILTER (WHERE p.posting_id IS NULL),
+                              count(*) FILTER (WHERE p.posting_id IS NOT NULL
+                                               AND (p.content_hash <> i.content_hash OR p.closed_at IS NOT NULL))
+                       FROM incoming_rows i LEFT JOIN postings p USING (posting_id) GROUP BY i.load_no"""
+                ).fetchall()
+            }
+            assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+            con.execute(
+                f"INSERT INTO postings SELECT {', '.join(POSTING_COLUMNS)} FROM incoming_rows "
+                f"ON CONFLICT (posting_id) DO UPDATE SET {assignments}"
+            )
+        if any(load.complete for load in loads):
+            keep = "AND posting_id NOT IN (SELECT posting_id FROM incoming_rows)" if incoming.height else ""
+            closed.update(
+                (source, board)
+                for source, board in con.execute(
+                    f"""UPDATE postings SET closed_at = ?
+                        WHERE closed_at IS NULL {keep}
+                          AND EXISTS (SELECT 1 FROM loading_boards b WHERE b.complete
+                                      AND b.source = postings.source AND b.board = postings.board)
+                        RETURNING source, board""",
+                    [stamp],
+                ).fetchall()
+            )
+    finally:
+        con.unregister("loading_boards")
+        if incoming.height:
+            con.unregister("incoming_rows")
+    return [
+        LoadCounts(
+            fetched=frames[i].height,
+            new=changed.get(i, (0, 0))[0],
+            updated=changed.get(i, (0, 0))[1],
+            closed=closed[(load.source, load.board)] if load.complete else 0,
+        )
+        for i, load in enumerate(loads)
+    ]
 
 
 # -- cross-source duplicates ---------------------------------------------------------------------

@@ -206,11 +206,11 @@ def phase_demand_frame(
         rows = con.execute(
             f"""WITH total AS (SELECT count(*) AS n FROM base_postings p WHERE {where}),
                    hits AS (
-                       SELECT ps.roadmap_id, ps.phase_order, p.posting_id, count(*) AS asked,
+                       SELECT ps.roadmap_id, ps.phase_order, p.posting_no, count(*) AS asked,
                               any_value(p.pay_usd) AS pay_usd
                        FROM base_skills p JOIN phase_skills ps USING (skill_id)
                        WHERE {where}
-                       GROUP BY ps.roadmap_id, ps.phase_order, p.posting_id)
+                       GROUP BY ps.roadmap_id, ps.phase_order, p.posting_no)
                 SELECT h.roadmap_id, h.phase_order, count(*), sum(h.asked), median(h.pay_usd), any_value(total.n)
                 FROM hits h, total
                 GROUP BY h.roadmap_id, h.phase_order""",

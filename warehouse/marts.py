@@ -72,18 +72,22 @@ WITH current AS (
                                       WHEN 'month' THEN 12 ELSE 1 END END AS pay_local,
            e.extraction_id
     FROM postings p JOIN current e USING (posting_id)
+), kept AS (
+    SELECT * FROM joined
+    WHERE is_ai_role
+    QUALIFY row_number() OVER (PARTITION BY dup_group ORDER BY is_open DESC, posting_id) = 1
 )
-SELECT * FROM joined
-WHERE is_ai_role
-QUALIFY row_number() OVER (PARTITION BY dup_group ORDER BY is_open DESC, posting_id) = 1
+-- posting_no: a small integer key; grouping and joining on it is far cheaper than on the text id
+SELECT *, (row_number() OVER (ORDER BY posting_id))::INTEGER AS posting_no FROM kept
 """
 
 # The filter columns are copied onto every skill row, so filtered skill marts scan one table, not a join.
 BASE_SKILLS = """
 CREATE OR REPLACE TABLE base_skills AS
-SELECT b.posting_id, s.skill_id, s.requirement, b.region, b.seniority, b.role_family, b.seen_on, b.week, b.pay_usd
+SELECT b.posting_id, b.posting_no, s.skill_id, s.requirement, b.region, b.seniority, b.role_family, b.seen_on,
+       b.week, b.pay_usd
 FROM base_postings b JOIN posting_skills s USING (extraction_id)
-ORDER BY b.posting_id
+ORDER BY b.posting_no
 """
 
 
@@ -182,7 +186,7 @@ CELLS = {
     "cooccurrence_cells": """
         SELECT a.region, a.seniority, a.role_family, a.skill_id AS skill_a, b.skill_id AS skill_b,
                count(*) AS both_count
-        FROM base_skills a JOIN base_skills b ON a.posting_id = b.posting_id AND a.skill_id < b.skill_id
+        FROM base_skills a JOIN base_skills b ON a.posting_no = b.posting_no AND a.skill_id < b.skill_id
         GROUP BY ALL""",
     "skill_cells": """
         SELECT region, seniority, role_family, skill_id, count(*) AS c FROM base_skills GROUP BY ALL""",
@@ -202,10 +206,10 @@ def cooccurrence_sql(filters: Filters, min_support: int = 3) -> tuple[str, list[
         params = params * 3
     else:
         pop = f"SELECT count(*) AS n FROM base_postings p WHERE {where}"
-        skills = f"SELECT p.posting_id, p.skill_id FROM base_skills p WHERE {where}"
+        skills = f"SELECT p.posting_no, p.skill_id FROM base_skills p WHERE {where}"
         single = f"SELECT skill_id, count(*) AS c FROM ({skills}) GROUP BY skill_id"
         pairs = f"""SELECT a.skill_id AS skill_a, b.skill_id AS skill_b, count(*) AS both_count
-                    FROM ({skills}) a JOIN ({skills}) b ON a.posting_id = b.posting_id AND a.skill_id < b.skill_id
+                    FROM ({skills}) a JOIN ({skills}) b ON a.posting_no = b.posting_no AND a.skill_id < b.skill_id
                     GROUP BY a.skill_id, b.skill_id HAVING count(*) >= {int(min_support)}"""
         params = params * 4
     return (
