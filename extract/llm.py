@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import json
 import logging
 import re
@@ -19,9 +20,11 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from extract import rules
@@ -29,6 +32,34 @@ from extract.money import annual_usd
 from extract.rules.location import region_of
 from extract.rules.skills import default_matcher
 from extract.schema import Period, PostingFacts, PostingInput, Remote, Salary, Seniority, SkillMention
+
+# The base error of each provider SDK that instructor may drive, when installed. A provider whose SDK
+# raises something else needs its base class added here; until then its errors stop the run loudly.
+_PROVIDER_ERRORS = (
+    ("instructor.core.exceptions", "InstructorError"),
+    ("openai", "OpenAIError"),
+    ("anthropic", "AnthropicError"),
+    ("google.genai.errors", "APIError"),
+    ("mistralai.models", "SDKError"),
+    ("groq", "GroqError"),
+    ("cohere.core.api_error", "ApiError"),
+    ("litellm.exceptions", "APIError"),
+)
+
+
+@cache
+def provider_errors() -> tuple[type[BaseException], ...]:
+    """What a provider call may raise that means "no usable answer": transport and SDK errors."""
+    found: list[type[BaseException]] = [httpx.HTTPError, OSError]
+    for module, name in _PROVIDER_ERRORS:
+        try:
+            error = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(error, type) and issubclass(error, BaseException):
+            found.append(error)
+    return tuple(found)
+
 
 PROMPT_VERSION = "p1"
 VERSION = "llm-1"
@@ -287,7 +318,7 @@ class LLMExtractor:
                     return self._fallback(posting, "timeout: no answer in time")
                 except (ValidationError, ValueError) as exc:
                     return self._fallback(posting, f"invalid answer: {str(exc).splitlines()[0][:200]}")
-                except Exception as exc:  # noqa: BLE001 - provider SDKs raise their own hierarchies
+                except provider_errors() as exc:
                     return self._fallback(
                         posting, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
                     )

@@ -125,3 +125,24 @@ def test_the_api_key_never_reaches_results_or_cache(scripted, tmp_path: Path):
     assert b"sk-test-secret" not in cache_bytes
     sent = [h for _, h, _ in scripted.requests]
     assert sent[0]["authorization"] == "Bearer sk-test-secret"  # it is sent to the provider, and only there
+
+
+def test_only_provider_and_transport_errors_become_a_fallback():
+    """A provider's refusal or a dropped connection is a fallback with its reason; a bug in our own code
+    (say a TypeError) is not something to paper over with the rules backend."""
+    import httpx
+    import openai
+    from instructor.core.exceptions import InstructorRetryException
+
+    from extract.llm import provider_errors
+
+    caught = provider_errors()
+    for error in (
+        openai.APITimeoutError,
+        openai.RateLimitError,
+        InstructorRetryException,
+        httpx.ConnectError,
+        ConnectionResetError,
+    ):
+        assert issubclass(error, caught), error
+    assert not issubclass(TypeError, caught) and not issubclass(KeyError, caught)
