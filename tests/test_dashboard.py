@@ -66,6 +66,8 @@ def test_salary_page_toggles(at: AppTest):
     open_page(at, "salaries")
     usd = at.dataframe[0].value
     assert "p50" in usd.columns and "n" in usd.columns
+    percentiles = usd[["p10", "p25", "p50", "p75", "p90"]].dropna()
+    assert (percentiles == percentiles.round(0)).all().all(), "pay is shown to the unit, not to the cent"
     at.radio(key="currency").set_value("Local").run()
     assert "local_p50" in at.dataframe[0].value.columns
     at.toggle(key="published").set_value(True).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import polars as pl
 import streamlit as st
 
 from dashboard.data import empty_page, filters_sidebar, snapshot
@@ -56,5 +57,7 @@ shown = bands.select(
     ),
     "small_n",
 )
-st.dataframe(shown, hide_index=True)
+# Percentiles of pay to the dollar (or unit of local currency): cents would claim a precision nobody has.
+money = [c for c in shown.columns if c.startswith(("p", "local_p"))]
+st.dataframe(shown.with_columns(pl.col(money).round(0)), hide_index=True)
 st.caption("Cells with fewer than 8 postings are flagged small_n: read them as anecdotes, not medians.")
