@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from extract.llm import LLMSettings
 
 APP = "skillradar"
+# The stage settings own their defaults; the flat, environment-facing `Settings` takes them from there.
+_CLIENT = ClientSettings()
 
 
 class Settings(BaseSettings):
@@ -27,14 +29,16 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir(APP)) / "http")
     http_cache: bool = True
     contact: str | None = Field(default=None, description="an email or URL added to the User-Agent")
-    timeout: float = 20.0
-    max_bytes: int = 20 * 1024 * 1024
-    per_host_concurrency: int = 2
-    per_host_rate: float = 2.0
-    attempts: int = 4
-    retry_wait: float = 0.5
-    respect_robots: bool = True
+    timeout: float = _CLIENT.timeout
+    max_bytes: int = _CLIENT.max_bytes
+    per_host_concurrency: int = _CLIENT.per_host_concurrency
+    per_host_rate: float = _CLIENT.per_host_rate
+    attempts: int = _CLIENT.attempts
+    retry_wait: float = _CLIENT.wait_initial
+    respect_robots: bool = _CLIENT.respect_robots
     backend: str = "rules"
+    # Literal here so that reading the settings does not import the LLM stack; a test keeps them equal
+    # to LLMSettings' own defaults.
     llm_model: str = "openai/gpt-4o-mini"
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None

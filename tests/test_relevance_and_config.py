@@ -115,3 +115,32 @@ def test_raw_posting_validates_at_the_boundary():
     )
     assert (p.external_id, p.title, p.pay_currency, p.pay_period) == ("12", "ML Engineer", "USD", "year")
     assert p.posted_at is not None and p.posted_at.year == 2025
+
+
+def test_flat_settings_defaults_are_the_stage_defaults(monkeypatch, tmp_path: Path):
+    """`Settings` repeats the LLM defaults as literals (to keep the CLI from importing the LLM stack);
+    they must not drift from the settings the stages actually use."""
+    from extract.llm import LLMSettings
+    from scrapers.http import ClientSettings
+    from skillradar.config import Settings
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in [n for n in __import__("os").environ if n.startswith("SKILLRADAR_")]:
+        monkeypatch.delenv(name)
+    settings = Settings()
+    llm, stage = settings.llm_settings(), LLMSettings()
+    assert (llm.model, llm.concurrency, llm.cost_ceiling_usd) == (
+        stage.model,
+        stage.concurrency,
+        stage.cost_ceiling_usd,
+    )
+    client, defaults = settings.client_settings(), ClientSettings()
+    for field in (
+        "timeout",
+        "max_bytes",
+        "per_host_concurrency",
+        "per_host_rate",
+        "attempts",
+        "wait_initial",
+    ):
+        assert getattr(client, field) == getattr(defaults, field), field
