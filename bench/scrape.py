@@ -8,21 +8,18 @@ hits (304) and how many extractions it caused (should be none: nothing changed).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import math
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from scrapers.base import BoardConfig
 from scrapers.http import ClientSettings
 from scrapers.relevance import RelevanceFilter
 from skillradar.backends import rules_backend
 from skillradar.pipeline import extract_postings, scrape_boards
+from skillradar.replay import ReplayServer
 from warehouse.db import connect
 
 HOSTS = 10
@@ -41,38 +38,6 @@ def _board(host: int, board: int) -> bytes:
     return json.dumps({"jobs": jobs}).encode()
 
 
-def _serve(address: str, boards: dict[str, bytes]) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            time.sleep(LATENCY)
-            body = boards.get(
-                self.path.split("?")[0].rstrip("/").split("/")[-2] if "/jobs" in self.path else ""
-            )
-            if body is None:
-                self.send_error(404)
-                return
-            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer((address, 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def ideal_seconds(requests_per_host: int, settings: ClientSettings) -> float:
     """The fastest a host can be served within its limits: rate-bound after the initial burst, or
     concurrency-bound, plus one response's latency."""
@@ -84,13 +49,18 @@ def ideal_seconds(requests_per_host: int, settings: ClientSettings) -> float:
 
 def main() -> dict[str, float]:
     servers, boards = [], []
-    for host in range(HOSTS):
-        payloads = {f"b{host}-{b}": _board(host, b) for b in range(BOARDS_PER_HOST)}
-        server = _serve(f"127.0.0.{host + 2}", payloads)
-        servers.append(server)
-        base = f"http://127.0.0.{host + 2}:{server.server_address[1]}"
-        boards += [BoardConfig("greenhouse", name, base_url=base) for name in payloads]
     with tempfile.TemporaryDirectory() as tmp:
+        for host in range(HOSTS):
+            root = Path(tmp) / f"host{host}"
+            (root / "greenhouse").mkdir(parents=True)
+            for b in range(BOARDS_PER_HOST):
+                (root / "greenhouse" / f"b{host}-{b}.json").write_bytes(_board(host, b))
+            server = ReplayServer(root, host=f"127.0.0.{host + 2}", latency=LATENCY).start()
+            servers.append(server)
+            base = f"{server.url}/greenhouse"
+            boards += [
+                BoardConfig("greenhouse", f"b{host}-{b}", base_url=base) for b in range(BOARDS_PER_HOST)
+            ]
         settings = ClientSettings(cache_dir=Path(tmp) / "cache", respect_robots=False)
         con = connect(Path(tmp) / "bench.duckdb")
         backend = rules_backend()
@@ -103,8 +73,8 @@ def main() -> dict[str, float]:
         )
         extracted_second = extract_postings(con, backend.extract_batch, backend.key).stored
         con.close()
-    for server in servers:
-        server.shutdown()
+        for server in servers:
+            server.stop()
     ideal = ideal_seconds(BOARDS_PER_HOST, settings)
     hits = second.stats.not_modified / max(1, second.stats.requests)
     failed = len(first.failed) + len(second.failed)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import ipaddress
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,11 +40,13 @@ def resolve(root: Path, request_path: str) -> Path | None:
     return None
 
 
-def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
+def _handler(root: Path, latency: float) -> type[BaseHTTPRequestHandler]:
     class ReplayHandler(BaseHTTPRequestHandler):
         server_version = "skillradar-replay/1"
 
         def do_GET(self) -> None:
+            if latency:
+                time.sleep(latency)
             found = resolve(root, self.path)
             if found is None:
                 self.send_error(404, "no recorded response for this path")
@@ -72,13 +76,20 @@ def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
 
 
 class ReplayServer:
-    """`with ReplayServer(dir) as server: server.url` — serves `dir` on 127.0.0.1 in a thread."""
+    """`with ReplayServer(dir) as server: server.url` — serves `dir` on 127.0.0.1 in a thread.
 
-    def __init__(self, root: Path, port: int = 0) -> None:
+    `host` may be any loopback address (127.0.0.2 ... for several "hosts" on one machine) and `latency`
+    delays every answer, as a distant server would; both serve the benchmarks.
+    """
+
+    def __init__(self, root: Path, port: int = 0, *, host: str = LOOPBACK, latency: float = 0.0) -> None:
         if not root.is_dir():
             raise FileNotFoundError(f"replay directory {root} does not exist")
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"replay serves loopback only, not {host}")
         self.root = root
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), _handler(root))
+        self.host = host
+        self._httpd = ThreadingHTTPServer((host, port), _handler(root, latency))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay", daemon=True)
 
@@ -88,7 +99,7 @@ class ReplayServer:
 
     @property
     def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> ReplayServer:
         self._thread.start()

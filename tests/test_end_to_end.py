@@ -121,3 +121,22 @@ def test_partial_boards_are_reported_as_partial_and_close_nothing(scripted, tmp_
     ).fetchall()[0]
     assert last[:3] == ("partial", 1, 0) and "1 item(s) skipped" in last[3]
     assert con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchall() == [(2,)]
+
+
+def test_replay_serves_loopback_hosts_only_and_can_add_latency(tmp_path: Path):
+    """The benchmarks stand up several 'hosts' on 127.0.0.x with a delay; nothing may listen elsewhere."""
+    import time
+
+    import httpx
+    import pytest
+
+    from skillradar.replay import ReplayServer
+
+    (tmp_path / "feed.json").write_text('{"ok": true}', encoding="utf-8")
+    with pytest.raises(ValueError, match="loopback"):
+        ReplayServer(tmp_path, host="0.0.0.0")
+    with ReplayServer(tmp_path, host="127.0.0.3", latency=0.2) as server:
+        assert server.url.startswith("http://127.0.0.3:")
+        started = time.perf_counter()
+        answer = httpx.get(f"{server.url}/feed.json", timeout=5)
+        assert answer.json() == {"ok": True} and time.perf_counter() - started >= 0.2
