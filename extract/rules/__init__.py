@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extract.money import annual_usd, local_currency
-from extract.rules.anchored import Anchored
+from extract.rules.anchored import Anchored, fold
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
@@ -42,7 +42,10 @@ def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | N
             source="published",
         )
     else:
-        stated = parse_salary(text, local_currency(country))
+        parts = text.split("\n", 2 if posting.pay_text else 1)
+        # The body is lowered already (its lower case is cached); only the short head is lowered here.
+        lower = "\n".join(fold(part) for part in parts)
+        stated = parse_salary(text, local_currency(country), lower if len(lower) == len(text) else None)
         if stated is None:
             return None
         salary = Salary(

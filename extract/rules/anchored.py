@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ahocorasick_rs import AhoCorasick
+from extract.rules.patterns import Literals
 
 try:  # the parser is internal to `re`; without it every pattern simply takes the plain path
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -34,7 +34,7 @@ _FIND_EACH = 3
 _BOUNDED = 256
 # Below this many characters the plain regex is cheaper than lower-casing and looking for literals.
 _SHORT = 200
-_SMALL_CLASS = 8
+_SMALL_CLASS = 10  # [0-9] included
 # Literals longer than this find no fewer start positions worth the extra combinations.
 _PREFIX_CHARS = 8
 
@@ -74,56 +74,80 @@ def _class_chars(arg: Any) -> list[str] | None:
     return chars if len(chars) <= _SMALL_CLASS else None
 
 
-def _expand(items: list[Any], fold: bool, room: int = _PREFIX_CHARS) -> list[tuple[str, bool]]:
-    """Every literal string (up to `room` characters) a match of `items` can begin with, each with
-    whether it spans the whole of `items` (so what follows may extend it). An empty string means some
-    match begins with something other than a literal. Zero-width assertions are skipped: they consume
-    nothing."""
-    if not items:
-        return [("", True)]
-    if room <= 0:
-        return [("", False)]
-    (op, arg), rest = items[0], items[1:]
-    name = str(op)
-    if name in _ZERO_WIDTH:
-        return _expand(rest, fold, room)
-    if name in ("LITERAL", "IN"):
-        chars = [chr(arg)] if name == "LITERAL" else _class_chars(arg)
-        if chars is None:
+Frame = tuple[Any, int]  # a parsed sequence and a position in it
+
+
+class _Expansion:
+    """Every literal string (up to `room` characters) a match can begin with, each with whether it
+    spans everything that follows it (so the caller may extend it). An empty string means some match
+    begins with something other than a literal. Zero-width assertions are skipped: they consume
+    nothing. What follows a position is a stack of (sequence, position) frames, never a copied list,
+    so that every state is computed once (memoised) instead of once per path that reaches it."""
+
+    def __init__(self, fold: bool) -> None:
+        self.fold = fold
+        self.memo: dict[tuple[object, ...], list[tuple[str, bool]]] = {}
+
+    def __call__(self, seq: Any, index: int, then: tuple[Frame, ...], room: int) -> list[tuple[str, bool]]:
+        key = (id(seq), index, tuple((id(s), i) for s, i in then), room)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._expand(seq, index, then, room)
+        return found
+
+    def _expand(self, seq: Any, index: int, then: tuple[Frame, ...], room: int) -> list[tuple[str, bool]]:
+        if index == len(seq):
+            return self(then[0][0], then[0][1], then[1:], room) if then else [("", True)]
+        if room <= 0:
             return [("", False)]
-        heads = sorted({c.lower() if fold else c for c in chars})
-        tails = _expand(rest, fold, room - 1)
-        return _limit([(h + s, done) for h in heads for s, done in tails])
-    if name == "SUBPATTERN":
-        _group, add_flags, del_flags, inner = arg
-        return [("", False)] if add_flags or del_flags else _expand(list(inner) + rest, fold, room)
-    if name == "BRANCH":
-        return _limit([f for branch in arg[1] for f in _expand(list(branch) + rest, fold, room)])
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, high, inner = arg
-        if high == 1:  # optional: with it, then what follows; or without it
-            with_it = _expand(list(inner) + rest, fold, room) if low <= 1 else []
-            return _limit(with_it + (_expand(rest, fold, room) if low == 0 else []))
-        once = [(s, False) for s, _ in _expand(list(inner), fold, room)] if high >= 1 else []
-        return _limit(once + (_expand(rest, fold, room) if low == 0 else []))
-    return [("", False)]
+        op, arg = seq[index]
+        name = str(op)
+        after = ((seq, index + 1), *then)
+        if name in _ZERO_WIDTH:
+            return self(seq, index + 1, then, room)
+        if name in ("LITERAL", "IN"):
+            chars = [chr(arg)] if name == "LITERAL" else _class_chars(arg)
+            if chars is None:
+                return [("", False)]
+            heads = sorted({c.lower() if self.fold else c for c in chars})
+            tails = self(seq, index + 1, then, room - 1)
+            return _limit([(h + s, done) for h in heads for s, done in tails])
+        if name == "SUBPATTERN":
+            _group, add_flags, del_flags, inner = arg
+            return [("", False)] if add_flags or del_flags else self(inner, 0, after, room)
+        if name == "BRANCH":
+            return _limit([f for branch in arg[1] for f in self(branch, 0, after, room)])
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, inner = arg
+            if high == 1:  # optional: with it, then what follows; or without it
+                with_it = self(inner, 0, after, room) if low <= 1 else []
+                return _limit(with_it + (self(seq, index + 1, then, room) if low == 0 else []))
+            once = [(s, False) for s, _ in self(inner, 0, (), room)] if high >= 1 else []
+            return _limit(once + (self(seq, index + 1, then, room) if low == 0 else []))
+        return [("", False)]
 
 
 def _limit(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Deduplicated; when the combinations grow too many, cut to shorter prefixes (a prefix of a
+    literal a match begins with is one too) until they are few enough."""
     unique = list(dict.fromkeys(found))
-    if len(unique) > 16 * _MAX_PREFIXES:
-        raise _TooMany
+    length = _PREFIX_CHARS
+    while len(unique) > 16 * _MAX_PREFIXES:
+        length //= 2
+        if length == 0:
+            raise _TooMany
+        unique = list(dict.fromkeys((literal[:length], False) for literal, _ in unique))
     return unique
 
 
-def literal_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+def literal_prefixes(regex: re.Pattern[str], limit: int = _MAX_PREFIXES) -> tuple[str, ...] | None:
     """Literals every match of a compiled pattern begins with (lower-cased when it ignores case), or
     None when some match can begin otherwise or there are too many to be worth it."""
     if _sre_parse is None:
         return None
     try:
-        parsed = list(_sre_parse.parse(regex.pattern, regex.flags))
-        found = {s for s, _ in _expand(parsed, bool(regex.flags & re.IGNORECASE))}
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        found = {s for s, _ in _Expansion(bool(regex.flags & re.IGNORECASE))(parsed, 0, (), _PREFIX_CHARS)}
     except (_TooMany, RecursionError):
         return None
     if not found or "" in found:
@@ -132,7 +156,7 @@ def literal_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
         cut = {p[:length] for p in found}
         # A prefix that extends another adds no start positions.
         kept = {p for p in cut if not any(q != p and p.startswith(q) for q in cut)}
-        if len(kept) <= _MAX_PREFIXES:
+        if len(kept) <= limit:
             return tuple(sorted(kept))
     return None
 
@@ -162,19 +186,30 @@ def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
 class Anchored:
     """A compiled pattern whose `finditer` and `search` only try the positions its literals occur at."""
 
-    __slots__ = ("_automaton", "_first", "_fold", "prefixes", "regex", "required")
+    __slots__ = ("_automaton", "_first", "_fold", "_short", "prefixes", "regex", "required")
 
-    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0, first: str | None = None) -> None:
+    def __init__(
+        self,
+        pattern: str | re.Pattern[str],
+        flags: int = 0,
+        *,
+        first: str | None = None,
+        short: int = _SHORT,
+        max_prefixes: int = _MAX_PREFIXES,
+    ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
-        start positions of a pattern found through a literal it contains further on."""
+        start positions of a pattern found through a literal it contains further on. `short`: texts
+        shorter than this go to the plain regex (0 for patterns over titles, lowered once and shared).
+        `max_prefixes`: how many start literals are still worth looking for."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         self._first = re.compile(first) if first else None
-        self.prefixes = literal_prefixes(self.regex)
+        self._short = short
+        self.prefixes = literal_prefixes(self.regex, max_prefixes)
         # Without start literals, a literal every match contains still rules out most texts at once.
         self.required = None if self.prefixes else required_literal(self.regex)
         self._fold = bool(self.regex.flags & re.IGNORECASE)
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
-        self._automaton = AhoCorasick(list(many)) if many else None
+        self._automaton = Literals(list(many)) if many else None
 
     @property
     def pattern(self) -> str:
@@ -186,7 +221,7 @@ class Anchored:
     def _occurrences(self, haystack: str, literals: tuple[str, ...], pos: int, endpos: int) -> list[int]:
         if self._automaton is not None:
             window = haystack if pos == 0 and endpos >= len(haystack) else haystack[pos:endpos]
-            found = self._automaton.find_matches_as_indexes(window, overlapping=True)
+            found = self._automaton.positions(window)
             return sorted({pos + start for _, start, _ in found})
         starts: list[int] = []
         for literal in literals:
@@ -200,7 +235,7 @@ class Anchored:
 
     def _candidates(self, text: str, pos: int, end: int) -> list[int] | Iterator[int] | None:
         """Positions in order where a match may start, or None to let the regex scan everything."""
-        if end - pos < _SHORT:
+        if end - pos < self._short:
             return None
         haystack = self._haystack(text)
         if haystack is None:
@@ -260,3 +295,9 @@ class Anchored:
     def findall_count(self, text: str, pos: int = 0, endpos: int | None = None) -> int:
         """How many non-overlapping matches (what `len(regex.findall(...))` counts)."""
         return sum(1 for _ in self.finditer(text, pos, endpos))
+
+
+def title_pattern(pattern: str) -> Anchored:
+    """A pattern for job titles: short texts with many patterns over each, so each title is lowered
+    once (cached) and every pattern tried only where its literals are, never the regex scan."""
+    return Anchored(pattern, short=0)

@@ -240,7 +240,11 @@ def _us_state_codes() -> frozenset[str]:
 
 
 _LOCATION_LABEL = Anchored(re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$"))
-_BASED_PAIR = Anchored(re.compile(r"(?i)\b([A-Z][\w.]*)[- ]?\s+or\s+([A-Z][\w.]*)[- ]based\b"))
+# Bounded word lengths and spaces keep the text a match can start in near each "based".
+_BASED_PAIR = Anchored(
+    re.compile(r"(?i)\b([A-Z][\w.]{0,30})[- ]?\s{1,3}or\s{1,3}([A-Z][\w.]{0,30})[- ]based\b"),
+    first=r"(?i)[A-Z]",
+)
 _WEAK_COUNTRY = Anchored(
     re.compile(
         r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"

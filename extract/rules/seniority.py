@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import re
 
-from extract.rules.anchored import Anchored
+from extract.rules.anchored import Anchored, title_pattern
 from extract.schema import Seniority
 
-_TITLE_RULES: list[tuple[re.Pattern[str], Seniority]] = [
-    (re.compile(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
+_LEVEL_MANAGER = title_pattern(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
+_TITLE_RULES: list[tuple[Anchored, Seniority]] = [
+    (title_pattern(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
     (
-        re.compile(
+        title_pattern(
             r"(?i)\b(engineering manager|head of|director|vp|vice president|cto|chief|manager|managing)\b"
             r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)"
         ),
         "manager",
     ),
-    (re.compile(r"(?i)\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
-    (re.compile(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
+    (title_pattern(r"(?i)\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
+    (title_pattern(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
     (
-        re.compile(
+        title_pattern(
             r"(?i)\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bI\b$"
         ),
         "junior",
     ),
-    (re.compile(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
+    (title_pattern(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
 ]
-_NON_LEVEL_MANAGER = re.compile(r"(?i)\b(product|program|project|account|community|office|marketing) manager")
+_NON_LEVEL_MANAGER = title_pattern(
+    r"(?i)\b(product|program|project|account|community|office|marketing) manager"
+)
 _YEARS = Anchored(
     re.compile(
         r"(?i)(?<![\d.])(\d{1,2})(?:\s{0,12}(?:\+|-|–|to)\s{0,12}(\d{1,2}))?\+?\s{0,12}(?:\+\s{0,12})?years?(?:'|’)?\s*(?:of\s+)?"
@@ -34,7 +37,7 @@ _YEARS = Anchored(
     ),
     first=r"\d",
 )
-_MULTI_ROLE = re.compile(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
+_MULTI_ROLE = title_pattern(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
 
 
 def years_of_experience(text: str) -> int | None:
@@ -47,17 +50,13 @@ def years_of_experience(text: str) -> int | None:
     return min(found) if found else None
 
 
-def seniority_from_title(title: str) -> Seniority | None:
+def seniority_fromtitle_pattern(title: str) -> Seniority | None:
     title = title or ""
     for pattern, level in _TITLE_RULES:
         match = pattern.search(title)
         if not match:
             continue
-        if (
-            level == "manager"
-            and _NON_LEVEL_MANAGER.search(title)
-            and not re.search(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief", title)
-        ):
+        if level == "manager" and _NON_LEVEL_MANAGER.search(title) and not _LEVEL_MANAGER.search(title):
             continue
         return level
     return None
@@ -66,7 +65,7 @@ def seniority_from_title(title: str) -> Seniority | None:
 def seniority(title: str, text: str) -> tuple[Seniority, int | None]:
     """(level, minimum years asked): title first, then years (0-1 junior, 2-4 mid, 5+ senior)."""
     years = years_of_experience(text)
-    from_title = seniority_from_title(title)
+    from_title = seniority_fromtitle_pattern(title)
     if from_title is not None:
         return from_title, years
     if _MULTI_ROLE.search(title or ""):

@@ -13,22 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from ahocorasick_rs import AhoCorasick
-
 from extract.rules.anchored import Anchored, fold
-from extract.rules.patterns import WordAutomaton
+from extract.rules.patterns import Literals, WordAutomaton
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
 _BOUNDARY_BEFORE = r"(?<![\w@-])"
 _BOUNDARY_AFTER = r"(?![\w])"
-_REQUIRED_HEAD = re.compile(
-    r"(?i)^\W*(requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
-    r"you (?:have|bring|are)|minimum|basic qualifications|required|about you|skills|experience|what we(?:'re| are) looking for)"
-)
-_PREFERRED_HEAD = re.compile(
-    r"(?i)^\W*(nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
-    r"it would be great|ideally|even better|additional qualifications|bonus points)"
+# A short line opening a section: "Nice to have" (preferred) is tried before "Requirements" (required).
+_HEADING = re.compile(
+    r"(?i)^\W*(?:(?P<preferred>nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
+    r"it would be great|ideally|even better|additional qualifications|bonus points)|"
+    r"(?P<required>requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
+    r"you (?:have|bring|are)|minimum|basic qualifications|required|about you|skills|experience|"
+    r"what we(?:'re| are) looking for))"
 )
 _URL = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
 # "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill.
@@ -40,15 +38,19 @@ _EMPLOYER_BEFORE = ("ex-", "former", "acq")
 _EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
 
 
-def _employer(text: str, found: Found) -> bool:
+def _employer(text: str, lower: str, found: Found) -> bool:
     """Whether the name is an employer ("ex-GitHub", "Snowflake CEO"). The pattern only runs when one
-    of its words is next to the match, which it nearly never is."""
-    before = text[max(0, found.start - 12) : found.start]
-    after = text[found.end : found.end + 14]
-    low_before, low_after = before.lower(), after.lstrip().lower()
-    if not (any(cue in low_before for cue in _EMPLOYER_BEFORE) or low_after.startswith(_EMPLOYER_AFTER)):
+    of its words is next to the match (in `lower`, the text lower-cased), which it nearly never is."""
+    begin = max(0, found.start - 12)
+    if not (
+        any(cue in lower[begin : found.start] for cue in _EMPLOYER_BEFORE)
+        or lower[found.end : found.end + 14].lstrip().startswith(_EMPLOYER_AFTER)
+    ):
         return False
-    return _PERSON_OR_COMPANY.search(before + "\x00" + after) is not None
+    return (
+        _PERSON_OR_COMPANY.search(text[begin : found.start] + "\x00" + text[found.end : found.end + 14])
+        is not None
+    )
 
 
 _PREFERRED_INLINE = Anchored(
@@ -69,18 +71,19 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-_URL_CUES = AhoCorasick(["http", "www.", ".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
+_URL_CUES = Literals(["http", "www.", ".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
 
 
-def _blank_links(text: str, lower: str) -> str:
-    """`text` with every link replaced by spaces (links are not skills; offsets stay put).
+def _blank_links(text: str, lower: str) -> tuple[str, str]:
+    """`text` and its lower case with every link replaced by spaces (links are not skills; offsets stay
+    put).
 
     Links never span whitespace, so the link pattern only runs over the whitespace-delimited tokens
     around a cue ("http", "www.", ".com"...), found with `str.find`, instead of over the whole text.
     """
-    cues = {start for _, start, _ in _URL_CUES.find_matches_as_indexes(lower, overlapping=True)}
+    cues = {start for _, start, _ in _URL_CUES.positions(lower)}
     if not cues:
-        return text
+        return text, lower
     spans: list[tuple[int, int]] = []
     done = -1
     for cue in sorted(cues):
@@ -90,7 +93,7 @@ def _blank_links(text: str, lower: str) -> str:
         stop = min((i for i in (text.find(c, cue) for c in " \n\t") if i != -1), default=len(text))
         spans.extend((begin + m.start(), begin + m.end()) for m in _URL.finditer(text[begin:stop]))
         done = stop
-    return _blank(text, spans) if spans else text
+    return (_blank(text, spans), _blank(lower, spans)) if spans else (text, lower)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -103,18 +106,21 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _spaced(text: str) -> tuple[str, list[int], list[int]]:
-    """The text as the alias automaton reads it, and how to map its offsets back.
+def _spaced(text: str, lower: str) -> tuple[str, str, list[int], list[int]]:
+    """The text as the alias automatons read it (as written and lower-cased), and how to map offsets back.
 
     Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
-    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
-    the text after each run lands in the haystack, characters removed up to there) for `_mapper`.
+    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, lower-cased
+    haystack, where the text after each run lands in them, characters removed up to there) for `_mapper`.
+    The lower-cased text goes through the same steps: lower-casing the haystack again would cost more.
     """
     spaced = text.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    spaced_lower = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     if "  " not in spaced:
-        return spaced, [], []
+        return spaced, spaced_lower, [], []
     size = len(spaced)
     pieces: list[str] = []
+    lower_pieces: list[str] = []
     starts: list[int] = []
     removed: list[int] = []
     last = dropped = 0
@@ -124,13 +130,15 @@ def _spaced(text: str) -> tuple[str, list[int], list[int]]:
         while end < size and spaced[end] == " ":
             end += 1
         pieces.append(spaced[last : at + 1])
+        lower_pieces.append(spaced_lower[last : at + 1])
         starts.append(at + 1 - dropped)
         dropped += end - at - 1
         removed.append(dropped)
         last = end
         at = spaced.find("  ", end)
     pieces.append(spaced[last:])
-    return "".join(pieces), starts, removed
+    lower_pieces.append(spaced_lower[last:])
+    return "".join(pieces), "".join(lower_pieces), starts, removed
 
 
 def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
@@ -182,10 +190,10 @@ class SkillMatcher:
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
-        text = _blank_links(text, fold(text))
-        haystack, starts, removed = _spaced(text)
+        text, lower = _blank_links(text, fold(text))
+        haystack, lower_haystack, starts, removed = _spaced(text, lower)
         to_text = _mapper(starts, removed)
-        raw = self._alias_matches(self._ci_automaton, self._ci_hits, fold(haystack), text, to_text)
+        raw = self._alias_matches(self._ci_automaton, self._ci_hits, lower_haystack, text, to_text)
         raw += self._alias_matches(self._cs_automaton, self._cs_hits, haystack, text, to_text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
@@ -196,7 +204,7 @@ class SkillMatcher:
         for found in raw:
             if found.end <= reach and kept and found.start >= kept[-1].start:
                 continue  # inside a longer match already kept
-            if self._context_ok(found, text) and not _employer(text, found):
+            if self._context_ok(found, text) and not _employer(text, lower, found):
                 kept.append(found)
                 reach = max(reach, found.end)
         return kept
@@ -227,6 +235,10 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     """The requirement level at each position, from the section heading above it and inline cues on its
     line ("... is a plus"). Reads lines only as far as the last position."""
     wanted = sorted(set(positions))
+    # Inline cues never span a line: found in one pass over the text, then looked up per line.
+    last_line_end = text.find("\n", wanted[-1])
+    stop = len(text) if last_line_end == -1 else last_line_end
+    cues = [match.start() for match in _PREFERRED_INLINE.finditer(text, 0, stop)]
     levels: dict[int, Requirement] = {}
     section: Requirement = "unknown"
     offset = 0
@@ -234,13 +246,13 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     for line in text.split("\n"):
         stripped = line.strip()
         if len(stripped) <= 70:
-            if _PREFERRED_HEAD.match(stripped):
-                section = "preferred"
-            elif _REQUIRED_HEAD.match(stripped):
-                section = "required"
+            heading = _HEADING.match(stripped)
+            if heading is not None:
+                section = "preferred" if heading.group("preferred") else "required"
         end = offset + len(line)
         if wanted[index] <= end:
-            level: Requirement = "preferred" if _PREFERRED_INLINE.search(stripped) else section
+            cue = bisect.bisect_left(cues, offset)
+            level: Requirement = "preferred" if cue < len(cues) and cues[cue] <= end else section
             while index < len(wanted) and wanted[index] <= end:
                 levels[wanted[index]] = level
                 index += 1
