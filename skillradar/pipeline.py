@@ -27,6 +27,7 @@ from warehouse.extractions import ExtractorKey, pending, store
 from warehouse.load import (
     BoardLoad,
     BoardResult,
+    BoardsConflict,
     Decision,
     LoadCounts,
     assign_dup_groups,
@@ -134,7 +135,7 @@ def _write_together(con: duckdb.DuckDBPyConnection, run_id: str, batch: list[_Fe
         counts = dict(zip(map(id, loaded), upsert_boards(con, loads), strict=True))
         outcomes = [_outcome(item, counts.get(id(item))) for item in batch]
         finish_runs(con, run_id, [_result(o) for o in outcomes])
-    except (duckdb.Error, ValueError):
+    except (duckdb.Error, BoardsConflict):
         con.rollback()
         raise
     con.commit()
@@ -146,7 +147,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: list[_Fetch
     board is recorded as failed and sinks nothing else."""
     try:
         return _write_together(con, run_id, batch)
-    except (duckdb.Error, ValueError) as exc:
+    except (duckdb.Error, BoardsConflict) as exc:
         if len(batch) > 1:
             return [outcome for item in batch for outcome in _write_batch(con, run_id, [item])]
         outcome = BoardOutcome(batch[0].board, "failed", error=f"warehouse load failed: {exc}")

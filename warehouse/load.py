@@ -208,6 +208,10 @@ def finish_run(
     finish_runs(con, run_id, [BoardResult(source, board, status, counts or LoadCounts(), skipped, error)])
 
 
+class BoardsConflict(ValueError):
+    """Boards that cannot be written in one transaction (they share a posting); write them one by one."""
+
+
 @dataclass(frozen=True)
 class BoardLoad:
     """One board's fetched postings. Only a `complete` fetch may close the board's missing postings."""
@@ -261,7 +265,7 @@ def upsert_boards(
     ]
     incoming = pl.concat(frames) if frames else pl.DataFrame()
     if incoming.height and incoming["posting_id"].n_unique() != incoming.height:
-        raise ValueError("a posting appears under two boards of one load")
+        raise BoardsConflict("a posting appears under two boards of one load")
     boards = pl.DataFrame(
         {
             "source": [load.source for load in loads],

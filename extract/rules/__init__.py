@@ -42,10 +42,10 @@ def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | N
             source="published",
         )
     else:
-        parts = text.split("\n", 2 if posting.pay_text else 1)
-        # The body is lowered already (its lower case is cached); only the short head is lowered here.
-        lower = "\n".join(fold(part) for part in parts)
-        stated = parse_salary(text, local_currency(country), lower if len(lower) == len(text) else None)
+        # Lower-casing keeps offsets, so the text's lower case is its parts' joined: the body's is cached
+        # already, only the short head is lowered here.
+        lower = "\n".join(fold(part) for part in text.split("\n", 2 if posting.pay_text else 1))
+        stated = parse_salary(text, local_currency(country), lower)
         if stated is None:
             return None
         salary = Salary(

@@ -274,6 +274,7 @@ _SCALE_HINTS = sorted(
     }
 )
 _HINTS = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
+_SCALE_HINT_SET = frozenset(_SCALE_HINTS)
 _WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
 
 
@@ -294,7 +295,7 @@ def _hints(lower: str) -> list[int]:
     for literal in _SYMBOLS + _WIDE_SPACES:  # few, and rare: `str.find` is quicker than a second pass
         at = lower.find(literal)
         while at != -1:
-            if literal not in _WIDE_SPACES or lower[at - 1 : at + 2] in _SCALE_HINTS:
+            if literal not in _WIDE_SPACES or lower[at - 1 : at + 2] in _SCALE_HINT_SET:
                 found.append(at)
             at = lower.find(literal, at + 1)
     return sorted(found)
