@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from extract import rules
 from extract.rules import location, role, salary
-from extract.rules.anchored import Anchored, literal_prefixes, required_literal
+from extract.rules.anchored import Anchored, SharedLiterals, literal_prefixes, required_literal
+from extract.rules.patterns import Literals
 from extract.rules.seniority import _MULTI_ROLE, _TITLE_RULES, _YEARS
 from extract.rules.skills import _PREFERRED_INLINE, default_matcher
 
@@ -117,3 +118,45 @@ def test_aliases_inside_links_and_words_are_not_skills():
     assert found == set()
     found = {f.skill_id for f in default_matcher().find("PyTorch (pytorch.org) and Scala")}
     assert found == {"pytorch", "scala"}
+
+
+literal_words = st.sampled_from(["remote", "re", "mote", "c++", "ai", "a?", "zürich", "ß"])
+
+
+@given(
+    text=st.lists(st.one_of(literal_words, st.text(max_size=4)), max_size=30).map("".join),
+    words=st.lists(literal_words, min_size=1, max_size=4, unique=True),
+)
+@settings(max_examples=200, deadline=None)
+def test_literals_find_every_occurrence_whatever_the_script(text, words):
+    """Non-ASCII text is searched as ASCII bytes with "?" for every other character: that must find
+    exactly the occurrences `str.find` finds, including next to accented letters and a literal "?"."""
+    expected = sorted(
+        (index, at)
+        for index, word in enumerate(words)
+        for at in range(len(text))
+        if text.startswith(word, at)
+    )
+    found = sorted((index, start) for index, start, _ in Literals(words).positions(text))
+    assert found == expected
+
+
+@given(
+    text=st.lists(st.one_of(literal_words, st.text(max_size=4)), max_size=30).map("".join),
+    pos=st.integers(0, 20),
+    end=st.integers(-1, 60),
+)
+@settings(max_examples=200, deadline=None)
+def test_shared_literals_give_each_pattern_its_own_occurrences_in_a_window(text, pos, end):
+    shared = SharedLiterals()
+    mine = shared.register(["remote", "mote"])
+    shared.register(["c++", "zürich"])  # someone else's literals, in the same pass
+    stop = len(text) if end < 0 else end
+    expected = sorted(
+        at
+        for word in ("remote", "mote")
+        for at in range(pos, len(text))
+        if text.startswith(word, at) and at + len(word) <= stop
+    )
+    assert shared.starts(text, mine, pos, end) == expected
+    assert shared.starts(text, mine, pos, end) == expected  # from the kept scan

@@ -13,6 +13,7 @@ length, falls back to the plain regex.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -183,10 +184,76 @@ def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
     return best, low, (high if high < _BOUNDED else -1)
 
 
+_SHARED_MIN = 3  # shorter literals ("in", "1") occur everywhere and would flood the shared pass
+_SCANS_KEPT = 8
+
+
+class SharedLiterals:
+    """One Aho-Corasick pass per text for the literals of every pattern that registers here.
+
+    An automaton pass costs about as much for 300 literals as for 6 (a few ns a character), and the
+    rules look at the same lower-cased posting with dozens of patterns: one pass over each text, its
+    hits grouped by literal, serves them all. The last few texts' hits are kept (the text objects are
+    the shared, cached lower cases, so they are recognised by identity).
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._automaton: Literals | None = None
+        self._scans: list[tuple[str, dict[int, list[int]]]] = []
+
+    def register(self, literals: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
+        """(id, length) of each literal, for `starts`; new literals rebuild the automaton lazily."""
+        for literal in literals:
+            if literal not in self._ids:
+                self._ids[literal] = len(self._ids)
+                self._automaton = None
+                self._scans = []
+        return tuple((self._ids[literal], len(literal)) for literal in literals)
+
+    def _hits(self, haystack: str) -> dict[int, list[int]]:
+        for seen, hits in self._scans:
+            if seen is haystack:
+                return hits
+        if self._automaton is None:
+            self._automaton = Literals(list(self._ids))
+        hits = {}
+        for index, start, _ in self._automaton.positions(haystack):
+            found = hits.get(index)
+            if found is None:
+                hits[index] = [start]
+            else:
+                found.append(start)
+        self._scans.insert(0, (haystack, hits))
+        del self._scans[_SCANS_KEPT:]
+        return hits
+
+    def starts(
+        self, haystack: str, literals: tuple[tuple[int, int], ...], pos: int = 0, end: int = -1
+    ) -> list[int]:
+        """Sorted start of every occurrence of the literals lying wholly within haystack[pos:end]."""
+        hits = self._hits(haystack)
+        end = len(haystack) if end < 0 else end
+        whole = pos <= 0 and end >= len(haystack)
+        found: list[int] = []
+        for index, length in literals:
+            at = hits.get(index)
+            if at:
+                found.extend(
+                    at if whole else at[bisect.bisect_left(at, pos) : bisect.bisect_right(at, end - length)]
+                )
+        if len(literals) > 1:
+            found.sort()
+        return found
+
+
+SHARED = SharedLiterals()
+
+
 class Anchored:
     """A compiled pattern whose `finditer` and `search` only try the positions its literals occur at."""
 
-    __slots__ = ("_automaton", "_first", "_fold", "_short", "prefixes", "regex", "required")
+    __slots__ = ("_automaton", "_first", "_fold", "_shared", "_short", "prefixes", "regex", "required")
 
     def __init__(
         self,
@@ -210,6 +277,10 @@ class Anchored:
         self._fold = bool(self.regex.flags & re.IGNORECASE)
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
         self._automaton = Literals(list(many)) if many else None
+        # Case-insensitive patterns look at the shared lower case: their literals join the shared pass.
+        literals = self.prefixes or (self.required[:1] if self.required else ())
+        shared = self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
+        self._shared = SHARED.register(literals) if shared else None
 
     @property
     def pattern(self) -> str:
@@ -219,6 +290,8 @@ class Anchored:
         return folded(text) if self._fold else text
 
     def _occurrences(self, haystack: str, literals: tuple[str, ...], pos: int, endpos: int) -> list[int]:
+        if self._shared is not None:
+            return SHARED.starts(haystack, self._shared, pos, endpos)
         if self._automaton is not None:
             window = haystack if pos == 0 and endpos >= len(haystack) else haystack[pos:endpos]
             found = self._automaton.positions(window)
@@ -233,11 +306,13 @@ class Anchored:
             starts.sort()
         return starts
 
-    def _candidates(self, text: str, pos: int, end: int) -> list[int] | Iterator[int] | None:
+    def _candidates(
+        self, text: str, pos: int, end: int, lower: str | None = None
+    ) -> list[int] | Iterator[int] | None:
         """Positions in order where a match may start, or None to let the regex scan everything."""
         if end - pos < self._short:
             return None
-        haystack = self._haystack(text)
+        haystack = lower if lower is not None and self._fold else self._haystack(text)
         if haystack is None:
             return None
         if self.prefixes is not None:
@@ -250,9 +325,13 @@ class Anchored:
             return [] if not found else None
         return self._windows(text, found, low, high, pos)
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None, *, lower: str | None = None
+    ) -> Iterator[re.Match[str]]:
+        """`re.finditer`. `lower`: the text lower-cased with its offsets kept (`fold`), when the caller
+        has it: a window of a long text is then searched without lowering the whole text again."""
         end = len(text) if endpos is None else min(endpos, len(text))
-        candidates = self._candidates(text, pos, end)
+        candidates = self._candidates(text, pos, end, lower)
         if candidates is None:
             yield from self.regex.finditer(text, pos, end)
             return
