@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.rules.salary import parse_number, parse_salary
+from extract.rules.anchored import fold
+from extract.rules.salary import _hints, parse_number, parse_salary
 from scrapers.text import html_to_text
 
 # Base pay above 1M a year is read as a total-compensation "market range" and rejected on purpose.
@@ -74,3 +75,24 @@ def test_text_normalisation_is_clean_and_stable(text):
 def test_markup_never_leaks_into_text(parts):
     text = html_to_text("".join(parts))
     assert "<script" not in text and "<p>" not in text and "<b>" not in text
+
+
+pay_words = st.sampled_from(
+    ["Salary", "$", "150", "k", "K", "-", " ", "\n", "\t", "\u00a0", "USD", "eur", "country", "120,000", "€",
+     "to", "per year", "5", "LPA", "rs", "try", "CA$", "£90k"]
+)  # fmt: skip
+
+
+@given(
+    head=st.lists(pay_words, max_size=8).map("".join),
+    body=st.lists(st.one_of(pay_words, st.text(max_size=3)), max_size=40).map("".join),
+)
+@example(head="Salary: 150", body="k - 180k a year")  # a scaled number across the join
+@example(head="USD", body="")
+@settings(max_examples=300, deadline=None)
+def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
+    """The rules hand over the body's lower case, already scanned for pay hints with the other rules'
+    literals; the head is scanned alone. Hints across the join, or at either end, must not be lost."""
+    text = f"{head}\n{body}"
+    assert _hints(fold(text), fold(body)) == _hints(fold(text))
+    assert parse_salary(text, lower=fold(text), tail=fold(body)) == parse_salary(text)

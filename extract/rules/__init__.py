@@ -31,7 +31,7 @@ def employment_type(title: str, text: str) -> str | None:
     return None
 
 
-def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | None:
+def _salary(posting: PostingInput, text: str, body: str, country: str | None) -> Salary | None:
     """Pay published by the source wins; otherwise the pay stated in the text."""
     if (posting.pay_min or posting.pay_max) and posting.pay_currency:
         salary = Salary(
@@ -45,7 +45,7 @@ def _salary(posting: PostingInput, text: str, country: str | None) -> Salary | N
         # Lower-casing keeps offsets, so the text's lower case is its parts' joined: the body's is cached
         # already, only the short head is lowered here.
         lower = "\n".join(fold(part) for part in text.split("\n", 2 if posting.pay_text else 1))
-        stated = parse_salary(text, local_currency(country), lower)
+        stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None)
         if stated is None:
             return None
         salary = Salary(
@@ -72,7 +72,7 @@ def extract(posting: PostingInput) -> PostingFacts:
     return PostingFacts(
         id=posting.id,
         skills=skills,
-        salary=_salary(posting, text, country),
+        salary=_salary(posting, text, body, country),
         seniority=level,
         years_experience_min=years,
         country=country,

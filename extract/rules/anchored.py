@@ -191,60 +191,77 @@ _SCANS_KEPT = 8
 class SharedLiterals:
     """One Aho-Corasick pass per text for the literals of every pattern that registers here.
 
-    An automaton pass costs about as much for 300 literals as for 6 (a few ns a character), and the
-    rules look at the same lower-cased posting with dozens of patterns: one pass over each text, its
-    hits grouped by literal, serves them all. The last few texts' hits are kept (the text objects are
-    the shared, cached lower cases, so they are recognised by identity).
+    A pass costs a few ns a character whether it looks for 6 literals or 300, and the rules read the
+    same lower-cased posting with dozens of patterns: one pass over each text, its hits sorted into
+    each registered group's start positions, serves them all. The last few texts' hits are kept (the
+    texts are the shared, cached lower cases, recognised by identity).
     """
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        self._groups_of: list[list[int]] = []  # by literal id: the groups it belongs to
+        self._groups = 0
         self._automaton: Literals | None = None
-        self._scans: list[tuple[str, dict[int, list[int]]]] = []
+        self._scans: list[tuple[str, dict[int, tuple[list[int], list[int]]]]] = []
 
-    def register(self, literals: tuple[str, ...] | list[str]) -> tuple[tuple[int, int], ...]:
-        """(id, length) of each literal, for `starts`; new literals rebuild the automaton lazily."""
+    def register(self, literals: tuple[str, ...] | list[str]) -> int:
+        """A group for `starts` (a start repeats where one of its literals begins another: harmless
+        to a candidate list). New literals rebuild the automaton on the next scan."""
+        group = self._groups
+        self._groups += 1
         for literal in literals:
             if literal not in self._ids:
                 self._ids[literal] = len(self._ids)
+                self._groups_of.append([])
                 self._automaton = None
-                self._scans = []
-        return tuple((self._ids[literal], len(literal)) for literal in literals)
+            self._groups_of[self._ids[literal]].append(group)
+        self._scans = []
+        return group
 
-    def _hits(self, haystack: str) -> dict[int, list[int]]:
+    def _hits(self, haystack: str) -> dict[int, tuple[list[int], list[int]]]:
+        """Per group: starts and ends of its literals' occurrences, in order of start."""
         for seen, hits in self._scans:
             if seen is haystack:
                 return hits
         if self._automaton is None:
             self._automaton = Literals(list(self._ids))
+        pairs: dict[int, list[tuple[int, int]]] = {}
+        groups_of = self._groups_of
+        for index, start, end in self._automaton.positions(haystack):
+            for group in groups_of[index]:
+                found = pairs.get(group)
+                if found is None:
+                    pairs[group] = [(start, end)]
+                else:
+                    found.append((start, end))
         hits = {}
-        for index, start, _ in self._automaton.positions(haystack):
-            found = hits.get(index)
-            if found is None:
-                hits[index] = [start]
-            else:
-                found.append(start)
+        for group, found in pairs.items():
+            found.sort()
+            hits[group] = ([start for start, _ in found], [end for _, end in found])
         self._scans.insert(0, (haystack, hits))
         del self._scans[_SCANS_KEPT:]
         return hits
 
-    def starts(
-        self, haystack: str, literals: tuple[tuple[int, int], ...], pos: int = 0, end: int = -1
-    ) -> list[int]:
-        """Sorted start of every occurrence of the literals lying wholly within haystack[pos:end]."""
-        hits = self._hits(haystack)
+    def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
+        """Starts and ends (in order of start) of the group's literals in the whole haystack; do not
+        modify them: they are the kept scan's."""
+        return self._hits(haystack).get(group, ([], []))
+
+    def starts(self, haystack: str, group: int, pos: int = 0, end: int = -1) -> list[int]:
+        """Sorted start of every occurrence of the group's literals lying wholly within haystack[pos:end]."""
+        found = self._hits(haystack).get(group)
+        if found is None:
+            return []
+        starts, ends = found
+        if pos <= 0 and (end < 0 or end >= len(haystack)):
+            return starts[:]
         end = len(haystack) if end < 0 else end
-        whole = pos <= 0 and end >= len(haystack)
-        found: list[int] = []
-        for index, length in literals:
-            at = hits.get(index)
-            if at:
-                found.extend(
-                    at if whole else at[bisect.bisect_left(at, pos) : bisect.bisect_right(at, end - length)]
-                )
-        if len(literals) > 1:
-            found.sort()
-        return found
+        first = bisect.bisect_left(starts, pos)
+        return [
+            start
+            for start, stop in zip(starts[first:], ends[first:], strict=True)
+            if stop <= end and start < end
+        ]
 
 
 SHARED = SharedLiterals()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
@@ -104,20 +103,13 @@ class Literals:
         self.words = words
         dfa = Implementation.DFA
         self._text = AhoCorasick(words, implementation=dfa)
-        ascii_words = all(w.isascii() and "?" not in w for w in words)
+        ascii_words = all(w.isascii() for w in words)
         self._bytes = (
             BytesAhoCorasick([w.encode() for w in words], implementation=dfa) if ascii_words else None
         )
 
     def positions(self, haystack: str) -> list[tuple[int, int, int]]:
         """(literal index, start, end) of every occurrence, overlapping ones included."""
-        if self._bytes is not None:
-            return self._bytes.find_matches_as_indexes(_ascii(haystack), overlapping=True)
+        if self._bytes is not None and haystack.isascii():
+            return self._bytes.find_matches_as_indexes(haystack.encode("ascii"), overlapping=True)
         return self._text.find_matches_as_indexes(haystack, overlapping=True)
-
-
-@lru_cache(maxsize=8)
-def _ascii(text: str) -> bytes:
-    """The text as ASCII bytes, one byte a character: the rest become "?" (`Literals` keeps ASCII
-    literals without "?" on this path, so nothing can match across them)."""
-    return text.encode("ascii", "replace")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.rules.anchored import Anchored, fold
+from extract.rules.anchored import SHARED, Anchored, fold
 from extract.rules.patterns import Literals, trie_pattern
 from extract.schema import Period
 
@@ -276,6 +276,10 @@ _SCALE_HINTS = sorted(
     }
 )
 _HINTS = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
+# The same literals in the pass the other rules make over a posting's body (`SHARED`).
+_SHARED_MARKERS = SHARED.register(_MARKERS)
+_SHARED_SCALES = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()])
+_LONGEST_HINT = max(len(hint) for hint in _HINTS.words)
 _SCALE_HINT_SET = frozenset(_SCALE_HINTS)
 _WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
 
@@ -284,12 +288,37 @@ def _is_letter(char: str) -> bool:
     return "a" <= char <= "z"
 
 
-def _hints(lower: str) -> list[int]:
+def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], list[bool]]:
+    """Starts, ends and whether a currency marker (else a scaled number), for every hint literal.
+
+    With `tail` (the lower case of the text's last part, which the other rules have scanned already)
+    only the head before it, and the few characters a hint can reach into the tail, are scanned here.
+    """
+    if not tail:
+        found = _HINTS.positions(lower)
+        markers = len(_MARKERS)
+        return [s for _, s, _ in found], [e for _, _, e in found], [i < markers for i, _, _ in found]
+    at = len(lower) - len(tail)
+    starts, ends, is_marker = [], [], []
+    for start, end, marker in zip(*_occurrences(lower[: at + _LONGEST_HINT], None), strict=True):
+        if start < at:
+            starts.append(start)
+            ends.append(end)
+            is_marker.append(marker)
+    for group, marker in ((_SHARED_MARKERS, True), (_SHARED_SCALES, False)):
+        tail_starts, tail_ends = SHARED.spans(tail, group)
+        starts.extend(at + start for start in tail_starts)
+        ends.extend(at + end for end in tail_ends)
+        is_marker.extend([marker] * len(tail_starts))
+    return starts, ends, is_marker
+
+
+def _hints(lower: str, tail: str | None = None) -> list[int]:
     """Start of every currency marker standing alone and every scaled number in the lower-cased text."""
     size = len(lower)
     found = []
-    for index, start, end in _HINTS.positions(lower):
-        if index < len(_MARKERS) and (
+    for start, end, marker in zip(*_occurrences(lower, tail), strict=True):
+        if marker and (
             (start > 0 and _is_letter(lower[start - 1])) or (end < size and _is_letter(lower[end]))
         ):
             continue  # "try" in "country" is not the Turkish lira
@@ -303,12 +332,12 @@ def _hints(lower: str) -> list[int]:
     return sorted(found)
 
 
-def _hinted_lines(text: str, lower: str) -> list[tuple[int, int]]:
+def _hinted_lines(text: str, lower: str, tail: str | None = None) -> list[tuple[int, int]]:
     """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
     whole text instead of the money pattern over every line."""
     lines: list[tuple[int, int]] = []
     size = len(text)
-    for start in _hints(lower):
+    for start in _hints(lower, tail):
         if lines and start < lines[-1][1]:
             continue
         line_start = text.rfind("\n", 0, start) + 1
@@ -317,13 +346,15 @@ def _hinted_lines(text: str, lower: str) -> list[tuple[int, int]]:
     return lines
 
 
-def find_bands(text: str, default_currency: str = "USD", lower: str | None = None) -> list[Band]:
+def find_bands(
+    text: str, default_currency: str = "USD", lower: str | None = None, tail: str | None = None
+) -> list[Band]:
     """Every pay band in `text`. The money pattern runs only over lines holding a digit and a currency
     marker or a scaled number (most lines of a posting have neither), with offsets kept relative to
     the whole text for the context checks."""
     bands = []
     lower = fold(text) if lower is None else lower
-    for start, end in _hinted_lines(text, lower):
+    for start, end in _hinted_lines(text, lower, tail):
         if _DIGIT.search(text, start, end):
             for match in _MONEY_AT.finditer(text, start, end, lower=lower):
                 band = _band(match, text, default_currency)
@@ -332,10 +363,13 @@ def find_bands(text: str, default_currency: str = "USD", lower: str | None = Non
     return bands
 
 
-def parse_salary(text: str, default_currency: str = "USD", lower: str | None = None) -> TextSalary | None:
+def parse_salary(
+    text: str, default_currency: str = "USD", lower: str | None = None, tail: str | None = None
+) -> TextSalary | None:
     """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`.
-    `lower`, the text lower-cased with its offsets kept (`anchored.fold`), saves lowering it again."""
-    bands = find_bands(text, default_currency, lower)
+    `lower`, the text lower-cased with its offsets kept (`anchored.fold`), saves lowering it again;
+    `tail`, the lower case of the text's end as the other rules hold it (`fold(body)`), saves a pass."""
+    bands = find_bands(text, default_currency, lower, tail)
     if not bands:
         return None
     first = bands[0]

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from extract.rules.anchored import Anchored, fold
-from extract.rules.patterns import Literals, WordAutomaton
+from extract.rules.anchored import SHARED, Anchored, fold
+from extract.rules.patterns import WordAutomaton
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -71,7 +71,8 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-_URL_CUES = Literals(["http", "www.", ".com", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
+# Looked for in the same automaton pass as the patterns' literals (".co" covers ".com").
+_URL_CUES = SHARED.register(["http", "www.", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
 
 
 def _blank_links(text: str, lower: str) -> tuple[str, str]:
@@ -81,12 +82,12 @@ def _blank_links(text: str, lower: str) -> tuple[str, str]:
     Links never span whitespace, so the link pattern only runs over the whitespace-delimited tokens
     around a cue ("http", "www.", ".com"...), found with `str.find`, instead of over the whole text.
     """
-    cues = {start for _, start, _ in _URL_CUES.positions(lower)}
+    cues = SHARED.starts(lower, _URL_CUES)
     if not cues:
         return text, lower
     spans: list[tuple[int, int]] = []
     done = -1
-    for cue in sorted(cues):
+    for cue in cues:
         if cue < done:
             continue
         begin = max(text.rfind(c, 0, cue) for c in " \n\t") + 1
