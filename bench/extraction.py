@@ -9,7 +9,9 @@ Ratios, not seconds, are the result: they compare across machines. Not part of `
 from __future__ import annotations
 
 import json
+import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -50,11 +52,8 @@ def bench_greenhouse() -> None:
     )
 
 
-def bench_rules_extraction() -> None:
-    pool = SHARED / "data/pool.jsonl"
-    if not pool.is_file():
-        print("rules extraction: no pool in ../shared; skipped")
-        return
+def measure_rules(pool: Path) -> dict[str, float]:
+    """Rules extraction of the pool against the floor, in this process (whichever build it loaded)."""
     postings = [
         PostingInput.model_validate(json.loads(line))
         for line in pool.read_text(encoding="utf-8").splitlines()
@@ -70,11 +69,35 @@ def bench_rules_extraction() -> None:
     for _ in range(ROUNDS):
         floor = min(floor, best_of(1, lambda: [html_to_text(p.description) for p in postings]))
         full = min(full, best_of(1, lambda: [rules.extract(p) for p in postings]))
+    return {"postings": len(postings), "floor": floor, "full": full, "warm": warm}
+
+
+def bench_rules_extraction() -> None:
+    pool = SHARED / "data/pool.jsonl"
+    if not pool.is_file():
+        print("rules extraction: no pool in ../shared; skipped")
+        return
+    compiled = measure_rules(pool)
+    build = "compiled with mypyc" if rules.NATIVE else "pure Python: no fresh `make native` build"
     print(
-        f"rules extraction: {len(postings)} postings, {len(postings) / full:,.0f} postings/s on one core; "
-        f"{full / floor:.1f}x the HTML-to-text floor (targets: >= 2,000 postings/s, <= 3x); "
-        f"first pass incl. one-time loads {warm:.1f} s"
+        f"rules extraction ({build}): {compiled['postings']:.0f} postings, "
+        f"{compiled['postings'] / compiled['full']:,.0f} postings/s on one core; "
+        f"{compiled['full'] / compiled['floor']:.1f}x the HTML-to-text floor (targets: >= 2,000 postings/s, "
+        f"<= 3x); first pass incl. one-time loads {compiled['warm']:.1f} s"
     )
+    if rules.NATIVE:  # the same measurement of the sources, in a fresh process, for the before/after
+        pure = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "bench.extraction", "--rules-json"],
+                env={**os.environ, "SKILLRADAR_NATIVE": "0"},
+                capture_output=True, text=True, check=True,
+            ).stdout
+        )  # fmt: skip
+        print(
+            f"rules extraction (pure Python, same run): {pure['postings'] / pure['full']:,.0f} postings/s; "
+            f"{pure['full'] / pure['floor']:.1f}x the floor; the compiled build takes "
+            f"{compiled['full'] / pure['full']:.2f}x its time"
+        )
 
 
 def main() -> int:
@@ -86,4 +109,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--rules-json"]:
+        print(json.dumps(measure_rules(SHARED / "data/pool.jsonl")))
+        sys.exit(0)
     sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extract.money import annual_usd, local_currency
+from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
 from extract.rules.anchored import Anchored, fold
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family

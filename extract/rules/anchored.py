@@ -137,7 +137,7 @@ def _limit(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         length //= 2
         if length == 0:
             raise _TooMany
-        unique = list(dict.fromkeys((literal[:length], False) for literal, _ in unique))
+        unique = list(dict.fromkeys([(literal[:length], False) for literal, _ in unique]))
     return unique
 
 

@@ -91,7 +91,7 @@ def _blank_links(text: str, lower: str) -> tuple[str, str]:
         if cue < done:
             continue
         begin = max(text.rfind(c, 0, cue) for c in " \n\t") + 1
-        stop = min((i for i in (text.find(c, cue) for c in " \n\t") if i != -1), default=len(text))
+        stop = min([i for i in [text.find(c, cue) for c in " \n\t"] if i != -1], default=len(text))
         spans.extend((begin + m.start(), begin + m.end()) for m in _URL.finditer(text[begin:stop]))
         done = stop
     return (_blank(text, spans), _blank(lower, spans)) if spans else (text, lower)

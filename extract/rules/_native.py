@@ -1,0 +1,64 @@
+"""Which build of the rules runs: the mypyc-compiled modules (`make native`) when they were built from
+exactly the sources beside them, else the pure-Python sources.
+
+A compiled module next to its source wins the import, so one built from an older source would run
+old rules without a word. The build records the hash of each source it compiled (`native.json`); if
+any differs, or SKILLRADAR_NATIVE=0 is set, every rules module is loaded from its `.py` file instead.
+Either way the results are the same (tests/test_extract_native.py); only the speed differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAMP = HERE / "native.json"
+# In import order: each module's imports of the others are already loaded.
+COMPILED = ("patterns", "anchored", "skills", "salary", "location", "seniority", "role")
+
+
+def fresh() -> bool:
+    """Whether every compiled module exists and was built from the source now beside it."""
+    try:
+        digests = json.loads(STAMP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    for name in COMPILED:
+        if not any((HERE / f"{name}{suffix}").is_file() for suffix in EXTENSION_SUFFIXES):
+            return False
+        if digests.get(name) != hashlib.sha256((HERE / f"{name}.py").read_bytes()).hexdigest():
+            return False
+    return True
+
+
+def choose() -> bool:
+    """Load the pure-Python modules unless the compiled ones are wanted and fresh; True if compiled."""
+    if os.environ.get("SKILLRADAR_NATIVE", "1") != "0" and fresh():
+        try:
+            for name in COMPILED:
+                importlib.import_module(f"{__package__}.{name}")
+            return True
+        except ImportError:  # the build's shared library is missing (a copied tree): use the sources
+            for name in COMPILED:
+                sys.modules.pop(f"{__package__}.{name}", None)
+    package = sys.modules[__package__]
+    for name in COMPILED:
+        qualified = f"{__package__}.{name}"
+        if qualified in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(qualified, HERE / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module
+        spec.loader.exec_module(module)
+        setattr(package, name, module)
+    return False
+
+
+NATIVE = choose()

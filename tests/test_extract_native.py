@@ -1,0 +1,79 @@
+"""The mypyc-compiled rules (`make native`) must extract exactly what the sources extract, and a build
+older than its sources must never run (`extract/rules/_native.py`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract import rules
+from extract.rules import _native
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+built = pytest.mark.skipif(not _native.fresh(), reason="rules not compiled here (run `make native`)")
+
+DUMP = """
+import json, sys
+from extract import rules
+from extract.schema import PostingInput
+print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__}))
+for line in open(sys.argv[1], encoding="utf-8"):
+    row = json.loads(line)
+    posting = PostingInput.model_validate(row.get("posting", row))
+    print(rules.extract(posting).model_dump_json())
+"""
+
+
+def run_rules(native: str, data: Path, cwd: Path = ROOT) -> list[str]:
+    env = {**os.environ, "SKILLRADAR_NATIVE": native, "PYTHONPATH": str(cwd)}
+    done = subprocess.run(
+        [sys.executable, "-c", DUMP, str(data)], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
+
+
+def test_the_build_in_use_is_the_fresh_compiled_one_or_the_sources():
+    expected = os.environ.get("SKILLRADAR_NATIVE", "1") != "0" and _native.fresh()
+    assert expected == rules.NATIVE
+    suffix = Path(rules.skills.__file__).suffix
+    assert (suffix == ".so") == rules.NATIVE
+
+
+@built
+@pytest.mark.shared
+@pytest.mark.parametrize("data", ["eval/dev.jsonl", "data/pool.jsonl"])
+def test_compiled_rules_extract_exactly_what_the_sources_extract(data):
+    path = SHARED / data
+    if not path.is_file():
+        pytest.skip(f"../shared/{data} is absent")
+    compiled, pure = run_rules("1", path), run_rules("0", path)
+    assert json.loads(compiled[0])["native"] is True
+    assert json.loads(pure[0])["native"] is False
+    assert len(compiled) == len(pure) > 100
+    differing = [i for i, (a, b) in enumerate(zip(compiled[1:], pure[1:], strict=True)) if a != b]
+    assert differing == []
+
+
+@built
+def test_a_build_older_than_its_sources_is_not_used(tmp_path):
+    """A copied tree with the build: used as is; after a source changes, the sources run instead."""
+    shutil.copytree(ROOT / "extract", tmp_path / "extract", ignore=shutil.ignore_patterns("__pycache__"))
+    for library in ROOT.glob("*__mypyc*.so"):
+        shutil.copy2(library, tmp_path)
+    data = tmp_path / "one.jsonl"
+    data.write_text(json.dumps({"id": "x", "title": "ML Engineer", "description": "PyTorch and SQL."}) + "\n")
+    status = json.loads(run_rules("1", data, cwd=tmp_path)[0])
+    assert status["native"] is True
+    assert status["file"].endswith(".so")
+    source = tmp_path / "extract" / "rules" / "skills.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# edited after the build\n", encoding="utf-8")
+    status = json.loads(run_rules("1", data, cwd=tmp_path)[0])
+    assert status["native"] is False
+    assert status["file"].endswith("skills.py")
