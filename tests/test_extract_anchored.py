@@ -44,6 +44,8 @@ PATTERNS = [
     *(pattern for _, pattern in role._FAMILIES),
     *(pattern for pattern, _, _ in default_matcher()._patterns),
 ]
+# Context rules of ambiguous skill names, run on the window around a match: anchored where they can be.
+CONTEXT_RULES = [rule for _, *rules_ in default_matcher()._contexts.values() for rule in rules_ if rule]
 WORDS = [
     "remote", "Remote", "fully-remote", "hybrid", "on-site", "onsite", "in office", "office", "2 days a week",
     "3 days per week in the office", "must be based in", "Germany", "US-based", "the US base salary range",
@@ -54,6 +56,7 @@ WORDS = [
     "$150k", "USD 120,000", "€80.000", "up to", "starting at", "to", "CA$", "zł", "12 LPA", "-", "–",
     "Senior", "Staff ML Engineer", "AI Engineer", "Head of", "Product Manager", "is a plus", "nice-to-have",
     "Sales", "Recruiter", "Machine Learning", "Data Scientist", "Research Engineer", "II", "Sr.",
+    "R&D", "Go to market", "golang", "C-level", "Series C", "Python", "SWIFT", "JavaScript", "programming",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -62,11 +65,11 @@ texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_siz
 def _always_anchored():
     """Generated texts are short; patterns normally leave short texts to the plain regex. Here every
     text takes the anchored path, which is the one under test."""
-    saved = [pattern._short for pattern in PATTERNS]
-    for pattern in PATTERNS:
+    saved = [pattern._short for pattern in PATTERNS + CONTEXT_RULES]
+    for pattern in PATTERNS + CONTEXT_RULES:
         pattern._short = 0
     yield
-    for pattern, short in zip(PATTERNS, saved, strict=True):
+    for pattern, short in zip(PATTERNS + CONTEXT_RULES, saved, strict=True):
         pattern._short = short
 
 
@@ -74,7 +77,7 @@ def _always_anchored():
 @settings(max_examples=150, deadline=None)
 def test_anchored_finds_exactly_what_re_finds(text, start, span):
     end = None if span is None else start + span
-    for pattern in PATTERNS:
+    for pattern in PATTERNS + CONTEXT_RULES:
         regex = pattern.regex
         stop = len(text) if end is None else end
         expected = [(m.span(), m.groups()) for m in regex.finditer(text, start, stop)]
@@ -82,6 +85,13 @@ def test_anchored_finds_exactly_what_re_finds(text, start, span):
         first = regex.search(text, start, stop)
         found = pattern.search(text, start, end)
         assert (found and found.span()) == (first and first.span()), regex.pattern
+        lower = text.lower()
+        if len(lower) == len(text):  # the caller's lower case, as the context rules and salary pass it
+            assert [m.span() for m in pattern.finditer(text, start, end, lower=lower)] == [
+                s for s, _ in expected
+            ]
+            found = pattern.search(text, start, end, lower=lower)
+            assert (found and found.span()) == (first and first.span()), regex.pattern
 
 
 def test_most_rules_patterns_are_anchored_on_literals():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extract.money import annual_usd, local_currency
 from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
-from extract.rules.anchored import Anchored, fold
+from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
@@ -45,7 +45,9 @@ def _salary(posting: PostingInput, text: str, body: str, country: str | None) ->
     else:
         # Lower-casing keeps offsets, so the text's lower case is its parts' joined: the body's is cached
         # already, only the short head is lowered here.
-        lower = "\n".join(fold(part) for part in text.split("\n", 2 if posting.pay_text else 1))
+        parts = text.split("\n", 2 if posting.pay_text else 1)
+        exact = all(folded(part) is not None for part in parts)  # cached: no offset moved by lowering
+        lower = "\n".join(fold(part) for part in parts) if exact else None
         stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None)
         if stated is None:
             return None

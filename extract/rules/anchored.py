@@ -280,11 +280,13 @@ class Anchored:
         first: str | None = None,
         short: int = _SHORT,
         max_prefixes: int = _MAX_PREFIXES,
+        shared: bool = True,
     ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
         start positions of a pattern found through a literal it contains further on. `short`: texts
         shorter than this go to the plain regex (0 for patterns over titles, lowered once and shared).
-        `max_prefixes`: how many start literals are still worth looking for."""
+        `max_prefixes`: how many start literals are still worth looking for. `shared`: whether its
+        literals join the shared pass (not for patterns over many small windows of a text)."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         self._first = re.compile(first) if first else None
         self._short = short
@@ -296,8 +298,8 @@ class Anchored:
         self._automaton = Literals(list(many)) if many else None
         # Case-insensitive patterns look at the shared lower case: their literals join the shared pass.
         literals = self.prefixes or (self.required[:1] if self.required else ())
-        shared = self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
-        self._shared = SHARED.register(literals) if shared else None
+        share = shared and self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
+        self._shared = SHARED.register(literals) if share else None
 
     @property
     def pattern(self) -> str:
@@ -345,8 +347,9 @@ class Anchored:
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None, *, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
-        """`re.finditer`. `lower`: the text lower-cased with its offsets kept (`fold`), when the caller
-        has it: a window of a long text is then searched without lowering the whole text again."""
+        """`re.finditer`. `lower`: `text.lower()` when the caller has it and it keeps the text's length
+        (what `folded` returns; not `fold`'s fallback): a window of a long text is then searched without
+        lowering the whole text again."""
         end = len(text) if endpos is None else min(endpos, len(text))
         candidates = self._candidates(text, pos, end, lower)
         if candidates is None:
@@ -362,9 +365,12 @@ class Anchored:
                 yield found
                 reach = found.end() if found.end() > start else start + 1
 
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    def search(
+        self, text: str, pos: int = 0, endpos: int | None = None, *, lower: str | None = None
+    ) -> re.Match[str] | None:
+        """`re.search`; `lower` as for `finditer`."""
         end = len(text) if endpos is None else min(endpos, len(text))
-        candidates = self._candidates(text, pos, end)
+        candidates = self._candidates(text, pos, end, lower)
         if candidates is None:
             return self.regex.search(text, pos, end)
         match_ = self.regex.match

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.rules.anchored import SHARED, Anchored, fold
+from extract.rules.anchored import SHARED, Anchored, fold, folded
 from extract.rules.patterns import Literals, trie_pattern
 from extract.schema import Period
 
@@ -353,10 +353,13 @@ def find_bands(
     marker or a scaled number (most lines of a posting have neither), with offsets kept relative to
     the whole text for the context checks."""
     bands = []
-    lower = fold(text) if lower is None else lower
+    exact = lower
+    if lower is None:
+        exact = folded(text)  # None when lower-casing moves offsets: the money pattern then runs plain
+        lower = fold(text) if exact is None else exact
     for start, end in _hinted_lines(text, lower, tail):
         if _DIGIT.search(text, start, end):
-            for match in _MONEY_AT.finditer(text, start, end, lower=lower):
+            for match in _MONEY_AT.finditer(text, start, end, lower=exact):
                 band = _band(match, text, default_currency)
                 if band is not None:
                     bands.append(band)
@@ -367,7 +370,7 @@ def parse_salary(
     text: str, default_currency: str = "USD", lower: str | None = None, tail: str | None = None
 ) -> TextSalary | None:
     """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`.
-    `lower`, the text lower-cased with its offsets kept (`anchored.fold`), saves lowering it again;
+    `lower`, `text.lower()` when that keeps its length (`anchored.folded`), saves lowering it again;
     `tail`, the lower case of the text's end as the other rules hold it (`fold(body)`), saves a pass."""
     bands = find_bands(text, default_currency, lower, tail)
     if not bands:

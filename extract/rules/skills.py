@@ -170,6 +170,21 @@ class SkillMatcher:
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             patterns.extend((Anchored(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
+        # Context rules run on small windows around a match: anchored on their literals in the window
+        # (the plain regex scans every position of it, ~15 us a window), outside the shared pass.
+        self._contexts: dict[str, tuple[int, Anchored | None, Anchored | None]] = {
+            skill.id: (
+                skill.context.window,
+                None
+                if skill.context.exclude is None
+                else Anchored(skill.context.exclude, short=0, shared=False),
+                None
+                if skill.context.require is None
+                else Anchored(skill.context.require, short=0, shared=False),
+            )
+            for skill in self.taxonomy.skills.values()
+            if skill.context is not None
+        }
         self._ci_hits = list(ci.values())
         self._cs_hits = list(cs.values())
         # Aho-Corasick over all aliases at once: one linear pass, whatever the size of the taxonomy.
@@ -211,17 +226,27 @@ class SkillMatcher:
         return kept
 
     def _context_ok(self, found: Found, text: str) -> bool:
-        context = self.taxonomy.skills[found.skill_id].context
+        """The skill's context rule on the words around the match."""
+        context = self._contexts.get(found.skill_id)
         if context is None:
             return True
-        origin = max(0, found.start - context.window)
-        window = text[origin : found.end + context.window]
-        if context.exclude is not None:
+        size, exclude, require = context
+        origin = max(0, found.start - size)
+        window = text[origin : found.end + size]
+        lowered = window.lower()
+        lower = lowered if len(lowered) == len(window) else None  # "İ" moves offsets: plain regexes
+        if exclude is not None:
             # An exclusion counts only when it covers this match ("R&D" for R), not a neighbour's words.
             start, end = found.start - origin, found.end - origin
-            if any(m.start() < end and m.end() > start for m in context.exclude.finditer(window)):
+            matches = (
+                exclude.regex.finditer(window) if lower is None else exclude.finditer(window, lower=lower)
+            )
+            if any(m.start() < end and m.end() > start for m in matches):
                 return False
-        return context.require is None or bool(context.require.search(window))
+        if require is None:
+            return True
+        found_ = require.regex.search(window) if lower is None else require.search(window, lower=lower)
+        return found_ is not None
 
     def implied(self, found: Found) -> tuple[str, ...]:
         return self.taxonomy.skills[found.skill_id].implies.get(found.source, ())
