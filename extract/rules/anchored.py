@@ -257,11 +257,7 @@ class SharedLiterals:
             return starts[:]
         end = len(haystack) if end < 0 else end
         first = bisect.bisect_left(starts, pos)
-        return [
-            start
-            for start, stop in zip(starts[first:], ends[first:], strict=True)
-            if stop <= end and start < end
-        ]
+        return [start for start, stop in zip(starts[first:], ends[first:], strict=True) if stop <= end]
 
 
 SHARED = SharedLiterals()
@@ -294,12 +290,13 @@ class Anchored:
         # Without start literals, a literal every match contains still rules out most texts at once.
         self.required = None if self.prefixes else required_literal(self.regex)
         self._fold = bool(self.regex.flags & re.IGNORECASE)
-        many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
-        self._automaton = Literals(list(many)) if many else None
-        # Case-insensitive patterns look at the shared lower case: their literals join the shared pass.
+        # Case-insensitive patterns look at the shared lower case: their literals join the shared pass;
+        # the others find theirs alone (an automaton of their own when they have many).
         literals = self.prefixes or (self.required[:1] if self.required else ())
         share = shared and self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
         self._shared = SHARED.register(literals) if share else None
+        many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
+        self._automaton = Literals(list(many)) if many and self._shared is None else None
 
     @property
     def pattern(self) -> str:
@@ -331,7 +328,11 @@ class Anchored:
         """Positions in order where a match may start, or None to let the regex scan everything."""
         if end - pos < self._short:
             return None
-        haystack = lower if lower is not None and self._fold else self._haystack(text)
+        if lower is not None and self._fold:
+            # A lower case of another length ("İ" lowers to two characters) would shift every offset.
+            haystack: str | None = lower if len(lower) == len(text) else None
+        else:
+            haystack = self._haystack(text)
         if haystack is None:
             return None
         if self.prefixes is not None:
@@ -347,9 +348,9 @@ class Anchored:
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None, *, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
-        """`re.finditer`. `lower`: `text.lower()` when the caller has it and it keeps the text's length
-        (what `folded` returns; not `fold`'s fallback): a window of a long text is then searched without
-        lowering the whole text again."""
+        """`re.finditer`. `lower`: `text.lower()` when the caller has it (not `fold`'s fallback), so a
+        window of a long text is searched without lowering, and caching, it again; when lowering changed
+        the length, the plain regex runs."""
         end = len(text) if endpos is None else min(endpos, len(text))
         candidates = self._candidates(text, pos, end, lower)
         if candidates is None:

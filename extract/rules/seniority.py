@@ -50,7 +50,7 @@ def years_of_experience(text: str) -> int | None:
     return min(found) if found else None
 
 
-def seniority_fromtitle_pattern(title: str) -> Seniority | None:
+def seniority_from_title(title: str) -> Seniority | None:
     title = title or ""
     for pattern, level in _TITLE_RULES:
         match = pattern.search(title)
@@ -65,7 +65,7 @@ def seniority_fromtitle_pattern(title: str) -> Seniority | None:
 def seniority(title: str, text: str) -> tuple[Seniority, int | None]:
     """(level, minimum years asked): title first, then years (0-1 junior, 2-4 mid, 5+ senior)."""
     years = years_of_experience(text)
-    from_title = seniority_fromtitle_pattern(title)
+    from_title = seniority_from_title(title)
     if from_title is not None:
         return from_title, years
     if _MULTI_ROLE.search(title or ""):

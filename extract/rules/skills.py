@@ -233,20 +233,13 @@ class SkillMatcher:
         size, exclude, require = context
         origin = max(0, found.start - size)
         window = text[origin : found.end + size]
-        lowered = window.lower()
-        lower = lowered if len(lowered) == len(window) else None  # "İ" moves offsets: plain regexes
+        lower = window.lower()
         if exclude is not None:
             # An exclusion counts only when it covers this match ("R&D" for R), not a neighbour's words.
             start, end = found.start - origin, found.end - origin
-            matches = (
-                exclude.regex.finditer(window) if lower is None else exclude.finditer(window, lower=lower)
-            )
-            if any(m.start() < end and m.end() > start for m in matches):
+            if any(m.start() < end and m.end() > start for m in exclude.finditer(window, lower=lower)):
                 return False
-        if require is None:
-            return True
-        found_ = require.regex.search(window) if lower is None else require.search(window, lower=lower)
-        return found_ is not None
+        return require is None or require.search(window, lower=lower) is not None
 
     def implied(self, found: Found) -> tuple[str, ...]:
         return self.taxonomy.skills[found.skill_id].implies.get(found.source, ())
