@@ -85,8 +85,8 @@ def _blank_links(text: str, lower: str) -> tuple[str, str]:
     """`text` and its lower case with every link replaced by spaces (links are not skills; offsets stay
     put).
 
-    Links never span whitespace, so the link pattern only runs over the whitespace-delimited tokens
-    around a cue ("http", "www.", ".com"...), found with `str.find`, instead of over the whole text.
+    Links never span whitespace, so the link pattern only runs over the whitespace-delimited token
+    around each cue ("http", "www.", ".co"...; from the shared pass), instead of over the whole text.
     """
     cues = SHARED.starts(lower, _URL_CUES)
     if not cues:
@@ -176,18 +176,14 @@ class SkillMatcher:
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             patterns.extend((Anchored(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
+
         # Context rules run on small windows around a match: anchored on their literals in the window
         # (the plain regex scans every position of it, ~15 us a window), outside the shared pass.
+        def windowed(rule: re.Pattern[str] | None) -> Anchored | None:
+            return None if rule is None else Anchored(rule, short=0, shared=False)
+
         self._contexts: dict[str, tuple[int, Anchored | None, Anchored | None]] = {
-            skill.id: (
-                skill.context.window,
-                None
-                if skill.context.exclude is None
-                else Anchored(skill.context.exclude, short=0, shared=False),
-                None
-                if skill.context.require is None
-                else Anchored(skill.context.require, short=0, shared=False),
-            )
+            skill.id: (skill.context.window, windowed(skill.context.exclude), windowed(skill.context.require))
             for skill in self.taxonomy.skills.values()
             if skill.context is not None
         }
