@@ -27,20 +27,33 @@ class ExtractionBackend:
     describe_usage: Callable[[], str]
 
 
+# What a bug in a rule raises on some odd posting; anything else is not the posting's fault.
+_RULE_BUGS = (ValueError, TypeError, KeyError, IndexError, RecursionError)
+
+
 def _rules_one(posting: PostingInput) -> tuple[PostingFacts, str | None]:
     """Rules extraction of one posting; a posting that trips a bug is stored as failed, with the reason,
     instead of stopping the batch."""
     try:
         return rules.extract(posting), None
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+    except _RULE_BUGS as exc:
         failed = PostingFacts(id=posting.id, extractor="rules", version=rules.VERSION)
         return failed, str(ExtractionError(posting.id, "rules", f"{type(exc).__name__}: {exc}"))[:300]
+
+
+def _rules_batch(postings: Sequence[PostingInput]) -> BatchResult:
+    """The batch extracted together (`rules.extract_many`, the fast path); if a posting in it trips a
+    bug, the batch again posting by posting, so only that posting is stored as failed."""
+    try:
+        return [(facts, None) for facts in rules.extract_many(postings)]
+    except _RULE_BUGS:
+        return [_rules_one(posting) for posting in postings]
 
 
 def rules_backend() -> ExtractionBackend:
     return ExtractionBackend(
         key=ExtractorKey("rules", rules.VERSION),
-        extract_batch=lambda postings: [_rules_one(p) for p in postings],
+        extract_batch=_rules_batch,
         describe_usage=lambda: "",
     )
 

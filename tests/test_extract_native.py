@@ -1,5 +1,6 @@
-"""The mypyc-compiled rules (`make native`) must extract exactly what the sources extract, and a build
-older than its sources must never run (`extract/rules/_native.py`)."""
+"""The mypyc-compiled rules (`make native`) must extract exactly what the sources extract, in batches
+(`rules.extract_many`) exactly what they extract posting by posting, and a build older than its sources
+must never run (`extract/rules/_native.py`)."""
 
 from __future__ import annotations
 
@@ -24,18 +25,18 @@ import json, sys
 from extract import rules
 from extract.schema import PostingInput
 print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__}))
-for line in open(sys.argv[1], encoding="utf-8"):
-    row = json.loads(line)
-    posting = PostingInput.model_validate(row.get("posting", row))
-    print(rules.extract(posting).model_dump_json())
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+postings = [PostingInput.model_validate(row.get("posting", row)) for row in rows]
+together = sys.argv[2:] == ["many"]
+for facts in rules.extract_many(postings) if together else map(rules.extract, postings):
+    print(facts.model_dump_json())
 """
 
 
-def run_rules(native: str, data: Path, cwd: Path = ROOT) -> list[str]:
+def run_rules(native: str, data: Path, cwd: Path = ROOT, *, many: bool = False) -> list[str]:
     env = {**os.environ, "SKILLRADAR_NATIVE": native, "PYTHONPATH": str(cwd)}
-    done = subprocess.run(
-        [sys.executable, "-c", DUMP, str(data)], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    )
+    command = [sys.executable, "-c", DUMP, str(data), *(["many"] if many else [])]
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
     return done.stdout.splitlines()
 
 
@@ -58,6 +59,21 @@ def test_compiled_rules_extract_exactly_what_the_sources_extract(data):
     assert json.loads(pure[0])["native"] is False
     assert len(compiled) == len(pure) > 100
     differing = [i for i, (a, b) in enumerate(zip(compiled[1:], pure[1:], strict=True)) if a != b]
+    assert differing == []
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("data", ["eval/dev.jsonl", "data/pool.jsonl"])
+def test_postings_extracted_together_get_what_each_gets_alone(data):
+    """`extract_many` runs each rule over a batch before the next and leans on caches sized for a
+    batch; on real postings (the build in use), every record is the one `extract` gives alone."""
+    path = SHARED / data
+    if not path.is_file():
+        pytest.skip(f"../shared/{data} is absent")
+    native = "1" if rules.NATIVE else "0"
+    alone, together = run_rules(native, path), run_rules(native, path, many=True)
+    assert len(alone) == len(together) > 100
+    differing = [i for i, (a, b) in enumerate(zip(alone[1:], together[1:], strict=True)) if a != b]
     assert differing == []
 
 

@@ -241,3 +241,54 @@ def test_a_huge_posting_extracts_safely():
     facts = rules.extract(PostingInput(id="huge", title="ML Engineer", description=text))
     assert {"python", "pytorch"} <= {s.id for s in facts.skills}
     assert facts.salary is None, "pay stated past the first 200k characters is not read"
+
+
+def _varied_postings() -> list[PostingInput]:
+    """More than two batches of postings unlike one another: pay published or stated, a lower case of
+    another length ("İ"), no description, repeated texts, several countries and remote policies."""
+    bodies = [
+        "Requirements:\n- 5+ years Python, PyTorch\n- RAG and LangChain\nSalary: $180k-$220k per year",
+        "Nice to have: Rust, Go. Hybrid in Berlin, Germany. 70.000 € - 85.000 € brutto",
+        "İstanbul office. Python and SQL; Kubernetes is a plus. Maaş: 900.000 TRY yıllık",
+        "",
+        "Fully remote (EU). Contract, €600/day. Spark, Airflow, dbt and Snowflake.",
+        "Internship for students in Bangalore. 12 LPA. TensorFlow and Keras.",
+    ]
+    titles = [
+        "Senior ML Engineer",
+        "AI Engineer",
+        "Data Scientist",
+        "Staff LLM Engineer",
+        "MLOps Lead",
+        "Intern",
+    ]
+    locations = [
+        "Remote (US only)",
+        "Berlin, Germany",
+        "İstanbul, Türkiye",
+        None,
+        "Remote - Europe",
+        "Bengaluru",
+    ]
+    postings = []
+    for i in range(75):
+        k = (i * 5) % len(bodies)
+        published = i % 7 == 0
+        postings.append(
+            PostingInput(
+                id=f"p{i}", title=titles[i % len(titles)], location=locations[k], description=bodies[k],
+                pay_min=150_000 if published else None, pay_max=190_000 if published else None,
+                pay_currency="USD" if published else None, pay_text="$150,000 - $190,000" if i % 11 == 0 else None,
+            )
+        )  # fmt: skip
+    return postings
+
+
+def test_extracting_many_together_gives_each_posting_the_record_it_gets_alone():
+    postings = _varied_postings()
+    assert len(postings) > 2 * rules.BATCH
+    together = rules.extract_many(postings)
+    alone = [rules.extract(posting) for posting in postings]
+    assert [facts.id for facts in together] == [posting.id for posting in postings]
+    assert together == alone
+    assert len({facts.model_dump_json() for facts in together}) > 6, "the postings differ in what they yield"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extract import rules
+from extract.schema import PostingInput
 from scrapers.models import RawPosting
 from skillradar.backends import rules_backend
 from skillradar.pipeline import extract_postings
@@ -54,3 +55,27 @@ def test_only_new_or_changed_postings_are_extracted(tmp_path: Path):
     facts = json.loads(con.execute("SELECT facts FROM extractions WHERE is_current LIMIT 1").fetchall()[0][0])
     assert facts["extractor"] == "rules" and "skills" in facts
     con.close()
+
+
+def test_a_posting_that_trips_a_rule_fails_alone_and_its_batch_lands(monkeypatch):
+    """The rules backend extracts a batch together; when one posting in it raises, the others still get
+    their records and only that one is stored as failed, with the reason."""
+    postings = [
+        PostingInput(id=f"p{i}", title=title, description="Python and PyTorch. $150k-$190k")
+        for i, title in enumerate(["ML Engineer", "Trips the rule", "AI Engineer"])
+    ]
+    expected = [rules.extract(postings[0]), rules.extract(postings[2])]
+    original = rules.role_family
+
+    def role_family(title: str) -> str | None:
+        if title == "Trips the rule":
+            raise IndexError("string index out of range")
+        return original(title)
+
+    monkeypatch.setattr(rules, "role_family", role_family)
+    results = BATCH(postings)
+    assert [facts for facts, _ in results[::2]] == expected
+    assert [reason for _, reason in results[::2]] == [None, None]
+    failed, reason = results[1]
+    assert failed.id == "p1" and failed.skills == [] and failed.salary is None
+    assert reason is not None and "IndexError: string index out of range" in reason and "p1" in reason

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extract.money import annual_usd, local_currency
 from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
 from extract.rules.anchored import Anchored, fold, folded
@@ -13,6 +15,9 @@ from extract.rules.skills import extract_skills
 from extract.schema import PostingFacts, PostingInput, Salary
 
 VERSION = "rules-1"
+# Postings extracted rule by rule together (`extract_many`): enough to reload each rule's tables once
+# for many postings, few enough that what the rules share about each posting stays cached.
+BATCH = 32
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
 MAX_CHARS = 200_000
 _EMPLOYMENT = (
@@ -65,27 +70,69 @@ def _salary(posting: PostingInput, text: str, body: str, country: str | None) ->
 
 def extract(posting: PostingInput) -> PostingFacts:
     """Extract one posting with the rules backend."""
-    title = posting.title or ""
-    body = (posting.description or "")[:MAX_CHARS]
-    text = f"{title}\n{posting.pay_text or ''}\n{body}" if posting.pay_text else f"{title}\n{body}"
-    skills = extract_skills(body if body else title)
-    level, years = seniority(title, body)
-    remote = remote_policy(posting.location, body, posting.remote_hint, title)
-    country = country_of(posting.location, body, title)
-    return PostingFacts(
-        id=posting.id,
-        skills=skills,
-        salary=_salary(posting, text, body, country),
-        seniority=level,
-        years_experience_min=years,
-        country=country,
-        region=region_of(country, remote),
-        remote=remote,
-        city=city_of(posting.location),
-        employment_type=employment_type(title, body),
-        is_ai_role=is_ai_role(title, body, {s.id for s in skills}),
-        role_family=role_family(title),
-        certifications=[s.id for s in skills if s.id.startswith("cert_")],
-        extractor="rules",
-        version=VERSION,
-    )
+    return extract_many([posting])[0]
+
+
+def extract_many(postings: Sequence[PostingInput]) -> list[PostingFacts]:
+    """Extract postings with the rules backend, `BATCH` at a time, each rule over the whole batch before
+    the next: the same records as `extract` one by one, in order, about half again as fast.
+
+    Each rule reads its own tables (an Aho-Corasick automaton of 700 skill aliases is about a megabyte,
+    the place names, the pay patterns): run posting by posting, the rules evict one another's tables
+    from the core's cache, and every posting pays to reload them all. Run rule by rule, a table is
+    reloaded once a batch. What the rules share about one posting (its lower case, the shared literal
+    pass) is cached for at least a batch (`anchored.CACHED_TEXTS`).
+    """
+    facts: list[PostingFacts] = []
+    for start in range(0, len(postings), BATCH):
+        facts.extend(_extract_batch(postings[start : start + BATCH]))
+    return facts
+
+
+def _extract_batch(postings: Sequence[PostingInput]) -> list[PostingFacts]:
+    titles = [posting.title or "" for posting in postings]
+    bodies = [(posting.description or "")[:MAX_CHARS] for posting in postings]
+    skills = [extract_skills(body if body else title) for title, body in zip(titles, bodies, strict=True)]
+    levels = [seniority(title, body) for title, body in zip(titles, bodies, strict=True)]
+    remotes = [
+        remote_policy(posting.location, body, posting.remote_hint, title)
+        for posting, title, body in zip(postings, titles, bodies, strict=True)
+    ]
+    countries = [
+        country_of(posting.location, body, title)
+        for posting, title, body in zip(postings, titles, bodies, strict=True)
+    ]
+    salaries = [
+        _salary(posting, _text(posting, title, body), body, country)
+        for posting, title, body, country in zip(postings, titles, bodies, countries, strict=True)
+    ]
+    employment = [employment_type(title, body) for title, body in zip(titles, bodies, strict=True)]
+    ai_roles = [
+        is_ai_role(title, body, {mention.id for mention in found})
+        for title, body, found in zip(titles, bodies, skills, strict=True)
+    ]
+    return [
+        PostingFacts(
+            id=posting.id,
+            skills=skills[i],
+            salary=salaries[i],
+            seniority=levels[i][0],
+            years_experience_min=levels[i][1],
+            country=countries[i],
+            region=region_of(countries[i], remotes[i]),
+            remote=remotes[i],
+            city=city_of(posting.location),
+            employment_type=employment[i],
+            is_ai_role=ai_roles[i],
+            role_family=role_family(titles[i]),
+            certifications=[mention.id for mention in skills[i] if mention.id.startswith("cert_")],
+            extractor="rules",
+            version=VERSION,
+        )
+        for i, posting in enumerate(postings)
+    ]
+
+
+def _text(posting: PostingInput, title: str, body: str) -> str:
+    """Title, the source's pay line when it has one, and body: where stated pay is looked for."""
+    return f"{title}\n{posting.pay_text}\n{body}" if posting.pay_text else f"{title}\n{body}"

@@ -40,7 +40,14 @@ _SMALL_CLASS = 10  # [0-9] included
 _PREFIX_CHARS = 8
 
 
-@lru_cache(maxsize=16)
+# How many texts keep their lower case and their shared pass cached. `rules.extract_many` runs each
+# rule over a batch of postings (`rules.BATCH`, 32) before the next, and a posting has up to six texts
+# lowered (title, body, location, the pay text's parts) and three scanned: all of a batch's must still
+# be cached when the next rule reads them, or each rule lowers and scans them again.
+CACHED_TEXTS = 256
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
 def folded(text: str) -> str | None:
     """`text.lower()` when it keeps every offset in place (it does unless the text holds characters
     such as 'İ' whose lower case is two characters), else None. Cached: one posting's fields are
@@ -185,7 +192,6 @@ def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
 
 
 _SHARED_MIN = 3  # shorter literals ("in", "1") occur everywhere and would flood the shared pass
-_SCANS_KEPT = 8
 
 
 class SharedLiterals:
@@ -193,8 +199,9 @@ class SharedLiterals:
 
     A pass costs a few ns a character whether it looks for 6 literals or 300, and the rules read the
     same lower-cased posting with dozens of patterns: one pass over each text, its hits sorted into
-    each registered group's start positions, serves them all. The last few texts' hits are kept (the
-    texts are the shared, cached lower cases, recognised by identity).
+    each registered group's start positions, serves them all. The last `CACHED_TEXTS` texts' hits are
+    kept (the texts are the shared, cached lower cases, recognised by identity: each kept hit holds its
+    text, so no other text can take its id).
     """
 
     def __init__(self) -> None:
@@ -202,7 +209,7 @@ class SharedLiterals:
         self._groups_of: list[list[int]] = []  # by literal id: the groups it belongs to
         self._groups = 0
         self._automaton: Literals | None = None
-        self._scans: list[tuple[str, dict[int, tuple[list[int], list[int]]]]] = []
+        self._scans: dict[int, tuple[str, dict[int, tuple[list[int], list[int]]]]] = {}
 
     def register(self, literals: tuple[str, ...] | list[str]) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
@@ -215,14 +222,14 @@ class SharedLiterals:
                 self._groups_of.append([])
                 self._automaton = None
             self._groups_of[self._ids[literal]].append(group)
-        self._scans = []
+        self._scans = {}
         return group
 
     def _hits(self, haystack: str) -> dict[int, tuple[list[int], list[int]]]:
         """Per group: starts and ends of its literals' occurrences, in order of start."""
-        for seen, hits in self._scans:
-            if seen is haystack:
-                return hits
+        kept = self._scans.get(id(haystack))
+        if kept is not None and kept[0] is haystack:
+            return kept[1]
         if self._automaton is None:
             self._automaton = Literals(list(self._ids))
         pairs: dict[int, list[tuple[int, int]]] = {}
@@ -238,8 +245,9 @@ class SharedLiterals:
         for group, found in pairs.items():
             found.sort()
             hits[group] = ([start for start, _ in found], [end for _, end in found])
-        self._scans.insert(0, (haystack, hits))
-        del self._scans[_SCANS_KEPT:]
+        self._scans[id(haystack)] = (haystack, hits)
+        if len(self._scans) > CACHED_TEXTS:  # the oldest goes
+            del self._scans[next(iter(self._scans))]
         return hits
 
     def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
