@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from extract import rules
@@ -292,3 +294,24 @@ def test_extracting_many_together_gives_each_posting_the_record_it_gets_alone():
     assert [facts.id for facts in together] == [posting.id for posting in postings]
     assert together == alone
     assert len({facts.model_dump_json() for facts in together}) > 6, "the postings differ in what they yield"
+
+
+def test_extracting_leaves_no_garbage_cycles_and_the_collector_as_it_was():
+    """`extract_many` pauses the cycle collector, which is safe only while the rules make no cycles."""
+    postings = _varied_postings()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # unreachable objects are kept in gc.garbage instead of freed
+    try:
+        rules.extract_many(postings)
+        assert gc.isenabled()
+        gc.collect()
+        assert gc.garbage == []
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    gc.disable()
+    try:
+        rules.extract_many(postings[:3])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
