@@ -403,10 +403,6 @@ class Anchored:
                     yield char.start()
             done = max(done, last + 1)
 
-    def findall_count(self, text: str, pos: int = 0, endpos: int | None = None) -> int:
-        """How many non-overlapping matches (what `len(regex.findall(...))` counts)."""
-        return sum(1 for _ in self.finditer(text, pos, endpos))
-
 
 def title_pattern(pattern: str) -> Anchored:
     """A pattern for job titles: short texts with many patterns over each, so each title is lowered

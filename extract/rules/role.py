@@ -7,6 +7,7 @@ is decided by how much AI/ML work the posting's own skills and text describe.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from extract.rules.anchored import Anchored, title_pattern
 
@@ -84,10 +85,18 @@ def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
     if _AI_TITLE.search(title):
         return True
     ai_skills = len(skill_ids & AI_SKILLS)
-    building = _BUILD_ML.findall_count(text, 0, 8000)
     if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
-        return (ai_skills >= 2 and building >= 1) or (ai_skills >= 1 and building >= 3) or ai_skills >= 5
-    return ai_skills >= 3 and building >= 2
+        # Two AI skills and one line about building models, one skill and three lines, or five skills.
+        if ai_skills == 0 or ai_skills >= 5:
+            return ai_skills >= 5
+        return _builds_models(text, 1 if ai_skills >= 2 else 3)
+    return ai_skills >= 3 and _builds_models(text, 2)
+
+
+def _builds_models(text: str, times: int) -> bool:
+    """Whether the text's first 8,000 characters say at least `times` times that the work is building,
+    training or shipping models (the count stops there: the rest of the text is not read)."""
+    return sum(1 for _ in islice(_BUILD_ML.finditer(text, 0, 8000), times)) == times
 
 
 def role_family(title: str) -> str | None:
