@@ -11,8 +11,9 @@ from extract.rules.location import country_of, remote_policy
 from extract.rules.role import is_ai_role
 from extract.rules.salary import parse_salary
 from extract.rules.seniority import seniority
-from extract.rules.skills import extract_skills
+from extract.rules.skills import SkillMatcher, extract_skills
 from extract.schema import PostingInput
+from extract.taxonomy import Skill, Taxonomy
 
 
 def ids(text: str) -> set[str]:
@@ -315,3 +316,34 @@ def test_extracting_leaves_no_garbage_cycles_and_the_collector_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_case_sensitive_aliases_match_as_written_and_resolve_apart_from_the_others():
+    """Case-sensitive aliases are found through their lower case in the one alias pass, and count only
+    where the text has them as written (hyphens and line breaks standing for their spaces); short ones
+    have a pass of their own; each kind keeps its own longest match at a start."""
+    taxonomy = Taxonomy(
+        skills={
+            "node_red": Skill(
+                id="node_red", name="Node-RED", category="tool", kind="tool", cs_aliases=("Node-RED",)
+            ),
+            "rust": Skill(id="rust", name="Rust", category="language", kind="tool", cs_aliases=("Rust",)),
+            "r": Skill(id="r", name="R", category="language", kind="tool", cs_aliases=("R",)),
+            "rust_belt": Skill(
+                id="rust_belt", name="Rust belt", category="domain", kind="tool", aliases=("rust belt",)
+            ),
+        },
+        version="test",
+    )
+    matcher = SkillMatcher(taxonomy)
+
+    def found(text: str) -> list[tuple[str, str]]:
+        return [(f.skill_id, f.text) for f in matcher.find(text)]
+
+    assert found("Node-RED flows, node-red, NODE RED and Node\nRED.") == [
+        ("node_red", "Node-RED"), ("node_red", "Node\nRED"),
+    ]  # fmt: skip
+    assert found("We trust rust and RUST, not Rust-lang? Rust.") == [("rust", "Rust"), ("rust", "Rust")]
+    assert found("R and r, R&D aside; in R.") == [("r", "R"), ("r", "R"), ("r", "R")]
+    # "Rust belt" is found by both kinds; the longer match wins when they are put together.
+    assert found("Rust belt jobs") == [("rust_belt", "Rust belt")]

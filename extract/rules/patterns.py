@@ -61,11 +61,17 @@ class WordAutomaton:
         self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
     ) -> list[tuple[int, int, int]]:
         """(start, end, word index) of each match; `to_text` maps haystack offsets onto `text`'s."""
+        return longest_first(self.hits(haystack, text, to_text))
+
+    def hits(
+        self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(start, end, word index) of every whole-word occurrence, overlapping ones included."""
         if self._automaton is None:
             return []
         size, reach_end = len(text), len(haystack)
         not_before = self._not_before
-        best: dict[int, tuple[int, int]] = {}
+        found: list[tuple[int, int, int]] = []
         for index, start, end in self._automaton.positions(haystack):
             if to_text is not None:
                 # Word characters are the same in the haystack and the text: most hits (inside a word)
@@ -79,16 +85,25 @@ class WordAutomaton:
                 continue
             if end < size and is_word_char(text[end]):
                 continue
-            if start not in best or end > best[start][0]:
-                best[start] = (end, index)
-        found: list[tuple[int, int, int]] = []
-        reach = -1
-        for start in sorted(best):
-            if start >= reach:
-                end, index = best[start]
-                found.append((start, end, index))
-                reach = end
+            found.append((start, end, index))
         return found
+
+
+def longest_first(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of (start, end, index) occurrences: left to right, the longest at each start, never overlapping
+    (what a regex alternation of the words, longest first, finds)."""
+    best: dict[int, tuple[int, int]] = {}
+    for start, end, index in hits:
+        if start not in best or end > best[start][0]:
+            best[start] = (end, index)
+    found: list[tuple[int, int, int]] = []
+    reach = -1
+    for start in sorted(best):
+        if start >= reach:
+            end, index = best[start]
+            found.append((start, end, index))
+            reach = end
+    return found
 
 
 class Literals:

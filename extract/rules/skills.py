@@ -16,7 +16,7 @@ from functools import cache
 from pydantic import TypeAdapter
 
 from extract.rules.anchored import SHARED, Anchored, fold
-from extract.rules.patterns import WordAutomaton
+from extract.rules.patterns import WordAutomaton, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -113,21 +113,18 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _spaced(text: str, lower: str) -> tuple[str, str, list[int], list[int]]:
-    """The text as the alias automatons read it (as written and lower-cased), and how to map offsets back.
+def _spaced(lower: str) -> tuple[str, list[int], list[int]]:
+    """The lower-cased text as the alias automaton reads it, and how to map offsets back.
 
     Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
-    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, lower-cased
-    haystack, where the text after each run lands in them, characters removed up to there) for `_mapper`.
-    The lower-cased text goes through the same steps: lower-casing the haystack again would cost more.
+    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
+    the text after each run lands in it, characters removed up to there) for `_mapper`.
     """
-    spaced = text.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    spaced_lower = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    spaced = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     if "  " not in spaced:
-        return spaced, spaced_lower, [], []
+        return spaced, [], []
     size = len(spaced)
     pieces: list[str] = []
-    lower_pieces: list[str] = []
     starts: list[int] = []
     removed: list[int] = []
     last = dropped = 0
@@ -137,15 +134,19 @@ def _spaced(text: str, lower: str) -> tuple[str, str, list[int], list[int]]:
         while end < size and spaced[end] == " ":
             end += 1
         pieces.append(spaced[last : at + 1])
-        lower_pieces.append(spaced_lower[last : at + 1])
         starts.append(at + 1 - dropped)
         dropped += end - at - 1
         removed.append(dropped)
         last = end
         at = spaced.find("  ", end)
     pieces.append(spaced[last:])
-    lower_pieces.append(spaced_lower[last:])
-    return "".join(pieces), "".join(lower_pieces), starts, removed
+    return "".join(pieces), starts, removed
+
+
+def _as_written(found: str, alias: str) -> bool:
+    """Whether text matched by an alias's lower case is the alias as written (hyphens and line breaks
+    counting as the alias's spaces)."""
+    return found == alias or (" " in alias and " ".join(found.replace("-", " ").split()) == alias)
 
 
 def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
@@ -189,30 +190,56 @@ class SkillMatcher:
         }
         self._ci_hits = list(ci.values())
         self._cs_hits = list(cs.values())
+        self._cs_words = list(cs)
         # Aho-Corasick over all aliases at once: one linear pass, whatever the size of the taxonomy.
-        self._ci_automaton = WordAutomaton(list(ci), not_before="@-")
-        self._cs_automaton = WordAutomaton(list(cs), not_before="@-")
+        # Case-sensitive aliases join that pass by their lower case and count where the text has them as
+        # written (a pass of their own took 2-3% of the time); the shortest ("R", "Go", "ML") would
+        # turn up inside every other word there, so they have a small pass over the text as written.
+        words = list(ci)
+        index_of = {word: index for index, word in enumerate(words)}
+        self._cased: list[list[int]] = [[] for _ in words]  # by word: the case-sensitive aliases it is
+        self._short: list[int] = []
+        for index, word in enumerate(self._cs_words):
+            if len(word) < 3 and " " not in word:
+                self._short.append(index)
+                continue
+            at = index_of.setdefault(word.lower(), len(words))
+            if at == len(words):
+                words.append(word.lower())
+                self._cased.append([])
+            self._cased[at].append(index)
+        self._ci_count = len(ci)
+        self._automaton = WordAutomaton(words, not_before="@-")
+        self._short_automaton = WordAutomaton([self._cs_words[i] for i in self._short], not_before="@-")
 
-    @staticmethod
     def _alias_matches(
-        automaton: WordAutomaton,
-        hits: list[tuple[str, str]],
-        haystack: str,
-        text: str,
-        to_text: Callable[[int], int] | None,
+        self, lower_haystack: str, text: str, to_text: Callable[[int], int] | None
     ) -> list[Found]:
+        """Alias matches, the case-insensitive and the case-sensitive each resolved apart (the longest at
+        each start, never overlapping), as two passes would find them."""
+        ci: list[tuple[int, int, int]] = []
+        cs: list[tuple[int, int, int]] = []
+        for start, end, index in self._automaton.hits(lower_haystack, text, to_text):
+            if index < self._ci_count:
+                ci.append((start, end, index))
+            for alias in self._cased[index]:
+                if _as_written(text[start:end], self._cs_words[alias]):
+                    cs.append((start, end, alias))
+        # The short ones hold no space or hyphen: the text as written serves as their haystack.
+        cs.extend(
+            (start, end, self._short[index]) for start, end, index in self._short_automaton.hits(text, text)
+        )
         return [
             Found(hits[index][0], start, end, text[start:end], hits[index][1])
-            for start, end, index in automaton.find(haystack, text, to_text)
+            for found, hits in ((ci, self._ci_hits), (cs, self._cs_hits))
+            for start, end, index in longest_first(found)
         ]
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
         text, lower = _blank_links(text, fold(text))
-        haystack, lower_haystack, starts, removed = _spaced(text, lower)
-        to_text = _mapper(starts, removed)
-        raw = self._alias_matches(self._ci_automaton, self._ci_hits, lower_haystack, text, to_text)
-        raw += self._alias_matches(self._cs_automaton, self._cs_hits, haystack, text, to_text)
+        lower_haystack, starts, removed = _spaced(lower)
+        raw = self._alias_matches(lower_haystack, text, _mapper(starts, removed))
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))
