@@ -146,7 +146,12 @@ def _spaced(lower: str) -> tuple[str, list[int], list[int]]:
 def _as_written(found: str, alias: str) -> bool:
     """Whether text matched by an alias's lower case is the alias as written (hyphens and line breaks
     counting as the alias's spaces)."""
-    return found == alias or (" " in alias and " ".join(found.replace("-", " ").split()) == alias)
+    return found == alias or (" " in alias and _cased_key(found) == alias)
+
+
+def _cased_key(alias: str) -> str:
+    """A case-sensitive alias as the alias pass reads it: hyphens and runs of whitespace one space."""
+    return " ".join(alias.replace("-", " ").split())
 
 
 def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
@@ -173,7 +178,7 @@ class SkillMatcher:
             for alias in skill.aliases:
                 ci.setdefault(_normal(alias), (skill.id, alias))
             for alias in skill.cs_aliases:
-                cs.setdefault(" ".join(alias.replace("-", " ").split()), (skill.id, alias))
+                cs.setdefault(_cased_key(alias), (skill.id, alias))
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             patterns.extend((Anchored(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
