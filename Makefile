@@ -35,7 +35,7 @@ $(LLM_STAMP): $(STAMP) requirements-llm.lock
 # source changes. Without a fresh build, or with SKILLRADAR_NATIVE=0, the pure-Python sources run.
 native: $(NATIVE)
 
-$(NATIVE): $(STAMP) build_native.py $(RULES_SOURCES)
+$(NATIVE): $(STAMP) build_native.py $(RULES_SOURCES) extract/rules/_scan.c
 	$(BIN)/python build_native.py
 
 test: $(STAMP) $(NATIVE)

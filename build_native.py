@@ -2,7 +2,8 @@
 
 The rules backend is pure Python and spends half its time in the interpreter (loops over automaton
 hits, candidate positions, small helpers); compiled by mypyc from the same typed sources it runs about
-a third faster, with identical results. The compiled modules land beside their sources
+a third faster, with identical results. The native literal scanner (`extract/rules/_scan.c`) is built
+with them. The compiled modules land beside their sources
 (`build_ext --inplace`) with `extract/rules/native.json`, the hash of each source compiled;
 `extract.rules._native` uses them only while those hashes match, and the pure sources otherwise.
 """
@@ -18,25 +19,31 @@ ROOT = Path(__file__).resolve().parent
 RULES = ROOT / "extract" / "rules"
 sys.path.insert(0, str(ROOT))
 
-from extract.rules._native import COMPILED, STAMP  # noqa: E402
+from extract.rules._native import COMPILED, SCANNER, SCANNER_SOURCE, STAMP  # noqa: E402
 
 
 def main() -> int:
     from mypyc.build import mypycify
-    from setuptools import setup
+    from setuptools import Extension, setup
 
     sources = [f"extract/rules/{name}.py" for name in COMPILED]
+    scanner = Extension(
+        f"extract.rules.{SCANNER}",
+        [str(SCANNER_SOURCE.relative_to(ROOT))],
+        extra_compile_args=["-O3", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
+    )
     STAMP.unlink(missing_ok=True)  # a half-finished build must never look fresh
     setup(
         name="skillradar-native",
         packages=[],
         py_modules=[],
-        ext_modules=mypycify(sources, opt_level="3"),
+        ext_modules=[*mypycify(sources, opt_level="3"), scanner],
         script_args=["--quiet", "build_ext", "--inplace", "--build-temp", "build/native"],
     )
     digests = {name: hashlib.sha256((RULES / f"{name}.py").read_bytes()).hexdigest() for name in COMPILED}
+    digests[SCANNER] = hashlib.sha256(SCANNER_SOURCE.read_bytes()).hexdigest()
     STAMP.write_text(json.dumps(digests, indent=1) + "\n", encoding="utf-8")
-    print(f"compiled {len(COMPILED)} rules modules with mypyc")
+    print(f"compiled {len(COMPILED)} rules modules with mypyc and the native scanner ({SCANNER_SOURCE.name})")
     return 0
 
 

@@ -24,7 +24,7 @@ DUMP = """
 import json, sys
 from extract import rules
 from extract.schema import PostingInput
-print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__}))
+print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__, "scanner": rules._native.SCAN is not None}))
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 postings = [PostingInput.model_validate(row.get("posting", row)) for row in rows]
 together = sys.argv[2:] == ["many"]
@@ -56,7 +56,9 @@ def test_compiled_rules_extract_exactly_what_the_sources_extract(data):
         pytest.skip(f"../shared/{data} is absent")
     compiled, pure = run_rules("1", path), run_rules("0", path)
     assert json.loads(compiled[0])["native"] is True
+    assert json.loads(compiled[0])["scanner"] is True  # so the scanner is checked against ahocorasick-rs
     assert json.loads(pure[0])["native"] is False
+    assert json.loads(pure[0])["scanner"] is False
     assert len(compiled) == len(pure) > 100
     differing = [i for i, (a, b) in enumerate(zip(compiled[1:], pure[1:], strict=True)) if a != b]
     assert differing == []
@@ -78,8 +80,10 @@ def test_postings_extracted_together_get_what_each_gets_alone(data):
 
 
 @built
-def test_a_build_older_than_its_sources_is_not_used(tmp_path):
-    """A copied tree with the build: used as is; after a source changes, the sources run instead."""
+@pytest.mark.parametrize("edited", ["skills.py", "_scan.c"])
+def test_a_build_older_than_its_sources_is_not_used(tmp_path, edited):
+    """A copied tree with the build: used as is, native scanner included; after a source changes (a
+    rules module or the scanner's C), the Python sources run instead, on ahocorasick-rs."""
     shutil.copytree(ROOT / "extract", tmp_path / "extract", ignore=shutil.ignore_patterns("__pycache__"))
     for library in ROOT.glob("*__mypyc*.so"):
         shutil.copy2(library, tmp_path)
@@ -87,9 +91,12 @@ def test_a_build_older_than_its_sources_is_not_used(tmp_path):
     data.write_text(json.dumps({"id": "x", "title": "ML Engineer", "description": "PyTorch and SQL."}) + "\n")
     status = json.loads(run_rules("1", data, cwd=tmp_path)[0])
     assert status["native"] is True
+    assert status["scanner"] is True
     assert status["file"].endswith(".so")
-    source = tmp_path / "extract" / "rules" / "skills.py"
-    source.write_text(source.read_text(encoding="utf-8") + "\n# edited after the build\n", encoding="utf-8")
+    source = tmp_path / "extract" / "rules" / edited
+    comment = "# edited after the build" if edited.endswith(".py") else "/* edited after the build */"
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{comment}\n", encoding="utf-8")
     status = json.loads(run_rules("1", data, cwd=tmp_path)[0])
     assert status["native"] is False
+    assert status["scanner"] is False
     assert status["file"].endswith("skills.py")

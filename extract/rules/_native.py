@@ -16,11 +16,17 @@ import os
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 STAMP = HERE / "native.json"
 # In import order: each module's imports of the others are already loaded.
 COMPILED = ("patterns", "anchored", "skills", "salary", "location", "seniority", "role")
+# The native literal scanner (`_scan.c`), built with them and used only by the compiled build: the
+# sources keep the ahocorasick-rs path, so the comparison of the two builds checks one against the other.
+SCANNER = "_scan"
+SCANNER_SOURCE = HERE / "_scan.c"
+SCAN: Any = None  # the `_scan` module while the compiled build runs (`patterns.Literals` reads it)
 
 
 def fresh() -> bool:
@@ -29,22 +35,26 @@ def fresh() -> bool:
         digests = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    for name in COMPILED:
+    sources = {name: HERE / f"{name}.py" for name in COMPILED} | {SCANNER: SCANNER_SOURCE}
+    for name, source in sources.items():
         if not any((HERE / f"{name}{suffix}").is_file() for suffix in EXTENSION_SUFFIXES):
             return False
-        if digests.get(name) != hashlib.sha256((HERE / f"{name}.py").read_bytes()).hexdigest():
+        if digests.get(name) != hashlib.sha256(source.read_bytes()).hexdigest():
             return False
     return True
 
 
 def choose() -> bool:
     """Load the pure-Python modules unless the compiled ones are wanted and fresh; True if compiled."""
+    global SCAN
     if os.environ.get("SKILLRADAR_NATIVE", "1") != "0" and fresh():
         try:
+            SCAN = importlib.import_module(f"{__package__}.{SCANNER}")
             for name in COMPILED:
                 importlib.import_module(f"{__package__}.{name}")
             return True
         except ImportError:  # the build's shared library is missing (a copied tree): use the sources
+            SCAN = None
             for name in COMPILED:
                 sys.modules.pop(f"{__package__}.{name}", None)
     package = sys.modules[__package__]

@@ -213,15 +213,16 @@ class SharedLiterals:
 
     def register(self, literals: tuple[str, ...] | list[str]) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
-        to a candidate list). New literals rebuild the automaton on the next scan."""
+        to a candidate list). The automaton, which knows each literal's groups, is rebuilt on the next
+        scan."""
         group = self._groups
         self._groups += 1
         for literal in literals:
             if literal not in self._ids:
                 self._ids[literal] = len(self._ids)
                 self._groups_of.append([])
-                self._automaton = None
             self._groups_of[self._ids[literal]].append(group)
+        self._automaton = None
         self._scans = {}
         return group
 
@@ -231,20 +232,8 @@ class SharedLiterals:
         if kept is not None and kept[0] is haystack:
             return kept[1]
         if self._automaton is None:
-            self._automaton = Literals(list(self._ids))
-        pairs: dict[int, list[tuple[int, int]]] = {}
-        groups_of = self._groups_of
-        for index, start, end in self._automaton.positions(haystack):
-            for group in groups_of[index]:
-                found = pairs.get(group)
-                if found is None:
-                    pairs[group] = [(start, end)]
-                else:
-                    found.append((start, end))
-        hits = {}
-        for group, found in pairs.items():
-            found.sort()
-            hits[group] = ([start for start, _ in found], [end for _, end in found])
+            self._automaton = Literals(list(self._ids), self._groups_of)
+        hits = self._automaton.grouped(haystack)
         self._scans[id(haystack)] = (haystack, hits)
         if len(self._scans) > CACHED_TEXTS:  # the oldest goes
             del self._scans[next(iter(self._scans))]
@@ -317,9 +306,7 @@ class Anchored:
         if self._shared is not None:
             return SHARED.starts(haystack, self._shared, pos, endpos)
         if self._automaton is not None:
-            window = haystack if pos == 0 and endpos >= len(haystack) else haystack[pos:endpos]
-            found = self._automaton.positions(window)
-            return sorted({pos + start for _, start, _ in found})
+            return self._automaton.starts(haystack, pos, endpos)
         starts: list[int] = []
         for literal in literals:
             at = haystack.find(literal, pos, endpos)

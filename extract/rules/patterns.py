@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from typing import Any
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
+
+from extract.rules import _native
 
 
 def trie_pattern(words: list[str], fold_case: bool) -> str:
@@ -45,6 +48,19 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+# Where a normalised haystack's runs of characters were collapsed into one (`skills._spaced`): the
+# haystack offset each run's following text lands at, in order, and how many characters were removed up
+# to and including that run. None when the haystack and the text share their offsets.
+Runs = tuple[list[int], list[int]] | None
+
+
+def to_text(runs: tuple[list[int], list[int]], offset: int) -> int:
+    """A haystack offset that does not fall inside a collapsed run, mapped back onto the text."""
+    starts, removed = runs
+    index = bisect.bisect_right(starts, offset) - 1
+    return offset if index < 0 else offset + removed[index]
+
+
 class WordAutomaton:
     """Whole-word matches of many literal words in one Aho-Corasick pass, as a regex alternation of the
     words between `(?<![\\w...])` and `(?!\\w)` would find them: left to right, the longest word at each
@@ -57,30 +73,34 @@ class WordAutomaton:
         self._not_before = not_before
         self._automaton = Literals(words) if words else None
 
-    def find(
-        self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
-    ) -> list[tuple[int, int, int]]:
-        """(start, end, word index) of each match; `to_text` maps haystack offsets onto `text`'s."""
-        return longest_first(self.hits(haystack, text, to_text))
+    def find(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
+        """(start, end, word index) of each match; `runs` maps haystack offsets onto `text`'s."""
+        return longest_first(self.hits(haystack, text, runs))
 
-    def hits(
-        self, haystack: str, text: str, to_text: Callable[[int], int] | None = None
-    ) -> list[tuple[int, int, int]]:
+    def hits(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
         """(start, end, word index) of every whole-word occurrence, overlapping ones included."""
         if self._automaton is None:
             return []
+        if runs is not None and not runs[0]:
+            runs = None
+        native = self._automaton.native
+        if native is not None:  # the same checks, made before any occurrence becomes a Python object
+            return native.word_hits(
+                haystack, text, None if runs is None else runs[0], None if runs is None else runs[1],
+                self._not_before,
+            )  # fmt: skip
         size, reach_end = len(text), len(haystack)
         not_before = self._not_before
         found: list[tuple[int, int, int]] = []
         for index, start, end in self._automaton.positions(haystack):
-            if to_text is not None:
+            if runs is not None:
                 # Word characters are the same in the haystack and the text: most hits (inside a word)
                 # are rejected here, before their offsets are mapped.
                 if (start > 0 and is_word_char(haystack[start - 1])) or (
                     end < reach_end and is_word_char(haystack[end])
                 ):
                     continue
-                start, end = to_text(start), to_text(end - 1) + 1
+                start, end = to_text(runs, start), to_text(runs, end - 1) + 1
             if start > 0 and (is_word_char(text[start - 1]) or text[start - 1] in not_before):
                 continue
             if end < size and is_word_char(text[end]):
@@ -107,26 +127,71 @@ def longest_first(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]
 
 
 class Literals:
-    """Many literal strings found in one pass of an Aho-Corasick automaton compiled to a DFA (two to
-    three times faster over a posting than the default NFA: 33 vs 84 us for the 750 skill aliases).
+    """Many literal strings found in one pass of an Aho-Corasick automaton.
 
-    The text is searched as bytes, one per character: encoded to ASCII with every other character
-    replaced by "?", which none of the literals holds, so byte offsets are character offsets. A `str`
-    haystack would be encoded to UTF-8 by the automaton and each match's offsets translated back, which
-    costs as much as the search; most postings hold some non-ASCII character (a curly quote, a bullet).
-    Literals that are not ASCII, or hold a "?", are searched in the `str` itself.
+    With the compiled build (`make native`), ASCII literals go to the native scanner (`_scan.c`): it
+    reads the `str` as stored and sorts occurrences into groups, or drops those inside a word, before
+    any Python object is made (a third to two thirds of the time of the path below, per pass).
+
+    Otherwise ahocorasick-rs, compiled to a DFA (two to three times faster over a posting than the
+    default NFA: 33 vs 84 us for the 750 skill aliases). The text is searched as bytes, one per
+    character: encoded to ASCII with every other character replaced by "?", which none of the literals
+    holds, so byte offsets are character offsets. A `str` haystack would be encoded to UTF-8 by the
+    automaton and each match's offsets translated back, which costs as much as the search; most
+    postings hold some non-ASCII character (a curly quote, a bullet). Literals that are not ASCII, or
+    hold a "?", are searched in the `str` itself.
+
+    `groups`: for `grouped`, the groups each literal belongs to (by literal index).
     """
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], groups: list[list[int]] | None = None) -> None:
         self.words = words
+        self._groups = groups
+        scanner = _native.SCAN
+        usable = scanner is not None and all(w and w.isascii() for w in words)
+        self.native: Any = scanner.Automaton(words, groups) if usable else None
         dfa = Implementation.DFA
         as_bytes = all(w.isascii() and "?" not in w for w in words)
-        self._bytes = BytesAhoCorasick([w.encode() for w in words], implementation=dfa) if as_bytes else None
-        self._text = None if as_bytes else AhoCorasick(words, implementation=dfa)
+        self._bytes = None
+        self._text = None
+        if self.native is None and as_bytes:
+            self._bytes = BytesAhoCorasick([w.encode() for w in words], implementation=dfa)
+        elif self.native is None:
+            self._text = AhoCorasick(words, implementation=dfa)
 
     def positions(self, haystack: str) -> list[tuple[int, int, int]]:
-        """(literal index, start, end) of every occurrence, overlapping ones included."""
+        """(literal index, start, end) of every occurrence, overlapping ones included, in order of end
+        (at one end, the longest first)."""
+        if self.native is not None:
+            return self.native.positions(haystack)
         if self._bytes is not None:
             return self._bytes.find_matches_as_indexes(haystack.encode("ascii", "replace"), overlapping=True)
         assert self._text is not None
         return self._text.find_matches_as_indexes(haystack, overlapping=True)
+
+    def starts(self, haystack: str, pos: int, end: int) -> list[int]:
+        """Sorted, distinct starts of the occurrences lying wholly within haystack[pos:end]."""
+        if self.native is not None:
+            return self.native.starts(haystack, pos, end)
+        window = haystack if pos == 0 and end >= len(haystack) else haystack[pos:end]
+        return sorted({pos + start for _, start, _ in self.positions(window)})
+
+    def grouped(self, haystack: str) -> dict[int, tuple[list[int], list[int]]]:
+        """Per group: starts and ends of its literals' occurrences, by start then end."""
+        if self.native is not None:
+            return self.native.grouped(haystack)
+        assert self._groups is not None, "grouped needs the literals' groups"
+        groups_of = self._groups
+        pairs: dict[int, list[tuple[int, int]]] = {}
+        for index, start, end in self.positions(haystack):
+            for group in groups_of[index]:
+                found = pairs.get(group)
+                if found is None:
+                    pairs[group] = [(start, end)]
+                else:
+                    found.append((start, end))
+        hits = {}
+        for group, found in pairs.items():
+            found.sort()
+            hits[group] = ([start for start, _ in found], [end for _, end in found])
+        return hits

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from pydantic import TypeAdapter
 
 from extract.rules.anchored import SHARED, Anchored, fold
-from extract.rules.patterns import WordAutomaton, longest_first
+from extract.rules.patterns import Runs, WordAutomaton, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -118,7 +117,7 @@ def _spaced(lower: str) -> tuple[str, list[int], list[int]]:
 
     Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
     learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
-    the text after each run lands in it, characters removed up to there) for `_mapper`.
+    the text after each run lands in it, characters removed up to there): `patterns.Runs`.
     """
     spaced = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     if "  " not in spaced:
@@ -152,18 +151,6 @@ def _as_written(found: str, alias: str) -> bool:
 def _cased_key(alias: str) -> str:
     """A case-sensitive alias as the alias pass reads it: hyphens and runs of whitespace one space."""
     return " ".join(alias.replace("-", " ").split())
-
-
-def _mapper(starts: list[int], removed: list[int]) -> Callable[[int], int] | None:
-    """Maps a haystack offset that does not fall inside a collapsed run back onto the text."""
-    if not starts:
-        return None
-
-    def to_text(offset: int) -> int:
-        index = bisect.bisect_right(starts, offset) - 1
-        return offset if index < 0 else offset + removed[index]
-
-    return to_text
 
 
 @dataclass
@@ -217,14 +204,12 @@ class SkillMatcher:
         self._automaton = WordAutomaton(words, not_before="@-")
         self._short_automaton = WordAutomaton([self._cs_words[i] for i in self._short], not_before="@-")
 
-    def _alias_matches(
-        self, lower_haystack: str, text: str, to_text: Callable[[int], int] | None
-    ) -> list[Found]:
+    def _alias_matches(self, lower_haystack: str, text: str, runs: Runs) -> list[Found]:
         """Alias matches, the case-insensitive and the case-sensitive each resolved apart (the longest at
         each start, never overlapping), as two passes would find them."""
         ci: list[tuple[int, int, int]] = []
         cs: list[tuple[int, int, int]] = []
-        for start, end, index in self._automaton.hits(lower_haystack, text, to_text):
+        for start, end, index in self._automaton.hits(lower_haystack, text, runs):
             if index < self._ci_count:
                 ci.append((start, end, index))
             for alias in self._cased[index]:
@@ -244,7 +229,7 @@ class SkillMatcher:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
         text, lower = _blank_links(text, fold(text))
         lower_haystack, starts, removed = _spaced(lower)
-        raw = self._alias_matches(lower_haystack, text, _mapper(starts, removed))
+        raw = self._alias_matches(lower_haystack, text, (starts, removed))
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))

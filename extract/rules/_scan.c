@@ -1,0 +1,599 @@
+/* Literal scanning for the rules extractor, in one native pass over a `str`.
+ *
+ * `patterns.Literals` finds many ASCII literals in a text with an Aho-Corasick automaton. Through
+ * ahocorasick-rs the text is first encoded to bytes, every occurrence comes back as a Python tuple, and
+ * the callers then sort the occurrences into groups (the shared pass) or reject the ones inside a word
+ * (the alias pass) one object at a time: two to three times the cost of the scan itself. Here the
+ * automaton reads the `str`'s own storage (1, 2 or 4 bytes a character; any non-ASCII character is
+ * one that no literal holds), and the grouping and the word-boundary checks happen before any Python
+ * object is made. Results are exactly those of the ahocorasick-rs path (tests/test_extract_native.py
+ * compares the two over the real postings).
+ *
+ * Overlapping, standard semantics: every occurrence of every literal, reported in order of end, and at
+ * one end the longest first (a state's own literals, then those of its failure chain), as
+ * ahocorasick-rs reports them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MATCH_BIT 0x80000000u
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t words;      /* literals, in the order given */
+    int32_t *lengths;      /* by literal */
+    int classes;           /* byte classes: 0 for every character no literal holds */
+    uint8_t classmap[128]; /* ASCII character -> class */
+    int32_t states;
+    uint32_t *delta;       /* state * classes + class -> next state * classes, MATCH_BIT if it reports */
+    int32_t *out_start;    /* by state: where its reported literals begin in `out` (states + 1 of them) */
+    int32_t *out;          /* literal indexes: each state's own, then its failure chain's */
+    /* Groups (optional): literal -> the groups it belongs to, flattened. */
+    Py_ssize_t groups;
+    int32_t *group_start;  /* words + 1 */
+    int32_t *group_of;
+} Automaton;
+
+typedef struct {
+    int64_t *items;
+    Py_ssize_t size, capacity;
+} Buffer;
+
+static int buffer_push(Buffer *buffer, int64_t value) {
+    if (buffer->size == buffer->capacity) {
+        Py_ssize_t capacity = buffer->capacity ? buffer->capacity * 2 : 64;
+        int64_t *items = PyMem_Realloc(buffer->items, (size_t)capacity * sizeof(int64_t));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        buffer->items = items;
+        buffer->capacity = capacity;
+    }
+    buffer->items[buffer->size++] = value;
+    return 0;
+}
+
+static void Automaton_dealloc(Automaton *self) {
+    PyMem_Free(self->lengths);
+    PyMem_Free(self->delta);
+    PyMem_Free(self->out_start);
+    PyMem_Free(self->out);
+    PyMem_Free(self->group_start);
+    PyMem_Free(self->group_of);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The trie while it is built: children as a dense table over byte classes. */
+static int build(Automaton *self, PyObject *words) {
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    int used[128] = {0};
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word) || PyUnicode_READY(word) < 0) {
+            PyErr_SetString(PyExc_TypeError, "literals must be str");
+            return -1;
+        }
+        Py_ssize_t size = PyUnicode_GET_LENGTH(word);
+        if (size == 0 || PyUnicode_MAX_CHAR_VALUE(word) > 127) {
+            PyErr_SetString(PyExc_ValueError, "literals must be non-empty ASCII");
+            return -1;
+        }
+        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
+        for (Py_ssize_t j = 0; j < size; j++) used[data[j]] = 1;
+        total += size;
+    }
+    if (total >= INT32_MAX / 256) {
+        PyErr_SetString(PyExc_ValueError, "too many literal characters");
+        return -1;
+    }
+    int classes = 1;
+    memset(self->classmap, 0, sizeof self->classmap);
+    for (int c = 0; c < 128; c++)
+        if (used[c]) self->classmap[c] = (uint8_t)classes++;
+    self->classes = classes;
+    self->words = count;
+    self->lengths = PyMem_Calloc((size_t)(count ? count : 1), sizeof(int32_t));
+    int32_t capacity = (int32_t)total + 1;
+    int32_t *child = PyMem_Malloc((size_t)capacity * (size_t)classes * sizeof(int32_t));
+    int32_t *fail = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
+    int32_t *own_first = PyMem_Malloc((size_t)capacity * sizeof(int32_t)); /* linked list of own literals */
+    int32_t *own_next = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(int32_t));
+    int32_t *order = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
+    int32_t *own_last = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
+    int status = -1;
+    if (!self->lengths || !child || !fail || !own_first || !own_next || !order || !own_last) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t k = 0; k < (size_t)capacity * (size_t)classes; k++) child[k] = -1;
+    for (int32_t s = 0; s < capacity; s++) own_first[s] = own_last[s] = -1;
+    int32_t states = 1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(word);
+        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
+        int32_t state = 0;
+        for (Py_ssize_t j = 0; j < size; j++) {
+            int32_t *slot = &child[(size_t)state * classes + self->classmap[data[j]]];
+            if (*slot < 0) *slot = states++;
+            state = *slot;
+        }
+        self->lengths[i] = (int32_t)size;
+        own_next[i] = -1; /* appended: a state's own literals stay in the order given */
+        if (own_last[state] < 0)
+            own_first[state] = (int32_t)i;
+        else
+            own_next[own_last[state]] = (int32_t)i;
+        own_last[state] = (int32_t)i;
+    }
+    /* Breadth first: failure links, then every missing transition through the failure state. */
+    int32_t head = 0, tail = 0;
+    for (int c = 0; c < classes; c++) {
+        int32_t *slot = &child[c];
+        if (*slot < 0)
+            *slot = 0;
+        else {
+            fail[*slot] = 0;
+            order[tail++] = *slot;
+        }
+    }
+    while (head < tail) {
+        int32_t state = order[head++];
+        for (int c = 0; c < classes; c++) {
+            int32_t *slot = &child[(size_t)state * classes + c];
+            int32_t via = child[(size_t)fail[state] * classes + c];
+            if (*slot < 0)
+                *slot = via;
+            else {
+                fail[*slot] = via;
+                order[tail++] = *slot;
+            }
+        }
+    }
+    /* Reported literals: a state's own, then its failure state's (already complete: breadth first). */
+    self->states = states;
+    self->out_start = PyMem_Malloc(((size_t)states + 1) * sizeof(int32_t));
+    if (!self->out_start) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t reported = 0;
+    /* Counting pass in breadth-first order so a failure state's count is known before its users'. */
+    int32_t *size_of = PyMem_Calloc((size_t)states, sizeof(int32_t));
+    if (!size_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int32_t k = -1; k < tail; k++) {
+        int32_t state = k < 0 ? 0 : order[k];
+        int32_t own = 0;
+        for (int32_t w = own_first[state]; w >= 0; w = own_next[w]) own++;
+        size_of[state] = own + (state == 0 ? 0 : size_of[fail[state]]);
+        reported += size_of[state];
+    }
+    if (reported >= INT32_MAX) {
+        PyMem_Free(size_of);
+        PyErr_SetString(PyExc_ValueError, "too many reported literals");
+        goto done;
+    }
+    int32_t at = 0;
+    for (int32_t s = 0; s < states; s++) {
+        self->out_start[s] = at;
+        at += size_of[s];
+    }
+    self->out_start[states] = at;
+    self->out = PyMem_Malloc((size_t)(at ? at : 1) * sizeof(int32_t));
+    if (!self->out) {
+        PyMem_Free(size_of);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int32_t k = -1; k < tail; k++) {
+        int32_t state = k < 0 ? 0 : order[k];
+        int32_t put = self->out_start[state];
+        for (int32_t w = own_first[state]; w >= 0; w = own_next[w]) self->out[put++] = w;
+        if (state != 0) {
+            int32_t from = fail[state];
+            for (int32_t j = self->out_start[from]; j < self->out_start[from + 1]; j++) self->out[put++] = self->out[j];
+        }
+    }
+    PyMem_Free(size_of);
+    self->delta = PyMem_Malloc((size_t)states * classes * sizeof(uint32_t));
+    if (!self->delta) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int32_t s = 0; s < states; s++)
+        for (int c = 0; c < classes; c++) {
+            int32_t next = child[(size_t)s * classes + c];
+            uint32_t entry = (uint32_t)next * (uint32_t)classes;
+            if (self->out_start[next + 1] > self->out_start[next]) entry |= MATCH_BIT;
+            self->delta[(size_t)s * classes + c] = entry;
+        }
+    status = 0;
+done:
+    PyMem_Free(child);
+    PyMem_Free(fail);
+    PyMem_Free(own_first);
+    PyMem_Free(own_next);
+    PyMem_Free(order);
+    PyMem_Free(own_last);
+    return status;
+}
+
+static int set_groups(Automaton *self, PyObject *groups) {
+    if (PyList_GET_SIZE(groups) != self->words) {
+        PyErr_SetString(PyExc_ValueError, "groups: one list of group numbers per literal");
+        return -1;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < self->words; i++) {
+        PyObject *of = PyList_GET_ITEM(groups, i);
+        if (!PyList_Check(of)) {
+            PyErr_SetString(PyExc_TypeError, "groups: one list of group numbers per literal");
+            return -1;
+        }
+        total += PyList_GET_SIZE(of);
+    }
+    self->group_start = PyMem_Malloc(((size_t)self->words + 1) * sizeof(int32_t));
+    self->group_of = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(int32_t));
+    if (!self->group_start || !self->group_of) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int32_t at = 0;
+    self->groups = 0;
+    for (Py_ssize_t i = 0; i < self->words; i++) {
+        PyObject *of = PyList_GET_ITEM(groups, i);
+        self->group_start[i] = at;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(of); j++) {
+            long group = PyLong_AsLong(PyList_GET_ITEM(of, j));
+            if (group < 0 || group >= INT32_MAX) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "groups: numbers must be >= 0");
+                return -1;
+            }
+            self->group_of[at++] = (int32_t)group;
+            if (group + 1 > self->groups) self->groups = group + 1;
+        }
+    }
+    self->group_start[self->words] = at;
+    return 0;
+}
+
+static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
+    static char *keywords[] = {"words", "groups", NULL};
+    PyObject *words, *groups = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|O", keywords, &PyList_Type, &words, &groups)) return -1;
+    if (self->delta != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Automaton is already built");
+        return -1;
+    }
+    if (build(self, words) < 0) return -1;
+    if (groups != Py_None) {
+        if (!PyList_Check(groups)) {
+            PyErr_SetString(PyExc_TypeError, "groups: one list of group numbers per literal");
+            return -1;
+        }
+        return set_groups(self, groups);
+    }
+    return 0;
+}
+
+/* Calls `emit(context, literal, start, end)` for every occurrence in text[pos:end]; stops on < 0. */
+typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end);
+
+#define SCAN_LOOP(TYPE)                                                                  \
+    do {                                                                                 \
+        const TYPE *chars = (const TYPE *)data;                                          \
+        for (Py_ssize_t i = pos; i < stop; i++) {                                        \
+            Py_UCS4 c = chars[i];                                                        \
+            uint32_t entry = delta[state + (c < 128 ? classmap[c] : 0)];                 \
+            state = entry & ~MATCH_BIT;                                                  \
+            if (entry & MATCH_BIT) {                                                     \
+                int32_t s = (int32_t)(state / classes);                                  \
+                for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {  \
+                    int32_t w = self->out[j];                                            \
+                    if (emit(context, w, i + 1 - self->lengths[w], i + 1) < 0) return -1; \
+                }                                                                        \
+            }                                                                            \
+        }                                                                                \
+    } while (0)
+
+static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context) {
+    const uint32_t *delta = self->delta;
+    const uint8_t *classmap = self->classmap;
+    const uint32_t classes = (uint32_t)self->classes;
+    uint32_t state = 0;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        SCAN_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        SCAN_LOOP(Py_UCS2);
+        break;
+    default:
+        SCAN_LOOP(Py_UCS4);
+        break;
+    }
+    return 0;
+}
+
+static int bounds(PyObject *text, Py_ssize_t *pos, Py_ssize_t *stop) {
+    if (PyUnicode_READY(text) < 0) return -1;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    if (*pos < 0) *pos = 0;
+    if (*stop < 0 || *stop > size) *stop = size;
+    if (*pos > *stop) *pos = *stop;
+    return 0;
+}
+
+static int emit_tuple(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *item = Py_BuildValue("(inn)", (int)literal, start, end);
+    if (item == NULL) return -1;
+    int status = PyList_Append((PyObject *)context, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static PyObject *Automaton_positions(Automaton *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t pos = 0, stop = -1;
+    if (!PyArg_ParseTuple(args, "U|nn", &text, &pos, &stop)) return NULL;
+    if (bounds(text, &pos, &stop) < 0) return NULL;
+    PyObject *found = PyList_New(0);
+    if (found == NULL) return NULL;
+    if (scan(self, text, pos, stop, emit_tuple, found) < 0) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    return found;
+}
+
+static int emit_packed(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
+    (void)literal;
+    return buffer_push((Buffer *)context, ((int64_t)start << 32) | (int64_t)end);
+}
+
+static int compare_packed(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static PyObject *int_list(const int64_t *items, Py_ssize_t count, int high) {
+    PyObject *list = PyList_New(count);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyLong_FromLongLong(high ? items[i] >> 32 : items[i] & 0xffffffff);
+        if (value == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    return list;
+}
+
+static PyObject *Automaton_starts(Automaton *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t pos = 0, stop = -1;
+    if (!PyArg_ParseTuple(args, "U|nn", &text, &pos, &stop)) return NULL;
+    if (bounds(text, &pos, &stop) < 0) return NULL;
+    Buffer found = {0};
+    if (scan(self, text, pos, stop, emit_packed, &found) < 0) {
+        PyMem_Free(found.items);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < found.size; i++) found.items[i] &= ~(int64_t)0xffffffff; /* starts only */
+    if (found.size > 1) qsort(found.items, (size_t)found.size, sizeof(int64_t), compare_packed);
+    Py_ssize_t unique = 0;
+    for (Py_ssize_t i = 0; i < found.size; i++)
+        if (unique == 0 || found.items[unique - 1] != found.items[i]) found.items[unique++] = found.items[i];
+    PyObject *result = int_list(found.items, unique, 1);
+    PyMem_Free(found.items);
+    return result;
+}
+
+typedef struct {
+    Automaton *automaton;
+    Buffer *by_group;
+} Grouping;
+
+static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
+    Grouping *grouping = context;
+    Automaton *self = grouping->automaton;
+    for (int32_t j = self->group_start[literal]; j < self->group_start[literal + 1]; j++)
+        if (buffer_push(&grouping->by_group[self->group_of[j]], ((int64_t)start << 32) | (int64_t)end) < 0)
+            return -1;
+    return 0;
+}
+
+static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    if (self->group_start == NULL) {
+        PyErr_SetString(PyExc_ValueError, "grouped: the automaton was built without groups");
+        return NULL;
+    }
+    Py_ssize_t pos = 0, stop = -1;
+    if (bounds(text, &pos, &stop) < 0) return NULL;
+    Buffer *by_group = PyMem_Calloc((size_t)(self->groups ? self->groups : 1), sizeof(Buffer));
+    if (by_group == NULL) return PyErr_NoMemory();
+    Grouping grouping = {self, by_group};
+    PyObject *result = NULL;
+    if (scan(self, text, pos, stop, emit_grouped, &grouping) < 0) goto done;
+    result = PyDict_New();
+    if (result == NULL) goto done;
+    for (Py_ssize_t g = 0; g < self->groups; g++) {
+        Buffer *found = &by_group[g];
+        if (found->size == 0) continue;
+        if (found->size > 1) qsort(found->items, (size_t)found->size, sizeof(int64_t), compare_packed);
+        PyObject *starts = int_list(found->items, found->size, 1);
+        PyObject *ends = starts ? int_list(found->items, found->size, 0) : NULL;
+        PyObject *key = ends ? PyLong_FromSsize_t(g) : NULL;
+        PyObject *pair = key ? PyTuple_Pack(2, starts, ends) : NULL;
+        int status = pair ? PyDict_SetItem(result, key, pair) : -1;
+        Py_XDECREF(starts);
+        Py_XDECREF(ends);
+        Py_XDECREF(key);
+        Py_XDECREF(pair);
+        if (status < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    for (Py_ssize_t g = 0; g < self->groups; g++) PyMem_Free(by_group[g].items);
+    PyMem_Free(by_group);
+    return result;
+}
+
+/* Whole words: see `patterns.WordAutomaton.hits`, whose pure-Python twin this is. */
+typedef struct {
+    int hkind, tkind;
+    const void *hdata, *tdata;
+    Py_ssize_t hsize, tsize;
+    const Py_ssize_t *run_starts, *run_removed; /* the `_mapper` tables, or count 0 */
+    Py_ssize_t runs;
+    PyObject *not_before;
+    PyObject *found;
+} Words;
+
+static int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+
+static Py_ssize_t to_text(const Words *words, Py_ssize_t offset) {
+    /* bisect_right(starts, offset) - 1 */
+    Py_ssize_t low = 0, high = words->runs;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (offset < words->run_starts[middle])
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return low == 0 ? offset : offset + words->run_removed[low - 1];
+}
+
+static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
+    Words *words = context;
+    if (words->runs >= 0) { /* a mapped haystack: check its own boundaries first, then map */
+        if (start > 0 && is_word(PyUnicode_READ(words->hkind, words->hdata, start - 1))) return 0;
+        if (end < words->hsize && is_word(PyUnicode_READ(words->hkind, words->hdata, end))) return 0;
+        start = to_text(words, start);
+        end = to_text(words, end - 1) + 1;
+    }
+    if (start > 0) {
+        Py_UCS4 before = PyUnicode_READ(words->tkind, words->tdata, start - 1);
+        if (is_word(before)) return 0;
+        if (PyUnicode_FindChar(words->not_before, before, 0, PyUnicode_GET_LENGTH(words->not_before), 1) >= 0)
+            return 0;
+    }
+    if (end < words->tsize && is_word(PyUnicode_READ(words->tkind, words->tdata, end))) return 0;
+    PyObject *item = Py_BuildValue("(nni)", start, end, (int)literal);
+    if (item == NULL) return -1;
+    int status = PyList_Append(words->found, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static int offsets(PyObject *list, Py_ssize_t **out) {
+    Py_ssize_t size = PyList_GET_SIZE(list);
+    *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_ssize_t));
+    if (*out == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        (*out)[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if ((*out)[i] == -1 && PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
+static PyObject *Automaton_word_hits(Automaton *self, PyObject *args) {
+    PyObject *haystack, *text, *starts = Py_None, *removed = Py_None, *not_before;
+    if (!PyArg_ParseTuple(args, "UUOOU", &haystack, &text, &starts, &removed, &not_before)) return NULL;
+    if (PyUnicode_READY(haystack) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
+    Words words = {0};
+    words.hkind = PyUnicode_KIND(haystack);
+    words.hdata = PyUnicode_DATA(haystack);
+    words.hsize = PyUnicode_GET_LENGTH(haystack);
+    words.tkind = PyUnicode_KIND(text);
+    words.tdata = PyUnicode_DATA(text);
+    words.tsize = PyUnicode_GET_LENGTH(text);
+    words.not_before = not_before;
+    words.runs = -1;
+    Py_ssize_t *run_starts = NULL, *run_removed = NULL;
+    PyObject *result = NULL;
+    if (starts != Py_None) {
+        if (!PyList_Check(starts) || !PyList_Check(removed) || PyList_GET_SIZE(starts) != PyList_GET_SIZE(removed)) {
+            PyErr_SetString(PyExc_TypeError, "word_hits: starts and removed are lists of one size");
+            return NULL;
+        }
+        if (offsets(starts, &run_starts) < 0 || offsets(removed, &run_removed) < 0) goto done;
+        words.run_starts = run_starts;
+        words.run_removed = run_removed;
+        words.runs = PyList_GET_SIZE(starts);
+    } else if (words.hsize != words.tsize) {
+        PyErr_SetString(PyExc_ValueError, "word_hits: an unmapped haystack must be as long as the text");
+        return NULL;
+    }
+    words.found = PyList_New(0);
+    if (words.found == NULL) goto done;
+    if (scan(self, haystack, 0, words.hsize, emit_word, &words) < 0) {
+        Py_CLEAR(words.found);
+        goto done;
+    }
+    result = words.found;
+done:
+    PyMem_Free(run_starts);
+    PyMem_Free(run_removed);
+    return result;
+}
+
+static PyMethodDef Automaton_methods[] = {
+    {"positions", (PyCFunction)Automaton_positions, METH_VARARGS,
+     "positions(text, pos=0, end=-1): (literal, start, end) of every occurrence in text[pos:end], overlapping "
+     "ones included, in order of end."},
+    {"starts", (PyCFunction)Automaton_starts, METH_VARARGS,
+     "starts(text, pos=0, end=-1): the sorted, distinct starts of every occurrence in text[pos:end]."},
+    {"grouped", (PyCFunction)Automaton_grouped, METH_VARARGS,
+     "grouped(text): {group: (starts, ends)} of the occurrences of each group's literals, by start then end."},
+    {"word_hits", (PyCFunction)Automaton_word_hits, METH_VARARGS,
+     "word_hits(haystack, text, starts, removed, not_before): (start, end, literal) of every whole-word "
+     "occurrence; starts/removed map haystack offsets onto text (None when they are the same)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject AutomatonType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "extract.rules._scan.Automaton",
+    .tp_basicsize = sizeof(Automaton),
+    .tp_dealloc = (destructor)Automaton_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Automaton(words, groups=None): an Aho-Corasick DFA over non-empty ASCII literals.",
+    .tp_methods = Automaton_methods,
+    .tp_init = (initproc)Automaton_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_scan", "Native literal scanning for the rules extractor.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    if (PyType_Ready(&AutomatonType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&AutomatonType);
+    if (PyModule_AddObject(m, "Automaton", (PyObject *)&AutomatonType) < 0) {
+        Py_DECREF(&AutomatonType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

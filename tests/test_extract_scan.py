@@ -1,0 +1,89 @@
+"""The native literal scanner (`extract/rules/_scan.c`) must find exactly what the ahocorasick-rs path
+finds: every occurrence, in the same order, grouped and filtered to whole words the same way.
+
+The compiled build uses it for every literal pass of the rules; a missed occurrence or one offset wrong
+would change records silently. Generated literals and texts mix ASCII with the characters that make a
+`str` one, two or four bytes a character, the "?" the bytes path stands non-ASCII characters in with,
+and the hyphens and runs of spaces the alias pass collapses.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.rules import _native
+from extract.rules.patterns import Literals, WordAutomaton
+
+pytestmark = pytest.mark.skipif(_native.SCAN is None, reason="native scanner not in use (run `make native`)")
+
+LITERAL = st.text(alphabet="ab-? .", min_size=1, max_size=4)
+TEXT = st.text(alphabet="aAb-? .\n_1é\u2019\U0001f600", max_size=60)
+
+
+def both(make):
+    """The same object built on the native scanner and on ahocorasick-rs."""
+    native = make()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_native, "SCAN", None)
+        reference = make()
+    return native, reference
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(LITERAL, min_size=1, max_size=8), text=TEXT, data=st.data())
+def test_occurrences_and_starts_are_those_of_ahocorasick(words, text, data):
+    native, reference = both(lambda: Literals(words))
+    assert native.native is not None and reference.native is None
+    assert native.positions(text) == reference.positions(text)
+    pos = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(pos, len(text)))
+    assert native.starts(text, pos, end) == reference.starts(text, pos, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(LITERAL, min_size=1, max_size=8, unique=True),
+    text=TEXT,
+    data=st.data(),
+)
+def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
+    groups = [data.draw(st.lists(st.integers(0, 4), max_size=3, unique=True)) for _ in words]
+    native, reference = both(lambda: Literals(words, groups))
+    assert native.grouped(text) == reference.grouped(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab- ", min_size=1, max_size=4), min_size=1, max_size=6, unique=True),
+    text=st.text(alphabet="aAb- \n\t_1é\u2019@", max_size=50),
+)
+def test_whole_words_are_those_of_the_python_filter(words, text):
+    """As the alias pass uses it: the haystack is the text with hyphens and breaks as spaces and runs of
+    spaces collapsed, and hits are mapped back onto the text before its boundaries are checked."""
+    from extract.rules.skills import _spaced
+
+    native, reference = both(lambda: WordAutomaton(words, not_before="@-"))
+    lower = text.lower()
+    haystack, starts, removed = _spaced(lower)
+    assert native.hits(haystack, text, (starts, removed)) == reference.hits(haystack, text, (starts, removed))
+    assert native.hits(lower, text) == reference.hits(lower, text)
+
+
+def test_literals_the_scanner_cannot_take_go_to_ahocorasick():
+    """Non-ASCII literals: the `str` automaton of ahocorasick-rs, same answers."""
+    literals = Literals(["café", "bar"])
+    assert literals.native is None
+    assert literals.positions("un café au bar") == [(0, 3, 7), (1, 11, 14)]
+
+
+def test_the_scanner_refuses_what_it_cannot_build():
+    with pytest.raises(ValueError, match="ASCII"):
+        _native.SCAN.Automaton(["ok", ""])
+    with pytest.raises(ValueError, match="one list of group numbers per literal"):
+        _native.SCAN.Automaton(["a", "b"], [[0]])
+    with pytest.raises(ValueError, match="without groups"):
+        _native.SCAN.Automaton(["a"]).grouped("a")
+    with pytest.raises(TypeError):
+        _native.SCAN.Automaton(["a"]).positions(b"a")
