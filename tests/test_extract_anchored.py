@@ -35,6 +35,9 @@ PATTERNS = [
     role._BUILD_ML,
     *(pattern for _, pattern in rules._EMPLOYMENT),
     salary._MONEY_AT,
+    salary._NOT_BEFORE,
+    salary._NOT_AFTER_CUE,
+    salary._SALARY_WORDS,
     _PREFERRED_INLINE,
     _MULTI_ROLE,
     *(pattern for pattern, _ in _TITLE_RULES),
@@ -57,6 +60,7 @@ WORDS = [
     "Senior", "Staff ML Engineer", "AI Engineer", "Head of", "Product Manager", "is a plus", "nice-to-have",
     "Sales", "Recruiter", "Machine Learning", "Data Scientist", "Research Engineer", "II", "Sr.",
     "R&D", "Go to market", "golang", "C-level", "Series C", "Python", "SWIFT", "JavaScript", "programming",
+    "raised", "in funding", "ARR", "per seat", "sign-on bonus", "401(k)", "base pay", "OTE", "donations",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -90,6 +94,15 @@ def test_anchored_finds_exactly_what_re_finds(text, start, span):
         assert [m.span() for m in pattern.finditer(text, start, end, lower=lower)] == [s for s, _ in expected]
         found = pattern.search(text, start, end, lower=lower)
         assert (found and found.span()) == (first and first.span()), regex.pattern
+
+
+@given(text=texts)
+@settings(max_examples=300, deadline=None)
+def test_the_not_pay_cue_is_there_whenever_the_not_pay_pattern_matches(text):
+    """`salary._NOT_AFTER` runs only where `_NOT_AFTER_CUE` finds one of its nouns: a cue it lacks
+    would let funding and headcounts through as pay."""
+    if salary._NOT_AFTER.search(text):
+        assert salary._NOT_AFTER_CUE.search(text), text
 
 
 def test_most_rules_patterns_are_anchored_on_literals():

@@ -80,21 +80,41 @@ _SALARY_CUE = re.compile(
     r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
-_NOT_BEFORE = re.compile(
-    r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
-    r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
-    r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
+# The pay-context checks run on the few dozen characters around each amount. As plain regexes they are
+# tried at every position of those (17 us for `_NOT_BEFORE`, a posting has a couple of amounts); anchored
+# on their literals they are tried only where one of their words is.
+_NOT_BEFORE = Anchored(
+    re.compile(
+        r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
+        r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
+        r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
+    ),
+    short=0,
+    shared=False,
 )
-_NOT_AFTER = re.compile(
-    r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
+# What an amount is of when it is not pay ("$2M in funding", "10k users").
+_NOT_PAY_NOUN = (
+    r"(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
     r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
     r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|reimburs\w*|"
     r"ote\b|on[- ]target|commission|(recurring |passive )?income|earnings|revenue share|per (\w+ )?(subscriber|user|customer|referral|sale|lead|seat|member)|"
     r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
     r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
-    r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
 )
-_SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b")
+_NOT_AFTER = re.compile(
+    r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?"
+    + _NOT_PAY_NOUN
+    + r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
+)
+# `_NOT_AFTER` can only match where one of its nouns (or "bonus") does: looked for first, anchored; the
+# full pattern (5 us, backtracking over the words before the noun) runs only when one is there.
+_NOT_AFTER_CUE = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), short=0, shared=False)
+_SALARY_WORDS = Anchored(
+    re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), short=0, shared=False
+)
+_MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
+_401K = re.compile(r"401\s?\(?k", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;|!?]\s")
 
 
 _MAJOR = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "NZD"})
@@ -184,13 +204,18 @@ def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, 
     k_range = has_k and match.group("bnum") is not None
     if not currency_mark and not (has_k and (_SALARY_CUE.search(line) or k_range)):
         return False
-    if re.search(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b", scales):
+    if _MILLIONS.search(scales):
         return False  # nobody's base pay is stated in millions; funding and revenue are
-    if re.match(r"401\s?\(?k", match.group(0).strip(), re.IGNORECASE):
+    if _401K.match(match.group(0).strip()):
         return False
-    before = re.split(r"[.;|!?]\s", text[max(line_start, match.start() - 50) : match.start()])[-1]
+    before = _SENTENCE_END.split(text[max(line_start, match.start() - 50) : match.start()])[-1]
     after = text[match.end() : match.end() + 40]
-    return not ((_NOT_BEFORE.search(before) or _NOT_AFTER.search(after)) and not _SALARY_WORDS.search(before))
+    # Lowered here, not through `fold`'s cache, which holds the batch's whole texts.
+    before_lower, after_lower = before.lower(), after.lower()
+    not_pay = _NOT_BEFORE.search(before, lower=before_lower) is not None or (
+        _NOT_AFTER_CUE.search(after, lower=after_lower) is not None and _NOT_AFTER.search(after) is not None
+    )
+    return not (not_pay and _SALARY_WORDS.search(before, lower=before_lower) is None)
 
 
 def _currency(mark: str | None, default_currency: str) -> str:
