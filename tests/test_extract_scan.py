@@ -87,3 +87,22 @@ def test_the_scanner_refuses_what_it_cannot_build():
         _native.SCAN.Automaton(["a"]).grouped("a")
     with pytest.raises(TypeError):
         _native.SCAN.Automaton(["a"]).positions(b"a")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(max_size=12))
+def test_native_lowering_is_str_lower(text):
+    """`anchored.folded` in the compiled build: `str.lower` when it keeps the length, else None."""
+    lower = text.lower()
+    assert _native.SCAN.lower_kept(text) == (lower if len(lower) == len(text) else None)
+
+
+def test_native_lowering_of_every_character_in_context():
+    """Every code point between two letters and before a space: the final-sigma rule depends on the
+    neighbours, and a lower case that narrows the string ("Ÿ" to "ÿ", Kelvin sign to "k") must give a
+    string equal to `str.lower`'s."""
+    lower_kept = _native.SCAN.lower_kept
+    for code in range(0x110000):
+        for text in (f"A{chr(code)}b", f"{chr(code)} "):
+            lower = text.lower()
+            assert lower_kept(text) == (lower if len(lower) == len(text) else None), hex(code)

@@ -581,8 +581,95 @@ static PyTypeObject AutomatonType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* `text.lower()` when it keeps every offset in place, else None: `anchored.folded` without the cost
+ * of CPython's general case, which looks every character up in the Unicode tables (most postings hold
+ * a curly quote or a bullet, which sends the whole text down that path). ASCII characters are lowered
+ * by table and the rest exactly as `str.lower` lowers them (`_PyUnicode_ToLowerFull`); a text with a
+ * capital sigma, whose lower case depends on its neighbours, is left to `str.lower`. */
+static PyObject *via_str_lower(PyObject *text) {
+    PyObject *lower = PyObject_CallMethod(text, "lower", NULL);
+    if (lower == NULL || PyUnicode_GET_LENGTH(lower) == PyUnicode_GET_LENGTH(text)) return lower;
+    Py_DECREF(lower);
+    Py_RETURN_NONE;
+}
+
+/* Lowers `in` into `out` (of the same kind); 0 done, 1 a character's lower case is longer (None),
+ * 2 left to `str.lower` (a capital sigma, or a lower case wider than the kind). */
+#define LOWER_LOOP(TYPE, LIMIT)                                          \
+    do {                                                                 \
+        const TYPE *in = (const TYPE *)data;                             \
+        TYPE *put = (TYPE *)out;                                         \
+        for (Py_ssize_t i = 0; i < size; i++) {                          \
+            Py_UCS4 c = in[i], lower;                                    \
+            if (c < 128)                                                 \
+                lower = c >= 'A' && c <= 'Z' ? c + 32 : c;               \
+            else if (c == 0x3A3)                                         \
+                return 2;                                                \
+            else {                                                       \
+                Py_UCS4 mapped[3];                                       \
+                if (_PyUnicode_ToLowerFull(c, mapped) != 1) return 1;    \
+                lower = mapped[0];                                       \
+                if (lower > (LIMIT)) return 2;                           \
+            }                                                            \
+            if (lower > *widest) *widest = lower;                        \
+            put[i] = (TYPE)lower;                                        \
+        }                                                                \
+        return 0;                                                        \
+    } while (0)
+
+static int lower_into(int kind, const void *data, Py_ssize_t size, void *out, Py_UCS4 *widest) {
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        LOWER_LOOP(Py_UCS1, 0xff);
+    case PyUnicode_2BYTE_KIND:
+        LOWER_LOOP(Py_UCS2, 0xffff);
+    default:
+        LOWER_LOOP(Py_UCS4, 0x10ffff);
+    }
+}
+
+static PyObject *scan_lower_kept(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "lower_kept: a str is needed");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) return NULL;
+    if (PyUnicode_IS_ASCII(text)) return via_str_lower(text); /* CPython's own path is a table already */
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    PyObject *result = PyUnicode_New(size, PyUnicode_MAX_CHAR_VALUE(text));
+    if (result == NULL) return NULL;
+    Py_UCS4 widest = 0;
+    switch (lower_into(PyUnicode_KIND(text), PyUnicode_DATA(text), size, PyUnicode_DATA(result), &widest)) {
+    case 1:
+        Py_DECREF(result);
+        Py_RETURN_NONE;
+    case 2:
+        Py_DECREF(result);
+        return via_str_lower(text);
+    }
+    /* A str is always stored in the narrowest kind that holds its widest character (equality relies on
+     * it): when lowering narrowed it ("Ÿ" -> "ÿ"), copy into that kind. */
+    int kind = widest < 256 ? PyUnicode_1BYTE_KIND : widest < 65536 ? PyUnicode_2BYTE_KIND : PyUnicode_4BYTE_KIND;
+    if (kind == PyUnicode_KIND(result) && (widest < 128) == (PyUnicode_IS_ASCII(result) != 0)) return result;
+    PyObject *narrow = PyUnicode_New(size, widest);
+    if (narrow == NULL) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    if (PyUnicode_CopyCharacters(narrow, 0, result, 0, size) < 0) Py_CLEAR(narrow);
+    Py_DECREF(result);
+    return narrow;
+}
+
+static PyMethodDef module_methods[] = {
+    {"lower_kept", (PyCFunction)scan_lower_kept, METH_O,
+     "lower_kept(text): text.lower() when it is as long as text (every offset kept), else None."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_scan", "Native literal scanning for the rules extractor.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_scan", "Native literal scanning for the rules extractor.", -1, module_methods,
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {
