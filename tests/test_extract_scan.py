@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.rules import _native
-from extract.rules.patterns import Literals, WordAutomaton
+from extract.rules.patterns import Literals, WordAutomaton, spaced
 
 pytestmark = pytest.mark.skipif(_native.SCAN is None, reason="native scanner not in use (run `make native`)")
 
@@ -56,19 +56,20 @@ def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
 
 @settings(max_examples=400, deadline=None)
 @given(
-    words=st.lists(st.text(alphabet="ab- ", min_size=1, max_size=4), min_size=1, max_size=6, unique=True),
-    text=st.text(alphabet="aAb- \n\t_1é\u2019@", max_size=50),
+    words=st.lists(st.text(alphabet="abk- ", min_size=1, max_size=4), min_size=1, max_size=6, unique=True),
+    text=st.text(alphabet="aAbk- \n\t\r_1é\u2019\u212a@", max_size=50),
 )
 def test_whole_words_are_those_of_the_python_filter(words, text):
     """As the alias pass uses it: the haystack is the text with hyphens and breaks as spaces and runs of
     spaces collapsed, and hits are mapped back onto the text before its boundaries are checked."""
-    from extract.rules.skills import _spaced
-
     native, reference = both(lambda: WordAutomaton(words, not_before="@-"))
     lower = text.lower()
-    haystack, starts, removed = _spaced(lower)
+    haystack, starts, removed = spaced(lower)
     assert native.hits(haystack, text, (starts, removed)) == reference.hits(haystack, text, (starts, removed))
     assert native.hits(lower, text) == reference.hits(lower, text)
+    # Reading `lower` as that haystack without making it (what the alias pass does).
+    assert native.spaced_hits(lower, text) == reference.spaced_hits(lower, text)
+    assert reference.spaced_hits(lower, text) == reference.hits(haystack, text, (starts, removed))
 
 
 def test_literals_the_scanner_cannot_take_go_to_ahocorasick():

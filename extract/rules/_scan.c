@@ -25,6 +25,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t words;      /* literals, in the order given */
     int32_t *lengths;      /* by literal */
+    int32_t longest;       /* the longest literal's length */
     int classes;           /* byte classes: 0 for every character no literal holds */
     uint8_t classmap[128]; /* ASCII character -> class */
     int32_t states;
@@ -124,6 +125,7 @@ static int build(Automaton *self, PyObject *words) {
             state = *slot;
         }
         self->lengths[i] = (int32_t)size;
+        if (size > self->longest) self->longest = (int32_t)size;
         own_next[i] = -1; /* appended: a state's own literals stay in the order given */
         if (own_last[state] < 0)
             own_first[state] = (int32_t)i;
@@ -479,14 +481,8 @@ static Py_ssize_t to_text(const Words *words, Py_ssize_t offset) {
     return low == 0 ? offset : offset + words->run_removed[low - 1];
 }
 
-static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
-    Words *words = context;
-    if (words->runs >= 0) { /* a mapped haystack: check its own boundaries first, then map */
-        if (start > 0 && is_word(PyUnicode_READ(words->hkind, words->hdata, start - 1))) return 0;
-        if (end < words->hsize && is_word(PyUnicode_READ(words->hkind, words->hdata, end))) return 0;
-        start = to_text(words, start);
-        end = to_text(words, end - 1) + 1;
-    }
+/* The boundaries in the text as written; kept hits are appended as (start, end, literal). */
+static int accept_in_text(Words *words, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
     if (start > 0) {
         Py_UCS4 before = PyUnicode_READ(words->tkind, words->tdata, start - 1);
         if (is_word(before)) return 0;
@@ -499,6 +495,17 @@ static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_
     int status = PyList_Append(words->found, item);
     Py_DECREF(item);
     return status;
+}
+
+static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
+    Words *words = context;
+    if (words->runs >= 0) { /* a mapped haystack: check its own boundaries first, then map */
+        if (start > 0 && is_word(PyUnicode_READ(words->hkind, words->hdata, start - 1))) return 0;
+        if (end < words->hsize && is_word(PyUnicode_READ(words->hkind, words->hdata, end))) return 0;
+        start = to_text(words, start);
+        end = to_text(words, end - 1) + 1;
+    }
+    return accept_in_text(words, literal, start, end);
 }
 
 static int offsets(PyObject *list, Py_ssize_t **out) {
@@ -556,6 +563,82 @@ done:
     return result;
 }
 
+/* What `skills._spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
+ * counting once. */
+static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\n' || c == '\t' || c == '\r'; }
+
+/* `word_hits` over the haystack `skills._spaced(lower)` would make, without making it: the scan reads
+ * `lower` with every spacing character as a space and skips the rest of each run, keeping the text
+ * offsets of the last characters it fed the automaton in a ring (no literal is longer than the ring).
+ * The haystack's own boundary checks are the same as checks on `lower` next to the hit (a skipped
+ * character is spacing, as is the space kept for it) and are made, like the Python path makes them,
+ * only when some run was collapsed. */
+static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *args) {
+    PyObject *lower, *text, *not_before;
+    if (!PyArg_ParseTuple(args, "UUU", &lower, &text, &not_before)) return NULL;
+    if (PyUnicode_READY(lower) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(lower);
+    if (PyUnicode_GET_LENGTH(text) != size) {
+        PyErr_SetString(PyExc_ValueError, "spaced_word_hits: the lower case must be as long as the text");
+        return NULL;
+    }
+    Words words = {0};
+    words.tkind = PyUnicode_KIND(text);
+    words.tdata = PyUnicode_DATA(text);
+    words.tsize = size;
+    words.not_before = not_before;
+    int kind = PyUnicode_KIND(lower);
+    const void *data = PyUnicode_DATA(lower);
+    int collapsed = 0;
+    for (Py_ssize_t i = 1; i < size && !collapsed; i++)
+        collapsed = is_spacing(PyUnicode_READ(kind, data, i)) && is_spacing(PyUnicode_READ(kind, data, i - 1));
+    Py_ssize_t ring_size = 1;
+    while (ring_size <= self->longest) ring_size *= 2;
+    Py_ssize_t *ring = PyMem_Malloc((size_t)ring_size * sizeof(Py_ssize_t));
+    if (ring == NULL) return PyErr_NoMemory();
+    Py_ssize_t mask = ring_size - 1;
+    words.found = PyList_New(0);
+    if (words.found == NULL) goto failed;
+    const uint32_t *delta = self->delta;
+    const uint32_t classes = (uint32_t)self->classes;
+    uint32_t state = 0;
+    Py_ssize_t fed = 0;
+    int spacing = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (is_spacing(c)) {
+            if (spacing) continue;
+            spacing = 1;
+            c = ' ';
+        } else
+            spacing = 0;
+        ring[fed & mask] = i;
+        fed++;
+        uint32_t entry = delta[state + (c < 128 ? self->classmap[c] : 0)];
+        state = entry & ~MATCH_BIT;
+        if (!(entry & MATCH_BIT)) continue;
+        int32_t s = (int32_t)(state / classes);
+        for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {
+            int32_t w = self->out[j];
+            Py_ssize_t start = ring[(fed - self->lengths[w]) & mask], end = i + 1;
+            if (collapsed) {
+                if (start > 0 && is_word(PyUnicode_READ(kind, data, start - 1))) continue;
+                Py_ssize_t next = end; /* the haystack's next character: after the rest of a run */
+                if (spacing)
+                    while (next < size && is_spacing(PyUnicode_READ(kind, data, next))) next++;
+                if (next < size && is_word(PyUnicode_READ(kind, data, next))) continue;
+            }
+            if (accept_in_text(&words, w, start, end) < 0) goto failed;
+        }
+    }
+    PyMem_Free(ring);
+    return words.found;
+failed:
+    PyMem_Free(ring);
+    Py_XDECREF(words.found);
+    return NULL;
+}
+
 static PyMethodDef Automaton_methods[] = {
     {"positions", (PyCFunction)Automaton_positions, METH_VARARGS,
      "positions(text, pos=0, end=-1): (literal, start, end) of every occurrence in text[pos:end], overlapping "
@@ -567,6 +650,9 @@ static PyMethodDef Automaton_methods[] = {
     {"word_hits", (PyCFunction)Automaton_word_hits, METH_VARARGS,
      "word_hits(haystack, text, starts, removed, not_before): (start, end, literal) of every whole-word "
      "occurrence; starts/removed map haystack offsets onto text (None when they are the same)."},
+    {"spaced_word_hits", (PyCFunction)Automaton_spaced_word_hits, METH_VARARGS,
+     "spaced_word_hits(lower, text, not_before): word_hits over skills._spaced(lower), mapped onto text, "
+     "without making that haystack."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -48,7 +48,7 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-# Where a normalised haystack's runs of characters were collapsed into one (`skills._spaced`): the
+# Where a normalised haystack's runs of characters were collapsed into one (`spaced`): the
 # haystack offset each run's following text lands at, in order, and how many characters were removed up
 # to and including that run. None when the haystack and the text share their offsets.
 Runs = tuple[list[int], list[int]] | None
@@ -59,6 +59,36 @@ def to_text(runs: tuple[list[int], list[int]], offset: int) -> int:
     starts, removed = runs
     index = bisect.bisect_right(starts, offset) - 1
     return offset if index < 0 else offset + removed[index]
+
+
+def spaced(lower: str) -> tuple[str, list[int], list[int]]:
+    """The lower-cased text as the alias automaton reads it, and how to map offsets back.
+
+    Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
+    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
+    the text after each run lands in it, characters removed up to there): `Runs`.
+    """
+    spaced = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    if "  " not in spaced:
+        return spaced, [], []
+    size = len(spaced)
+    pieces: list[str] = []
+    starts: list[int] = []
+    removed: list[int] = []
+    last = dropped = 0
+    at = spaced.find("  ")
+    while at != -1:  # str.find beats a regex here: runs are few, the text between them long
+        end = at + 2
+        while end < size and spaced[end] == " ":
+            end += 1
+        pieces.append(spaced[last : at + 1])
+        starts.append(at + 1 - dropped)
+        dropped += end - at - 1
+        removed.append(dropped)
+        last = end
+        at = spaced.find("  ", end)
+    pieces.append(spaced[last:])
+    return "".join(pieces), starts, removed
 
 
 class WordAutomaton:
@@ -76,6 +106,17 @@ class WordAutomaton:
     def find(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
         """(start, end, word index) of each match; `runs` maps haystack offsets onto `text`'s."""
         return longest_first(self.hits(haystack, text, runs))
+
+    def spaced_hits(self, lower: str, text: str) -> list[tuple[int, int, int]]:
+        """`hits` in `spaced(lower)`, mapped onto `text` (which `lower` is the lower case of, offset for
+        offset). The native scanner reads `lower` as that haystack without making it."""
+        if self._automaton is None:
+            return []
+        native = self._automaton.native
+        if native is not None:
+            return native.spaced_word_hits(lower, text, self._not_before)
+        haystack, starts, removed = spaced(lower)
+        return self.hits(haystack, text, (starts, removed))
 
     def hits(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
         """(start, end, word index) of every whole-word occurrence, overlapping ones included."""

@@ -15,7 +15,7 @@ from functools import cache
 from pydantic import TypeAdapter
 
 from extract.rules.anchored import SHARED, Anchored, fold
-from extract.rules.patterns import Runs, WordAutomaton, longest_first
+from extract.rules.patterns import WordAutomaton, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -112,36 +112,6 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _spaced(lower: str) -> tuple[str, list[int], list[int]]:
-    """The lower-cased text as the alias automaton reads it, and how to map offsets back.
-
-    Hyphens, tabs and line breaks become spaces and runs of spaces one space, so an alias "machine
-    learning" also matches "machine-learning" or a phrase broken over lines. Returns (haystack, where
-    the text after each run lands in it, characters removed up to there): `patterns.Runs`.
-    """
-    spaced = lower.replace("-", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    if "  " not in spaced:
-        return spaced, [], []
-    size = len(spaced)
-    pieces: list[str] = []
-    starts: list[int] = []
-    removed: list[int] = []
-    last = dropped = 0
-    at = spaced.find("  ")
-    while at != -1:  # str.find beats a regex here: runs are few, the text between them long
-        end = at + 2
-        while end < size and spaced[end] == " ":
-            end += 1
-        pieces.append(spaced[last : at + 1])
-        starts.append(at + 1 - dropped)
-        dropped += end - at - 1
-        removed.append(dropped)
-        last = end
-        at = spaced.find("  ", end)
-    pieces.append(spaced[last:])
-    return "".join(pieces), starts, removed
-
-
 def _as_written(found: str, alias: str) -> bool:
     """Whether text matched by an alias's lower case is the alias as written (hyphens and line breaks
     counting as the alias's spaces)."""
@@ -200,12 +170,12 @@ class SkillMatcher:
         self._ci_count = len(ci)
         self._automaton = WordAutomaton(words, not_before="@-")
 
-    def _alias_matches(self, lower_haystack: str, text: str, runs: Runs) -> list[Found]:
+    def _alias_matches(self, lower: str, text: str) -> list[Found]:
         """Alias matches, the case-insensitive and the case-sensitive each resolved apart (the longest at
         each start, never overlapping), as two passes would find them."""
         ci: list[tuple[int, int, int]] = []
         cs: list[tuple[int, int, int]] = []
-        for start, end, index in self._automaton.hits(lower_haystack, text, runs):
+        for start, end, index in self._automaton.spaced_hits(lower, text):
             if index < self._ci_count:
                 ci.append((start, end, index))
             for alias in self._cased[index]:
@@ -220,8 +190,7 @@ class SkillMatcher:
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
         text, lower = _blank_links(text, fold(text))
-        lower_haystack, starts, removed = _spaced(lower)
-        raw = self._alias_matches(lower_haystack, text, (starts, removed))
+        raw = self._alias_matches(lower, text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))
