@@ -51,7 +51,13 @@ def test_occurrences_and_starts_are_those_of_ahocorasick(words, text, data):
 def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
     groups = [data.draw(st.lists(st.integers(0, 4), max_size=3, unique=True)) for _ in words]
     native, reference = both(lambda: Literals(words, groups))
-    assert native.grouped(text) == reference.grouped(text)
+    found, expected = native.grouped(text), reference.grouped(text)
+    for group in range(6):  # 5 is in no literal's groups
+        assert found.spans(group) == expected.spans(group)
+        assert found.starts(group) == expected.starts(group)
+        pos = data.draw(st.integers(-1, len(text) + 1))
+        end = data.draw(st.integers(-1, len(text) + 1))
+        assert found.starts(group, pos, end) == expected.starts(group, pos, end)
 
 
 @settings(max_examples=400, deadline=None)

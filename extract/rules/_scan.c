@@ -415,6 +415,89 @@ static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssi
     return 0;
 }
 
+/* The occurrences of one text's scan, by group, sorted by start then end, packed start << 32 | end:
+ * kept natively, so that a group nobody asks about costs no Python objects, and a scan dropped from
+ * the cache frees a few buffers instead of hundreds of ints. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t groups;
+    Buffer *by_group;
+    Py_ssize_t size; /* of the text */
+} Scan;
+
+static void Scan_dealloc(Scan *self) {
+    if (self->by_group != NULL)
+        for (Py_ssize_t g = 0; g < self->groups; g++) PyMem_Free(self->by_group[g].items);
+    PyMem_Free(self->by_group);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static const Buffer *scan_group(Scan *self, Py_ssize_t group) {
+    static const Buffer empty = {NULL, 0, 0};
+    return group >= 0 && group < self->groups ? &self->by_group[group] : &empty;
+}
+
+static PyObject *Scan_starts(Scan *self, PyObject *args) {
+    Py_ssize_t group, pos = 0, end = -1;
+    if (!PyArg_ParseTuple(args, "n|nn", &group, &pos, &end)) return NULL;
+    const Buffer *found = scan_group(self, group);
+    if (end < 0 || end > self->size) end = self->size;
+    Py_ssize_t first = 0;
+    if (pos > 0) { /* bisect_left on the starts */
+        int64_t key = (int64_t)pos << 32;
+        Py_ssize_t high = found->size;
+        while (first < high) {
+            Py_ssize_t middle = (first + high) / 2;
+            if (found->items[middle] < key)
+                first = middle + 1;
+            else
+                high = middle;
+        }
+    }
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t i = first; i < found->size; i++) {
+        if ((found->items[i] & 0xffffffff) > end) continue;
+        PyObject *value = PyLong_FromLongLong(found->items[i] >> 32);
+        if (value == NULL || PyList_Append(list, value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    return list;
+}
+
+static PyObject *Scan_spans(Scan *self, PyObject *args) {
+    Py_ssize_t group;
+    if (!PyArg_ParseTuple(args, "n", &group)) return NULL;
+    const Buffer *found = scan_group(self, group);
+    PyObject *starts = int_list(found->items, found->size, 1);
+    PyObject *ends = starts ? int_list(found->items, found->size, 0) : NULL;
+    PyObject *pair = ends ? PyTuple_Pack(2, starts, ends) : NULL;
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    return pair;
+}
+
+static PyMethodDef Scan_methods[] = {
+    {"starts", (PyCFunction)Scan_starts, METH_VARARGS,
+     "starts(group, pos=0, end=-1): sorted start of every occurrence of the group's literals lying wholly "
+     "within text[pos:end]."},
+    {"spans", (PyCFunction)Scan_spans, METH_VARARGS, "spans(group): (starts, ends), by start then end."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScanType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "extract.rules._scan.Scan",
+    .tp_basicsize = sizeof(Scan),
+    .tp_dealloc = (destructor)Scan_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The occurrences of one grouped scan (Automaton.grouped), by group.",
+    .tp_methods = Scan_methods,
+};
+
 static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
     PyObject *text;
     if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
@@ -424,35 +507,26 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
     }
     Py_ssize_t pos = 0, stop = -1;
     if (bounds(text, &pos, &stop) < 0) return NULL;
-    Buffer *by_group = PyMem_Calloc((size_t)(self->groups ? self->groups : 1), sizeof(Buffer));
-    if (by_group == NULL) return PyErr_NoMemory();
-    Grouping grouping = {self, by_group};
-    PyObject *result = NULL;
-    if (scan(self, text, pos, stop, emit_grouped, &grouping) < 0) goto done;
-    result = PyDict_New();
-    if (result == NULL) goto done;
-    for (Py_ssize_t g = 0; g < self->groups; g++) {
-        Buffer *found = &by_group[g];
-        if (found->size == 0) continue;
-        if (found->size > 1) qsort(found->items, (size_t)found->size, sizeof(int64_t), compare_packed);
-        PyObject *starts = int_list(found->items, found->size, 1);
-        PyObject *ends = starts ? int_list(found->items, found->size, 0) : NULL;
-        PyObject *key = ends ? PyLong_FromSsize_t(g) : NULL;
-        PyObject *pair = key ? PyTuple_Pack(2, starts, ends) : NULL;
-        int status = pair ? PyDict_SetItem(result, key, pair) : -1;
-        Py_XDECREF(starts);
-        Py_XDECREF(ends);
-        Py_XDECREF(key);
-        Py_XDECREF(pair);
-        if (status < 0) {
-            Py_CLEAR(result);
-            goto done;
-        }
+    Scan *result = PyObject_New(Scan, &ScanType);
+    if (result == NULL) return NULL;
+    result->size = stop;
+    result->groups = 0;
+    result->by_group = PyMem_Calloc((size_t)(self->groups ? self->groups : 1), sizeof(Buffer));
+    if (result->by_group == NULL) {
+        Py_DECREF(result);
+        return PyErr_NoMemory();
     }
-done:
-    for (Py_ssize_t g = 0; g < self->groups; g++) PyMem_Free(by_group[g].items);
-    PyMem_Free(by_group);
-    return result;
+    result->groups = self->groups;
+    Grouping grouping = {self, result->by_group};
+    if (scan(self, text, pos, stop, emit_grouped, &grouping) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    for (Py_ssize_t g = 0; g < self->groups; g++) {
+        Buffer *found = &result->by_group[g];
+        if (found->size > 1) qsort(found->items, (size_t)found->size, sizeof(int64_t), compare_packed);
+    }
+    return (PyObject *)result;
 }
 
 /* Whole words: see `patterns.WordAutomaton.hits`, whose pure-Python twin this is. */
@@ -466,7 +540,11 @@ typedef struct {
     PyObject *found;
 } Words;
 
-static int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+/* What `\w` matches (`patterns.is_word_char`); ASCII, nearly every character checked, by comparison. */
+static inline int is_word(Py_UCS4 c) {
+    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return Py_UNICODE_ISALNUM(c);
+}
 
 static Py_ssize_t to_text(const Words *words, Py_ssize_t offset) {
     /* bisect_right(starts, offset) - 1 */
@@ -573,6 +651,52 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
  * The haystack's own boundary checks are the same as checks on `lower` next to the hit (a skipped
  * character is spacing, as is the space kept for it) and are made, like the Python path makes them,
  * only when some run was collapsed. */
+#define SPACED_SCAN(NAME, TYPE)                                                                      \
+    static int NAME(Automaton *self, const TYPE *chars, Py_ssize_t size, Py_ssize_t *ring, Py_ssize_t mask, \
+                    Words *words) {                                                                     \
+        int collapsed = 0;                                                                              \
+        for (Py_ssize_t i = 1; i < size && !collapsed; i++)                                             \
+            collapsed = is_spacing(chars[i]) && is_spacing(chars[i - 1]);                               \
+        const uint32_t *delta = self->delta;                                                            \
+        const uint8_t *classmap = self->classmap;                                                       \
+        const uint32_t classes = (uint32_t)self->classes;                                               \
+        uint32_t state = 0;                                                                             \
+        Py_ssize_t fed = 0;                                                                             \
+        int spacing = 0;                                                                                \
+        for (Py_ssize_t i = 0; i < size; i++) {                                                         \
+            Py_UCS4 c = chars[i];                                                                       \
+            if (is_spacing(c)) {                                                                        \
+                if (spacing) continue;                                                                  \
+                spacing = 1;                                                                            \
+                c = ' ';                                                                                \
+            } else                                                                                      \
+                spacing = 0;                                                                            \
+            ring[fed & mask] = i;                                                                       \
+            fed++;                                                                                      \
+            uint32_t entry = delta[state + (c < 128 ? classmap[c] : 0)];                                \
+            state = entry & ~MATCH_BIT;                                                                 \
+            if (!(entry & MATCH_BIT)) continue;                                                         \
+            int32_t s = (int32_t)(state / classes);                                                     \
+            for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {                     \
+                int32_t w = self->out[j];                                                               \
+                Py_ssize_t start = ring[(fed - self->lengths[w]) & mask], end = i + 1;                  \
+                if (collapsed) {                                                                        \
+                    if (start > 0 && is_word(chars[start - 1])) continue;                               \
+                    Py_ssize_t next = end; /* the haystack's next character: after the rest of a run */ \
+                    if (spacing)                                                                        \
+                        while (next < size && is_spacing(chars[next])) next++;                          \
+                    if (next < size && is_word(chars[next])) continue;                                  \
+                }                                                                                       \
+                if (accept_in_text(words, w, start, end) < 0) return -1;                                \
+            }                                                                                           \
+        }                                                                                               \
+        return 0;                                                                                       \
+    }
+
+SPACED_SCAN(spaced_scan_ucs1, Py_UCS1)
+SPACED_SCAN(spaced_scan_ucs2, Py_UCS2)
+SPACED_SCAN(spaced_scan_ucs4, Py_UCS4)
+
 static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *args) {
     PyObject *lower, *text, *not_before;
     if (!PyArg_ParseTuple(args, "UUU", &lower, &text, &not_before)) return NULL;
@@ -589,48 +713,26 @@ static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *args) {
     words.not_before = not_before;
     int kind = PyUnicode_KIND(lower);
     const void *data = PyUnicode_DATA(lower);
-    int collapsed = 0;
-    for (Py_ssize_t i = 1; i < size && !collapsed; i++)
-        collapsed = is_spacing(PyUnicode_READ(kind, data, i)) && is_spacing(PyUnicode_READ(kind, data, i - 1));
     Py_ssize_t ring_size = 1;
     while (ring_size <= self->longest) ring_size *= 2;
     Py_ssize_t *ring = PyMem_Malloc((size_t)ring_size * sizeof(Py_ssize_t));
     if (ring == NULL) return PyErr_NoMemory();
-    Py_ssize_t mask = ring_size - 1;
     words.found = PyList_New(0);
-    if (words.found == NULL) goto failed;
-    const uint32_t *delta = self->delta;
-    const uint32_t classes = (uint32_t)self->classes;
-    uint32_t state = 0;
-    Py_ssize_t fed = 0;
-    int spacing = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (is_spacing(c)) {
-            if (spacing) continue;
-            spacing = 1;
-            c = ' ';
-        } else
-            spacing = 0;
-        ring[fed & mask] = i;
-        fed++;
-        uint32_t entry = delta[state + (c < 128 ? self->classmap[c] : 0)];
-        state = entry & ~MATCH_BIT;
-        if (!(entry & MATCH_BIT)) continue;
-        int32_t s = (int32_t)(state / classes);
-        for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {
-            int32_t w = self->out[j];
-            Py_ssize_t start = ring[(fed - self->lengths[w]) & mask], end = i + 1;
-            if (collapsed) {
-                if (start > 0 && is_word(PyUnicode_READ(kind, data, start - 1))) continue;
-                Py_ssize_t next = end; /* the haystack's next character: after the rest of a run */
-                if (spacing)
-                    while (next < size && is_spacing(PyUnicode_READ(kind, data, next))) next++;
-                if (next < size && is_word(PyUnicode_READ(kind, data, next))) continue;
-            }
-            if (accept_in_text(&words, w, start, end) < 0) goto failed;
+    int status = -1;
+    if (words.found != NULL) {
+        switch (kind) {
+        case PyUnicode_1BYTE_KIND:
+            status = spaced_scan_ucs1(self, (const Py_UCS1 *)data, size, ring, ring_size - 1, &words);
+            break;
+        case PyUnicode_2BYTE_KIND:
+            status = spaced_scan_ucs2(self, (const Py_UCS2 *)data, size, ring, ring_size - 1, &words);
+            break;
+        default:
+            status = spaced_scan_ucs4(self, (const Py_UCS4 *)data, size, ring, ring_size - 1, &words);
+            break;
         }
     }
+    if (status < 0) goto failed;
     PyMem_Free(ring);
     return words.found;
 failed:
@@ -646,7 +748,7 @@ static PyMethodDef Automaton_methods[] = {
     {"starts", (PyCFunction)Automaton_starts, METH_VARARGS,
      "starts(text, pos=0, end=-1): the sorted, distinct starts of every occurrence in text[pos:end]."},
     {"grouped", (PyCFunction)Automaton_grouped, METH_VARARGS,
-     "grouped(text): {group: (starts, ends)} of the occurrences of each group's literals, by start then end."},
+     "grouped(text): a Scan of the occurrences of each group's literals, by start then end."},
     {"word_hits", (PyCFunction)Automaton_word_hits, METH_VARARGS,
      "word_hits(haystack, text, starts, removed, not_before): (start, end, literal) of every whole-word "
      "occurrence; starts/removed map haystack offsets onto text (None when they are the same)."},
@@ -759,7 +861,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {
-    if (PyType_Ready(&AutomatonType) < 0) return NULL;
+    if (PyType_Ready(&AutomatonType) < 0 || PyType_Ready(&ScanType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     Py_INCREF(&AutomatonType);

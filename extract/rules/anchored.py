@@ -13,14 +13,13 @@ length, falls back to the plain regex.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
 from extract.rules import _native
-from extract.rules.patterns import Literals
+from extract.rules.patterns import GroupedHits, Literals
 
 try:  # the parser is internal to `re`; without it every pattern simply takes the plain path
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -217,7 +216,7 @@ class SharedLiterals:
         self._groups_of: list[list[int]] = []  # by literal id: the groups it belongs to
         self._groups = 0
         self._automaton: Literals | None = None
-        self._scans: dict[int, tuple[str, dict[int, tuple[list[int], list[int]]]]] = {}
+        self._scans: dict[int, tuple[str, GroupedHits]] = {}
 
     def register(self, literals: tuple[str, ...] | list[str]) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
@@ -234,7 +233,7 @@ class SharedLiterals:
         self._scans = {}
         return group
 
-    def _hits(self, haystack: str) -> dict[int, tuple[list[int], list[int]]]:
+    def _hits(self, haystack: str) -> GroupedHits:
         """Per group: starts and ends of its literals' occurrences, in order of start."""
         kept = self._scans.get(id(haystack))
         if kept is not None and kept[0] is haystack:
@@ -249,20 +248,12 @@ class SharedLiterals:
 
     def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
         """Starts and ends (in order of start) of the group's literals in the whole haystack; do not
-        modify them: they are the kept scan's."""
-        return self._hits(haystack).get(group, ([], []))
+        modify them."""
+        return self._hits(haystack).spans(group)
 
     def starts(self, haystack: str, group: int, pos: int = 0, end: int = -1) -> list[int]:
         """Sorted start of every occurrence of the group's literals lying wholly within haystack[pos:end]."""
-        found = self._hits(haystack).get(group)
-        if found is None:
-            return []
-        starts, ends = found
-        if pos <= 0 and (end < 0 or end >= len(haystack)):
-            return starts[:]
-        end = len(haystack) if end < 0 else end
-        first = bisect.bisect_left(starts, pos)
-        return [start for start, stop in zip(starts[first:], ends[first:], strict=True) if stop <= end]
+        return self._hits(haystack).starts(group, pos, end)
 
 
 SHARED = SharedLiterals()

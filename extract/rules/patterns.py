@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
@@ -217,7 +217,7 @@ class Literals:
         window = haystack if pos == 0 and end >= len(haystack) else haystack[pos:end]
         return sorted({pos + start for _, start, _ in self.positions(window)})
 
-    def grouped(self, haystack: str) -> dict[int, tuple[list[int], list[int]]]:
+    def grouped(self, haystack: str) -> GroupedHits:
         """Per group: starts and ends of its literals' occurrences, by start then end."""
         if self.native is not None:
             return self.native.grouped(haystack)
@@ -235,4 +235,37 @@ class Literals:
         for group, found in pairs.items():
             found.sort()
             hits[group] = ([start for start, _ in found], [end for _, end in found])
-        return hits
+        return Grouped(hits, len(haystack))
+
+
+class GroupedHits(Protocol):
+    """One text's occurrences by group (`Literals.grouped`): `Grouped`, or the native scanner's `Scan`,
+    which keeps them unboxed until a group is asked for."""
+
+    def starts(self, group: int, pos: int = 0, end: int = -1) -> list[int]: ...
+
+    def spans(self, group: int) -> tuple[list[int], list[int]]: ...
+
+
+class Grouped:
+    """One text's occurrences by group, for the sources' path."""
+
+    def __init__(self, hits: dict[int, tuple[list[int], list[int]]], size: int) -> None:
+        self._hits = hits
+        self._size = size
+
+    def starts(self, group: int, pos: int = 0, end: int = -1) -> list[int]:
+        """Sorted start of every occurrence of the group's literals lying wholly within text[pos:end]."""
+        found = self._hits.get(group)
+        if found is None:
+            return []
+        starts, ends = found
+        if pos <= 0 and (end < 0 or end >= self._size):
+            return starts[:]
+        end = self._size if end < 0 else end
+        first = bisect.bisect_left(starts, pos)
+        return [start for start, stop in zip(starts[first:], ends[first:], strict=True) if stop <= end]
+
+    def spans(self, group: int) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the group's occurrences, by start then end (do not modify them)."""
+        return self._hits.get(group, ([], []))
