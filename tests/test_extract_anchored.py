@@ -61,6 +61,7 @@ WORDS = [
     "Sales", "Recruiter", "Machine Learning", "Data Scientist", "Research Engineer", "II", "Sr.",
     "R&D", "Go to market", "golang", "C-level", "Series C", "Python", "SWIFT", "JavaScript", "programming",
     "raised", "in funding", "ARR", "per seat", "sign-on bonus", "401(k)", "base pay", "OTE", "donations",
+    "Nice-to-have", "Requirements", "What you'll need", "It would be great", "ſkills", "Bonus points", "•",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -103,6 +104,18 @@ def test_the_not_pay_cue_is_there_whenever_the_not_pay_pattern_matches(text):
     would let funding and headcounts through as pay."""
     if salary._NOT_AFTER.search(text):
         assert salary._NOT_AFTER_CUE.search(text), text
+
+
+@given(text=texts)
+@settings(max_examples=300, deadline=None)
+def test_a_heading_is_never_skipped_by_its_opening_check(text):
+    """`skills._requirements_at` tries the heading pattern only on lines `_maybe_heading` lets through."""
+    from extract.rules.skills import _HEADING, _maybe_heading
+
+    for line in [text, *text.split("\n")]:
+        stripped = line.strip()
+        if _HEADING.match(stripped):
+            assert _maybe_heading(stripped), stripped
 
 
 def test_most_rules_patterns_are_anchored_on_literals():

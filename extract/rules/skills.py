@@ -14,21 +14,46 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
-from extract.rules.anchored import SHARED, Anchored, fold
-from extract.rules.patterns import WordAutomaton, longest_first
+from extract.rules.anchored import SHARED, Anchored, fold, literal_prefixes
+from extract.rules.patterns import WordAutomaton, is_word_char, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
 _BOUNDARY_BEFORE = r"(?<![\w@-])"
 _BOUNDARY_AFTER = r"(?![\w])"
 # A short line opening a section: "Nice to have" (preferred) is tried before "Requirements" (required).
-_HEADING = re.compile(
-    r"(?i)^\W*(?:(?P<preferred>nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
+_HEADING_WORDS = (
+    r"(?:(?P<preferred>nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
     r"it would be great|ideally|even better|additional qualifications|bonus points)|"
     r"(?P<required>requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
     r"you (?:have|bring|are)|minimum|basic qualifications|required|about you|skills|experience|"
     r"what we(?:'re| are) looking for))"
 )
+_HEADING = re.compile(r"(?i)^\W*" + _HEADING_WORDS)
+
+
+def _openings(words: str) -> frozenset[str]:
+    """The first three characters, lower-cased, of everything the heading words can begin with."""
+    prefixes = literal_prefixes(re.compile("(?i)" + words))
+    assert prefixes is not None and min(map(len, prefixes)) >= 3, "heading words need literal openings"
+    return frozenset(prefix[:3] for prefix in prefixes)
+
+
+# A line can only be a heading if, past the leading characters `\W*` skips (bullets, dashes), its first
+# three characters open one of the words: checked before the pattern, which tries its two dozen
+# alternatives in turn on every short line of a posting (the check is exact for ASCII; other openings go
+# to the pattern, whose case-insensitive matching knows more than `lower`).
+_HEADING_OPENINGS = _openings(_HEADING_WORDS)
+
+
+def _maybe_heading(line: str) -> bool:
+    at, size = 0, len(line)
+    while at < size and not is_word_char(line[at]):
+        at += 1
+    head = line[at : at + 3]
+    return not head.isascii() or head.lower() in _HEADING_OPENINGS
+
+
 _URL = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
 # "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill.
 _PERSON_OR_COMPANY = re.compile(
@@ -244,7 +269,7 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     index = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if len(stripped) <= 70:
+        if len(stripped) <= 70 and _maybe_heading(stripped):
             heading = _HEADING.match(stripped)
             if heading is not None:
                 section = "preferred" if heading.group("preferred") else "required"
