@@ -2,9 +2,10 @@
 
 The rules backend is pure Python and spends half its time in the interpreter (loops over automaton
 hits, candidate positions, small helpers); compiled by mypyc from the same typed sources it runs about
-a third faster, with identical results. The native literal scanner (`extract/rules/_scan.c`) is built
-with them. The compiled modules land beside their sources
-(`build_ext --inplace`) with `extract/rules/native.json`, the hash of each source compiled;
+a third faster, with identical results. The native literal scanner (`extract/rules/_scan.c`: the
+Aho-Corasick passes, their grouping and word checks, lower-casing) is built with them. The compiled
+modules land beside their sources (`build_ext --inplace`) with `extract/rules/native.json`, the hash of
+each source compiled;
 `extract.rules._native` uses them only while those hashes match, and the pure sources otherwise.
 """
 

@@ -95,7 +95,11 @@ def bench_rules_extraction() -> None:
         print("rules extraction: no pool in ../shared; skipped")
         return
     compiled = measure_rules(pool)
-    build = "compiled with mypyc" if rules.NATIVE else "pure Python: no fresh `make native` build"
+    build = (
+        "compiled: mypyc and the native scanner"
+        if rules.NATIVE
+        else "pure Python: no fresh `make native` build"
+    )
     print(
         f"rules extraction ({build}): {compiled['postings']:.0f} postings, "
         f"{compiled['postings'] / compiled['full']:,.0f} postings/s on one core; "

@@ -1,5 +1,6 @@
-"""Which build of the rules runs: the mypyc-compiled modules (`make native`) when they were built from
-exactly the sources beside them, else the pure-Python sources.
+"""Which build of the rules runs: the mypyc-compiled modules and the native literal scanner (`_scan.c`),
+all built by `make native`, when they were built from exactly the sources beside them, else the
+pure-Python sources (whose literal passes run on ahocorasick-rs).
 
 A compiled module next to its source wins the import, so one built from an older source would run
 old rules without a word. The build records the hash of each source it compiled (`native.json`); if
