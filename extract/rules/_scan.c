@@ -534,7 +534,7 @@ typedef struct {
     int hkind, tkind;
     const void *hdata, *tdata;
     Py_ssize_t hsize, tsize;
-    const Py_ssize_t *run_starts, *run_removed; /* the `_mapper` tables, or count 0 */
+    const Py_ssize_t *run_starts, *run_removed; /* `patterns.Runs`, or runs = -1: none */
     Py_ssize_t runs;
     PyObject *not_before;
     PyObject *found;
@@ -641,11 +641,11 @@ done:
     return result;
 }
 
-/* What `skills._spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
+/* What `patterns.spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
  * counting once. */
 static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\n' || c == '\t' || c == '\r'; }
 
-/* `word_hits` over the haystack `skills._spaced(lower)` would make, without making it: the scan reads
+/* `word_hits` over the haystack `patterns.spaced(lower)` would make, without making it: the scan reads
  * `lower` with every spacing character as a space and skips the rest of each run, keeping the text
  * offsets of the last characters it fed the automaton in a ring (no literal is longer than the ring).
  * The haystack's own boundary checks are the same as checks on `lower` next to the hit (a skipped
@@ -753,7 +753,7 @@ static PyMethodDef Automaton_methods[] = {
      "word_hits(haystack, text, starts, removed, not_before): (start, end, literal) of every whole-word "
      "occurrence; starts/removed map haystack offsets onto text (None when they are the same)."},
     {"spaced_word_hits", (PyCFunction)Automaton_spaced_word_hits, METH_VARARGS,
-     "spaced_word_hits(lower, text, not_before): word_hits over skills._spaced(lower), mapped onto text, "
+     "spaced_word_hits(lower, text, not_before): word_hits over patterns.spaced(lower), mapped onto text, "
      "without making that haystack."},
     {NULL, NULL, 0, NULL},
 };
