@@ -529,13 +529,12 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
     return (PyObject *)result;
 }
 
-/* Whole words: see `patterns.WordAutomaton.hits`, whose pure-Python twin this is. */
+/* Whole words: see `patterns.WordAutomaton.hits`, whose pure-Python twin this is. Hits are found in a
+ * haystack with the text's offsets (its lower case) and their boundaries checked in the text. */
 typedef struct {
-    int hkind, tkind;
-    const void *hdata, *tdata;
-    Py_ssize_t hsize, tsize;
-    const Py_ssize_t *run_starts, *run_removed; /* `patterns.Runs`, or runs = -1: none */
-    Py_ssize_t runs;
+    int tkind;
+    const void *tdata;
+    Py_ssize_t tsize;
     PyObject *not_before;
     PyObject *found;
 } Words;
@@ -544,19 +543,6 @@ typedef struct {
 static inline int is_word(Py_UCS4 c) {
     if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     return Py_UNICODE_ISALNUM(c);
-}
-
-static Py_ssize_t to_text(const Words *words, Py_ssize_t offset) {
-    /* bisect_right(starts, offset) - 1 */
-    Py_ssize_t low = 0, high = words->runs;
-    while (low < high) {
-        Py_ssize_t middle = (low + high) / 2;
-        if (offset < words->run_starts[middle])
-            high = middle;
-        else
-            low = middle + 1;
-    }
-    return low == 0 ? offset : offset + words->run_removed[low - 1];
 }
 
 /* The boundaries in the text as written; kept hits are appended as (start, end, literal). */
@@ -576,69 +562,26 @@ static int accept_in_text(Words *words, int32_t literal, Py_ssize_t start, Py_ss
 }
 
 static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
-    Words *words = context;
-    if (words->runs >= 0) { /* a mapped haystack: check its own boundaries first, then map */
-        if (start > 0 && is_word(PyUnicode_READ(words->hkind, words->hdata, start - 1))) return 0;
-        if (end < words->hsize && is_word(PyUnicode_READ(words->hkind, words->hdata, end))) return 0;
-        start = to_text(words, start);
-        end = to_text(words, end - 1) + 1;
-    }
-    return accept_in_text(words, literal, start, end);
-}
-
-static int offsets(PyObject *list, Py_ssize_t **out) {
-    Py_ssize_t size = PyList_GET_SIZE(list);
-    *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_ssize_t));
-    if (*out == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < size; i++) {
-        (*out)[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
-        if ((*out)[i] == -1 && PyErr_Occurred()) return -1;
-    }
-    return 0;
+    return accept_in_text((Words *)context, literal, start, end);
 }
 
 static PyObject *Automaton_word_hits(Automaton *self, PyObject *args) {
-    PyObject *haystack, *text, *starts = Py_None, *removed = Py_None, *not_before;
-    if (!PyArg_ParseTuple(args, "UUOOU", &haystack, &text, &starts, &removed, &not_before)) return NULL;
+    PyObject *haystack, *text, *not_before;
+    if (!PyArg_ParseTuple(args, "UUU", &haystack, &text, &not_before)) return NULL;
     if (PyUnicode_READY(haystack) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
+    if (PyUnicode_GET_LENGTH(haystack) != PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "word_hits: the haystack must be as long as the text");
+        return NULL;
+    }
     Words words = {0};
-    words.hkind = PyUnicode_KIND(haystack);
-    words.hdata = PyUnicode_DATA(haystack);
-    words.hsize = PyUnicode_GET_LENGTH(haystack);
     words.tkind = PyUnicode_KIND(text);
     words.tdata = PyUnicode_DATA(text);
     words.tsize = PyUnicode_GET_LENGTH(text);
     words.not_before = not_before;
-    words.runs = -1;
-    Py_ssize_t *run_starts = NULL, *run_removed = NULL;
-    PyObject *result = NULL;
-    if (starts != Py_None) {
-        if (!PyList_Check(starts) || !PyList_Check(removed) || PyList_GET_SIZE(starts) != PyList_GET_SIZE(removed)) {
-            PyErr_SetString(PyExc_TypeError, "word_hits: starts and removed are lists of one size");
-            return NULL;
-        }
-        if (offsets(starts, &run_starts) < 0 || offsets(removed, &run_removed) < 0) goto done;
-        words.run_starts = run_starts;
-        words.run_removed = run_removed;
-        words.runs = PyList_GET_SIZE(starts);
-    } else if (words.hsize != words.tsize) {
-        PyErr_SetString(PyExc_ValueError, "word_hits: an unmapped haystack must be as long as the text");
-        return NULL;
-    }
     words.found = PyList_New(0);
-    if (words.found == NULL) goto done;
-    if (scan(self, haystack, 0, words.hsize, emit_word, &words) < 0) {
-        Py_CLEAR(words.found);
-        goto done;
-    }
-    result = words.found;
-done:
-    PyMem_Free(run_starts);
-    PyMem_Free(run_removed);
-    return result;
+    if (words.found == NULL) return NULL;
+    if (scan(self, haystack, 0, words.tsize, emit_word, &words) < 0) Py_CLEAR(words.found);
+    return words.found;
 }
 
 /* What `patterns.spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
@@ -750,8 +693,8 @@ static PyMethodDef Automaton_methods[] = {
     {"grouped", (PyCFunction)Automaton_grouped, METH_VARARGS,
      "grouped(text): a Scan of the occurrences of each group's literals, by start then end."},
     {"word_hits", (PyCFunction)Automaton_word_hits, METH_VARARGS,
-     "word_hits(haystack, text, starts, removed, not_before): (start, end, literal) of every whole-word "
-     "occurrence; starts/removed map haystack offsets onto text (None when they are the same)."},
+     "word_hits(haystack, text, not_before): (start, end, literal) of every whole-word occurrence in "
+     "haystack (text's offsets, normalised: its lower case), its boundaries checked in text."},
     {"spaced_word_hits", (PyCFunction)Automaton_spaced_word_hits, METH_VARARGS,
      "spaced_word_hits(lower, text, not_before): word_hits over patterns.spaced(lower), mapped onto text, "
      "without making that haystack."},

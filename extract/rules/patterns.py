@@ -125,11 +125,8 @@ class WordAutomaton:
         if runs is not None and not runs[0]:
             runs = None
         native = self._automaton.native
-        if native is not None:  # the same checks, made before any occurrence becomes a Python object
-            return native.word_hits(
-                haystack, text, None if runs is None else runs[0], None if runs is None else runs[1],
-                self._not_before,
-            )  # fmt: skip
+        if native is not None and runs is None:  # the same checks, before any hit becomes a Python object
+            return native.word_hits(haystack, text, self._not_before)
         size, reach_end = len(text), len(haystack)
         not_before = self._not_before
         found: list[tuple[int, int, int]] = []

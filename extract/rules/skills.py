@@ -1,8 +1,9 @@
-"""Skill matching: every taxonomy alias compiled into a few regular expressions, scanned once.
+"""Skill matching: every taxonomy alias found in one Aho-Corasick pass over the lower-cased posting.
 
-Case-insensitive aliases share one alternation (longest first, so "Azure OpenAI" wins over "OpenAI"),
-case-sensitive ones (R, Go, REST) another, and free patterns are scanned one by one. Overlaps resolve
-to the longest match; context rules then keep or drop ambiguous names by the words around them.
+Case-insensitive and case-sensitive aliases (R, Go, REST: kept only where the text has them as written)
+are each resolved to the longest at every start (so "Azure OpenAI" wins over "OpenAI"); free patterns
+are anchored regexes. Overlaps resolve to the longest match; context rules then keep or drop ambiguous
+names by the words around them.
 """
 
 from __future__ import annotations
