@@ -202,7 +202,7 @@ def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, 
     line_end = text.find("\n", match.end())
     line = text[line_start : line_end if line_end != -1 else len(text)]
     k_range = has_k and match.group("bnum") is not None
-    if not currency_mark and not (has_k and (_SALARY_CUE.search(line) or k_range)):
+    if not currency_mark and not (has_k and (k_range or _SALARY_CUE.search(line))):
         return False
     if _MILLIONS.search(scales):
         return False  # nobody's base pay is stated in millions; funding and revenue are
