@@ -50,6 +50,17 @@ def _rules_batch(postings: Sequence[PostingInput]) -> BatchResult:
         return [_rules_one(posting) for posting in postings]
 
 
+def rules_build_warning() -> str | None:
+    """A line for the user when the rules run from their Python sources (about 2x slower) for a reason
+    they did not choose (a stale or missing compiled build), else None."""
+    if rules.NATIVE or rules.WHY_PURE == "SKILLRADAR_NATIVE=0":
+        return None
+    return (
+        f"rules extraction runs its pure-Python sources, about 2x slower: {rules.WHY_PURE}; "
+        "`make native` builds the compiled rules"
+    )
+
+
 def rules_backend() -> ExtractionBackend:
     return ExtractionBackend(
         key=ExtractorKey("rules", rules.VERSION),

@@ -24,7 +24,9 @@ DUMP = """
 import json, sys
 from extract import rules
 from extract.schema import PostingInput
-print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__, "scanner": rules._native.SCAN is not None}))
+from skillradar.backends import rules_build_warning
+print(json.dumps({"native": rules.NATIVE, "file": rules.skills.__file__, "scanner": rules._native.SCAN is not None,
+                  "build": rules.BUILD, "warning": rules_build_warning()}))
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 postings = [PostingInput.model_validate(row.get("posting", row)) for row in rows]
 together = sys.argv[2:] == ["many"]
@@ -93,6 +95,14 @@ def test_a_build_older_than_its_sources_is_not_used(tmp_path, edited):
     assert status["native"] is True
     assert status["scanner"] is True
     assert status["file"].endswith(".so")
+    assert (status["build"], status["warning"]) == ("compiled", None)
+    # Asked for the sources: they run, and nobody is warned about what they chose.
+    status = json.loads(run_rules("0", data, cwd=tmp_path)[0])
+    assert (status["native"], status["build"], status["warning"]) == (
+        False,
+        "pure Python (SKILLRADAR_NATIVE=0)",
+        None,
+    )
     source = tmp_path / "extract" / "rules" / edited
     comment = "# edited after the build" if edited.endswith(".py") else "/* edited after the build */"
     source.write_text(source.read_text(encoding="utf-8") + f"\n{comment}\n", encoding="utf-8")
@@ -100,3 +110,6 @@ def test_a_build_older_than_its_sources_is_not_used(tmp_path, edited):
     assert status["native"] is False
     assert status["scanner"] is False
     assert status["file"].endswith("skills.py")
+    # Not asked for: the run summary says why the slower build ran, and `extract` / `run` warn.
+    assert status["build"] == f"pure Python ({edited} changed since the compiled build)"
+    assert edited in status["warning"] and "make native" in status["warning"]

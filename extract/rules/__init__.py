@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from extract.money import annual_usd, local_currency
 from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
+from extract.rules._native import WHY_PURE as WHY_PURE
 from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
@@ -16,6 +17,8 @@ from extract.rules.skills import extract_skills
 from extract.schema import PostingFacts, PostingInput, Salary
 
 VERSION = "rules-1"
+# Which build runs, for run summaries and warnings: the compiled one is about twice as fast.
+BUILD = "compiled" if NATIVE else f"pure Python ({WHY_PURE})"
 # Postings extracted rule by rule together (`extract_many`): enough to reload each rule's tables once
 # for many postings, few enough that what the rules share about each posting stays cached.
 BATCH = 32

@@ -5,7 +5,8 @@ pure-Python sources (whose literal passes run on ahocorasick-rs).
 A compiled module next to its source wins the import, so one built from an older source would run
 old rules without a word. The build records the hash of each source it compiled (`native.json`); if
 any differs, or SKILLRADAR_NATIVE=0 is set, every rules module is loaded from its `.py` file instead.
-Either way the results are the same (tests/test_extract_native.py); only the speed differs.
+Either way the results are the same (tests/test_extract_native.py); only the speed differs, about 2x, so
+the reason the sources run is kept (`WHY_PURE`) and reported by `extract` and `run`.
 """
 
 from __future__ import annotations
@@ -28,33 +29,42 @@ COMPILED = ("patterns", "anchored", "skills", "salary", "location", "seniority",
 SCANNER = "_scan"
 SCANNER_SOURCE = HERE / "_scan.c"
 SCAN: Any = None  # the `_scan` module while the compiled build runs (`patterns.Literals` reads it)
+WHY_PURE: str | None = None  # why the sources run instead (`rules.BUILD` says it to the user)
 
 
-def fresh() -> bool:
-    """Whether every compiled module exists and was built from the source now beside it."""
+def stale() -> str | None:
+    """Why the compiled build cannot run, or None when every compiled module exists and was built from
+    the source now beside it."""
     try:
         digests = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return "no compiled build here"
     sources = {name: HERE / f"{name}.py" for name in COMPILED} | {SCANNER: SCANNER_SOURCE}
     for name, source in sources.items():
         if not any((HERE / f"{name}{suffix}").is_file() for suffix in EXTENSION_SUFFIXES):
-            return False
+            return f"the compiled build lacks {name}"
         if digests.get(name) != hashlib.sha256(source.read_bytes()).hexdigest():
-            return False
-    return True
+            return f"{source.name} changed since the compiled build"
+    return None
+
+
+def fresh() -> bool:
+    return stale() is None
 
 
 def choose() -> bool:
-    """Load the pure-Python modules unless the compiled ones are wanted and fresh; True if compiled."""
-    global SCAN
-    if os.environ.get("SKILLRADAR_NATIVE", "1") != "0" and fresh():
+    """Load the pure-Python modules unless the compiled ones are wanted and fresh; True if compiled.
+    Sets WHY_PURE to the reason when the sources run."""
+    global SCAN, WHY_PURE
+    WHY_PURE = "SKILLRADAR_NATIVE=0" if os.environ.get("SKILLRADAR_NATIVE", "1") == "0" else stale()
+    if WHY_PURE is None:
         try:
             SCAN = importlib.import_module(f"{__package__}.{SCANNER}")
             for name in COMPILED:
                 importlib.import_module(f"{__package__}.{name}")
             return True
-        except ImportError:  # the build's shared library is missing (a copied tree): use the sources
+        except ImportError as exc:  # the build's shared library is missing (a copied tree): the sources
+            WHY_PURE = f"the compiled build did not load ({exc})"
             SCAN = None
             for name in COMPILED:
                 sys.modules.pop(f"{__package__}.{name}", None)
