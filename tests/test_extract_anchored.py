@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from extract import rules
 from extract.rules import location, role, salary
-from extract.rules.anchored import Anchored, SharedLiterals, literal_prefixes, required_literal
+from extract.rules.anchored import (
+    Anchored,
+    SharedLiterals,
+    literal_prefixes,
+    opens_at_boundary,
+    required_literal,
+)
 from extract.rules.patterns import Literals
 from extract.rules.seniority import _MULTI_ROLE, _TITLE_RULES, _YEARS
 from extract.rules.skills import _PREFERRED_INLINE, default_matcher
@@ -202,3 +208,22 @@ def test_a_lower_case_of_another_length_falls_back_to_the_regex():
     for pattern in (location._REMOTE, location._HYBRID):
         pattern_spans = [m.span() for m in pattern.finditer(text, lower=text.lower())]
         assert pattern_spans == [m.span() for m in pattern.regex.finditer(text)] != []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "opens"),
+    [
+        (r"\bremote\b", True),
+        (r"(?i)\b(fully remote|remote first)", True),
+        (r"\bfoo|\bbar", True),
+        (r"(?:\bfoo|bar)", False),
+        (r"(?:\bx)?y", False),
+        (r"x\b", False),
+        (r"^\W*location", False),
+    ],
+)
+def test_patterns_opening_with_a_word_boundary_skip_literals_inside_words(pattern, opens):
+    assert opens_at_boundary(re.compile(pattern)) is opens
+    anchored = Anchored(pattern, short=0)
+    text = "xremote remote foox foo barbar bar y xy"
+    assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]

@@ -176,6 +176,39 @@ def literal_prefixes(regex: re.Pattern[str], limit: int = _MAX_PREFIXES) -> tupl
     return None
 
 
+def opens_at_boundary(regex: re.Pattern[str]) -> bool:
+    """Whether every match of a compiled pattern begins with `\\b`: then none begins between two letters."""
+    if _sre_parse is None:
+        return False
+    return _opens_at_boundary(list(_sre_parse.parse(regex.pattern, regex.flags)))
+
+
+def _opens_at_boundary(items: list[Any]) -> bool:
+    if not items:
+        return False
+    op, arg = items[0]
+    if str(op) == "AT":
+        return str(arg) == "AT_BOUNDARY"
+    if str(op) == "SUBPATTERN":
+        return _opens_at_boundary(list(arg[-1]))
+    if str(op) == "BRANCH":
+        return all(_opens_at_boundary(list(branch)) for branch in arg[1])
+    return False
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return "a" <= char <= "z" or "A" <= char <= "Z"
+
+
+def _not_inside_words(text: str, starts: list[int]) -> list[int]:
+    """The start positions that are not between two ASCII letters."""
+    return [
+        start
+        for start in starts
+        if start == 0 or not (_is_ascii_letter(text[start]) and _is_ascii_letter(text[start - 1]))
+    ]
+
+
 def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
     """The longest run of literals at the top level of the pattern (so in every match), with the least
     and most characters a match can have before it (the most is -1 when unbounded), or None."""
@@ -262,7 +295,17 @@ SHARED = SharedLiterals()
 class Anchored:
     """A compiled pattern whose `finditer` and `search` only try the positions its literals occur at."""
 
-    __slots__ = ("_automaton", "_first", "_fold", "_shared", "_short", "prefixes", "regex", "required")
+    __slots__ = (
+        "_automaton",
+        "_first",
+        "_fold",
+        "_shared",
+        "_short",
+        "_word_start",
+        "prefixes",
+        "regex",
+        "required",
+    )
 
     def __init__(
         self,
@@ -273,16 +316,21 @@ class Anchored:
         short: int = _SHORT,
         max_prefixes: int = _MAX_PREFIXES,
         shared: bool = True,
+        word_start: bool = False,
     ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
         start positions of a pattern found through a literal it contains further on. `short`: texts
         shorter than this go to the plain regex (0 for patterns over titles, lowered once and shared).
         `max_prefixes`: how many start literals are still worth looking for. `shared`: whether its
-        literals join the shared pass (not for patterns over many small windows of a text)."""
+        literals join the shared pass (not for patterns over many small windows of a text).
+        `word_start`: no match begins between two ASCII letters (found without saying for patterns that
+        open with `\\b`), so the literals found inside words are skipped: a regex call that fails there
+        still costs 1-2 us."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         self._first = re.compile(first) if first else None
         self._short = short
         self.prefixes = literal_prefixes(self.regex, max_prefixes)
+        self._word_start = word_start or opens_at_boundary(self.regex)
         # Without start literals, a literal every match contains still rules out most texts at once.
         self.required = None if self.prefixes else required_literal(self.regex)
         self._fold = bool(self.regex.flags & re.IGNORECASE)
@@ -330,7 +378,8 @@ class Anchored:
         if haystack is None:
             return None
         if self.prefixes is not None:
-            return self._occurrences(haystack, self.prefixes, pos, end)
+            starts = self._occurrences(haystack, self.prefixes, pos, end)
+            return _not_inside_words(text, starts) if self._word_start and starts else starts
         if self.required is None:
             return None
         literal, low, high = self.required
