@@ -196,17 +196,15 @@ def _opens_at_boundary(items: list[Any]) -> bool:
     return False
 
 
-def _is_ascii_letter(char: str) -> bool:
-    return "a" <= char <= "z" or "A" <= char <= "Z"
-
-
 def _not_inside_words(text: str, starts: list[int]) -> list[int]:
-    """The start positions that are not between two ASCII letters."""
-    return [
-        start
-        for start in starts
-        if start == 0 or not (_is_ascii_letter(text[start]) and _is_ascii_letter(text[start - 1]))
-    ]
+    """The start positions that are not between two ASCII letters (`| 32` lower-cases an ASCII letter
+    and takes no other character into a-z)."""
+    kept = []
+    for start in starts:
+        if start > 0 and 97 <= ord(text[start - 1]) | 32 <= 122 and 97 <= ord(text[start]) | 32 <= 122:
+            continue
+        kept.append(start)
+    return kept
 
 
 def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
