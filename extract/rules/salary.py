@@ -309,6 +309,7 @@ _SHARED_SCALES = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii(
 _LONGEST_HINT = max(len(hint) for hint in _HINTS.words)
 _SCALE_HINT_SET = frozenset(_SCALE_HINTS)
 _WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
+_RARE_LITERALS = _SYMBOLS + _WIDE_SPACES  # none is ASCII
 
 
 def _is_letter(char: str) -> bool:
@@ -350,8 +351,10 @@ def _hints(lower: str, tail: str | None = None) -> list[int]:
         ):
             continue  # "try" in "country" is not the Turkish lira
         found.append(start)
-    for literal in _SYMBOLS + _WIDE_SPACES:  # few, and rare: `str.find` is quicker than a second pass
-        at = lower.find(literal)
+    for literal in () if lower.isascii() else _RARE_LITERALS:  # few, rare: `str.find` beats another pass
+        # A symbol of two characters ("zł") is looked for only where its rare one is: a one-character
+        # `find` is several times quicker than a longer one.
+        at = lower.find(literal) if len(literal) == 1 or literal[-1] in lower else -1
         while at != -1:
             if literal not in _WIDE_SPACES or lower[at - 1 : at + 2] in _SCALE_HINT_SET:
                 found.append(at)
