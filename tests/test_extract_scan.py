@@ -78,15 +78,26 @@ def test_whole_words_are_those_of_the_python_filter(words, text):
     assert reference.spaced_hits(lower, text) == reference.hits(haystack, text, (starts, removed))
 
 
-def test_literals_the_scanner_cannot_take_go_to_ahocorasick():
-    """Non-ASCII literals: the `str` automaton of ahocorasick-rs, same answers."""
-    literals = Literals(["café", "bar"])
-    assert literals.native is None
-    assert literals.positions("un café au bar") == [(0, 3, 7), (1, 11, 14)]
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="aéł€\u212a\U0001f600 ", min_size=1, max_size=4), min_size=1, max_size=6),
+    text=st.text(alphabet="aAéÉłŁ€\u212ak\U0001f600\U0001f601 ", max_size=50),
+)
+def test_non_ascii_literals_are_found_as_ahocorasick_finds_them(words, text):
+    """Literals with characters beyond ASCII ("zł", "zürich"): classes of their own in the scanner;
+    texts of every width, with characters near them (É, Ł, a second emoji) that must not match."""
+    native, reference = both(lambda: Literals(words))
+    assert native.native is not None
+    assert native.positions(text) == reference.positions(text)
+    assert native.starts(text, 0, len(text)) == reference.starts(text, 0, len(text))
+    words_native, words_reference = both(lambda: WordAutomaton(words, not_before="@-"))
+    assert words_native.hits(text, text) == words_reference.hits(text, text)
+    assert words_native.spaced_hits(text, text) == words_reference.spaced_hits(text, text)
+    assert native.positions("un café au bar") == reference.positions("un café au bar")
 
 
 def test_the_scanner_refuses_what_it_cannot_build():
-    with pytest.raises(ValueError, match="ASCII"):
+    with pytest.raises(ValueError, match="empty"):
         _native.SCAN.Automaton(["ok", ""])
     with pytest.raises(ValueError, match="one list of group numbers per literal"):
         _native.SCAN.Automaton(["a", "b"], [[0]])

@@ -4,7 +4,8 @@
  * ahocorasick-rs the text is first encoded to bytes, every occurrence comes back as a Python tuple, and
  * the callers then sort the occurrences into groups (the shared pass) or reject the ones inside a word
  * (the alias pass) one object at a time: two to three times the cost of the scan itself. Here the
- * automaton reads the `str`'s own storage (1, 2 or 4 bytes a character; any non-ASCII character is
+ * automaton reads the `str`'s own storage (1, 2 or 4 bytes a character; the few non-ASCII characters the
+ * literals hold, "zł" or "zürich", have classes of their own, looked up by bisection, and any other is
  * one that no literal holds), and the grouping and the word-boundary checks happen before any Python
  * object is made. Results are exactly those of the ahocorasick-rs path (tests/test_extract_native.py
  * compares the two over the real postings).
@@ -28,6 +29,9 @@ typedef struct {
     int32_t longest;       /* the longest literal's length */
     int classes;           /* byte classes: 0 for every character no literal holds */
     uint8_t classmap[128]; /* ASCII character -> class */
+    Py_ssize_t wide_count; /* the non-ASCII characters literals hold, sorted; their classes follow */
+    Py_UCS4 *wide_chars;   /* the ASCII ones: wide_chars[k] is class wide_first + k */
+    int wide_first;
     int32_t states;
     uint32_t *delta;       /* state * classes + class -> next state * classes, MATCH_BIT if it reports */
     int32_t *out_start;    /* by state: where its reported literals begin in `out` (states + 1 of them) */
@@ -65,14 +69,36 @@ static void Automaton_dealloc(Automaton *self) {
     PyMem_Free(self->out);
     PyMem_Free(self->group_start);
     PyMem_Free(self->group_of);
+    PyMem_Free(self->wide_chars);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* The trie while it is built: children as a dense table over byte classes. */
+/* The class of a non-ASCII character: bisection over the few the literals hold, else 0. */
+static inline uint32_t wide_class(const Automaton *self, Py_UCS4 c) {
+    Py_ssize_t low = 0, high = self->wide_count;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (self->wide_chars[middle] < c)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < self->wide_count && self->wide_chars[low] == c ? (uint32_t)(self->wide_first + low) : 0;
+}
+
+/* In the scanning loops, with `classmap` and `wide_count` read from the automaton into locals. */
+#define CLASS_OF(c) ((c) < 128 ? classmap[c] : (wide_count ? wide_class(self, (c)) : 0))
+
+static int compare_ucs4(const void *a, const void *b) {
+    Py_UCS4 x = *(const Py_UCS4 *)a, y = *(const Py_UCS4 *)b;
+    return (x > y) - (x < y);
+}
+
+/* The trie while it is built: children as a dense table over character classes. */
 static int build(Automaton *self, PyObject *words) {
     Py_ssize_t count = PyList_GET_SIZE(words);
     int used[128] = {0};
-    Py_ssize_t total = 0;
+    Py_ssize_t total = 0, wide = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *word = PyList_GET_ITEM(words, i);
         if (!PyUnicode_Check(word) || PyUnicode_READY(word) < 0) {
@@ -80,22 +106,52 @@ static int build(Automaton *self, PyObject *words) {
             return -1;
         }
         Py_ssize_t size = PyUnicode_GET_LENGTH(word);
-        if (size == 0 || PyUnicode_MAX_CHAR_VALUE(word) > 127) {
-            PyErr_SetString(PyExc_ValueError, "literals must be non-empty ASCII");
+        if (size == 0) {
+            PyErr_SetString(PyExc_ValueError, "literals must not be empty");
             return -1;
         }
-        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
-        for (Py_ssize_t j = 0; j < size; j++) used[data[j]] = 1;
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        for (Py_ssize_t j = 0; j < size; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (c < 128)
+                used[c] = 1;
+            else
+                wide++;
+        }
         total += size;
     }
-    if (total >= INT32_MAX / 256) {
-        PyErr_SetString(PyExc_ValueError, "too many literal characters");
+    /* The non-ASCII characters, sorted and distinct. */
+    self->wide_chars = PyMem_Malloc((size_t)(wide ? wide : 1) * sizeof(Py_UCS4));
+    if (self->wide_chars == NULL) {
+        PyErr_NoMemory();
         return -1;
     }
+    for (Py_ssize_t i = 0, at = 0; i < count && wide; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        for (Py_ssize_t j = 0; j < PyUnicode_GET_LENGTH(word); j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (c >= 128) self->wide_chars[at++] = c;
+        }
+    }
+    if (wide > 1) qsort(self->wide_chars, (size_t)wide, sizeof(Py_UCS4), compare_ucs4);
+    self->wide_count = 0;
+    for (Py_ssize_t k = 0; k < wide; k++)
+        if (self->wide_count == 0 || self->wide_chars[self->wide_count - 1] != self->wide_chars[k])
+            self->wide_chars[self->wide_count++] = self->wide_chars[k];
     int classes = 1;
     memset(self->classmap, 0, sizeof self->classmap);
     for (int c = 0; c < 128; c++)
         if (used[c]) self->classmap[c] = (uint8_t)classes++;
+    self->wide_first = classes;
+    classes += (int)self->wide_count;
+    /* Entries are premultiplied state numbers below MATCH_BIT: states * classes must stay under 2^31. */
+    if ((double)(total + 1) * classes >= (double)INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many literal characters");
+        return -1;
+    }
     self->classes = classes;
     self->words = count;
     self->lengths = PyMem_Calloc((size_t)(count ? count : 1), sizeof(int32_t));
@@ -117,10 +173,14 @@ static int build(Automaton *self, PyObject *words) {
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *word = PyList_GET_ITEM(words, i);
         Py_ssize_t size = PyUnicode_GET_LENGTH(word);
-        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        const uint8_t *classmap = self->classmap;
+        const Py_ssize_t wide_count = self->wide_count;
         int32_t state = 0;
         for (Py_ssize_t j = 0; j < size; j++) {
-            int32_t *slot = &child[(size_t)state * classes + self->classmap[data[j]]];
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            int32_t *slot = &child[(size_t)state * classes + CLASS_OF(c)];
             if (*slot < 0) *slot = states++;
             state = *slot;
         }
@@ -294,7 +354,7 @@ typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t
         const TYPE *chars = (const TYPE *)data;                                          \
         for (Py_ssize_t i = pos; i < stop; i++) {                                        \
             Py_UCS4 c = chars[i];                                                        \
-            uint32_t entry = delta[state + (c < 128 ? classmap[c] : 0)];                 \
+            uint32_t entry = delta[state + CLASS_OF(c)];                                 \
             state = entry & ~MATCH_BIT;                                                  \
             if (entry & MATCH_BIT) {                                                     \
                 int32_t s = (int32_t)(state / classes);                                  \
@@ -309,6 +369,7 @@ typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t
 static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context) {
     const uint32_t *delta = self->delta;
     const uint8_t *classmap = self->classmap;
+    const Py_ssize_t wide_count = self->wide_count;
     const uint32_t classes = (uint32_t)self->classes;
     uint32_t state = 0;
     const void *data = PyUnicode_DATA(text);
@@ -602,6 +663,7 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
             collapsed = is_spacing(chars[i]) && is_spacing(chars[i - 1]);                               \
         const uint32_t *delta = self->delta;                                                            \
         const uint8_t *classmap = self->classmap;                                                       \
+        const Py_ssize_t wide_count = self->wide_count;                                                 \
         const uint32_t classes = (uint32_t)self->classes;                                               \
         uint32_t state = 0;                                                                             \
         Py_ssize_t fed = 0;                                                                             \
@@ -616,7 +678,7 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
                 spacing = 0;                                                                            \
             ring[fed & mask] = i;                                                                       \
             fed++;                                                                                      \
-            uint32_t entry = delta[state + (c < 128 ? classmap[c] : 0)];                                \
+            uint32_t entry = delta[state + CLASS_OF(c)];                                                \
             state = entry & ~MATCH_BIT;                                                                 \
             if (!(entry & MATCH_BIT)) continue;                                                         \
             int32_t s = (int32_t)(state / classes);                                                     \

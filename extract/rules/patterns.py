@@ -167,7 +167,7 @@ def longest_first(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]
 class Literals:
     """Many literal strings found in one pass of an Aho-Corasick automaton.
 
-    With the compiled build (`make native`), ASCII literals go to the native scanner (`_scan.c`): it
+    With the compiled build (`make native`), the literals go to the native scanner (`_scan.c`): it
     reads the `str` as stored and sorts occurrences into groups, or drops those inside a word, before
     any Python object is made (a third to two thirds of the time of the path below, per pass).
 
@@ -186,7 +186,7 @@ class Literals:
         self.words = words
         self._groups = groups
         scanner = _native.SCAN
-        usable = scanner is not None and all(w and w.isascii() for w in words)
+        usable = scanner is not None and all(words)
         self.native: Any = scanner.Automaton(words, groups) if usable else None
         dfa = Implementation.DFA
         as_bytes = all(w.isascii() and "?" not in w for w in words)
