@@ -7,6 +7,7 @@ on generated text seeded with the words those patterns look for.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -244,3 +245,21 @@ def test_the_location_label_is_found_as_the_plain_search_finds_it(text, end):
     found = location._label_match(text, end)
     expected = location._LOCATION_LABEL.regex.search(text, 0, end)
     assert (found and (found.group(1), found.end())) == (expected and (expected.group(1), expected.end()))
+
+
+verb_object_texts = st.lists(
+    st.sampled_from(
+        ["build", "Building ", "fine-tuning", "fine-tuning-based ", "researching", "own", "shipping", "models",
+         "ML", "machine learning", "AI agents", "ai features", "RAG", "html", "storage", ".", "\n", " ", "-",
+         "x" * 25, "and the ", "İ", "é"]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@given(text=verb_object_texts, times=st.integers(1, 3))
+@settings(max_examples=400, deadline=None)
+def test_builds_models_counts_what_the_plain_pattern_finds(text, times):
+    text = text * 4  # past the length below which the plain pattern runs anyway
+    expected = sum(1 for _ in itertools.islice(role._BUILD_ML.regex.finditer(text, 0, 8000), times)) == times
+    assert role._builds_models(text, times) == expected
