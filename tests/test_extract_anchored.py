@@ -263,3 +263,11 @@ def test_builds_models_counts_what_the_plain_pattern_finds(text, times):
     text = text * 4  # past the length below which the plain pattern runs anyway
     expected = sum(1 for _ in itertools.islice(role._BUILD_ML.regex.finditer(text, 0, 8000), times)) == times
     assert role._builds_models(text, times) == expected
+
+
+@pytest.mark.parametrize("text", ["my ſkills", "ſkills", "kıt and skills", "İstanbul skills"])
+def test_characters_that_ignore_case_matches_to_ascii_letters_are_not_missed(text):
+    """`re` ignoring case matches "ſ" to "s" and "ı" to "i"; their lower case keeps them."""
+    for pattern in (r"(?i)\bskills\b", r"(?i)\bkit\b", r"(?i)skills"):
+        anchored = Anchored(pattern, short=0)
+        assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]

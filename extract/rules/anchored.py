@@ -52,11 +52,21 @@ CACHED_TEXTS = 256
 _LOWER_KEPT: Callable[[str], str | None] | None = None if _native.SCAN is None else _native.SCAN.lower_kept
 
 
+def _has_case_traps(text: str) -> bool:
+    return not text.isascii() and ("\u0131" in text or "\u017f" in text)
+
+
 @lru_cache(maxsize=CACHED_TEXTS)
 def folded(text: str) -> str | None:
     """`text.lower()` when it keeps every offset in place (it does unless the text holds characters
     such as 'İ' whose lower case is two characters), else None. Cached: one posting's fields are
-    lowered once however many patterns look at them."""
+    lowered once however many patterns look at them.
+
+    Also None for text holding 'ı' (dotless i) or 'ſ' (long s): `re` ignoring case matches them to
+    "i" and "s", but they are their own lower case, so the literals the lower case is searched for
+    would miss them; the callers then run their plain patterns."""
+    if _has_case_traps(text):
+        return None
     if _LOWER_KEPT is not None:
         return _LOWER_KEPT(text)
     lower = text.lower()
@@ -369,8 +379,9 @@ class Anchored:
         if end - pos < self._short:
             return None
         if lower is not None and self._fold:
-            # A lower case of another length ("İ" lowers to two characters) would shift every offset.
-            haystack: str | None = lower if len(lower) == len(text) else None
+            # A lower case of another length ("İ" lowers to two characters) would shift every offset; one
+            # holding "ı" or "ſ" would hide what ignoring case matches (see `folded`).
+            haystack: str | None = lower if len(lower) == len(text) and not _has_case_traps(lower) else None
         else:
             haystack = self._haystack(text)
         if haystack is None:
