@@ -104,6 +104,23 @@ def test_anchored_finds_exactly_what_re_finds(text, start, span):
         assert (found and found.span()) == (first and first.span()), regex.pattern
 
 
+office_texts = st.lists(
+    st.sampled_from(
+        ["2 days a week in the office", "3 DAYS per week on site", "4x per week at our office", "working onsite",
+         "1 day in office", "Office", "days", "dayſ", "2", "3 ", "x", " ", "\n", ".", "per", "week", "in", "site"]
+    ),
+    max_size=20,
+).map("".join)  # fmt: skip
+
+
+@given(text=st.one_of(office_texts, texts), end=st.one_of(st.none(), st.integers(0, 200)))
+@settings(max_examples=400, deadline=None)
+def test_office_days_are_looked_for_whenever_the_pattern_can_match(text, end):
+    """`remote_policy` tries `_DAYS_IN_OFFICE` only where "office" or "days" is."""
+    if location._DAYS_IN_OFFICE.regex.search(text, 0, len(text) if end is None else end):
+        assert location._says_office_days(text, end), text
+
+
 @given(text=texts)
 @settings(max_examples=300, deadline=None)
 def test_the_not_pay_cue_is_there_whenever_the_not_pay_pattern_matches(text):

@@ -328,6 +328,17 @@ _DAYS_IN_OFFICE = Anchored(
 )
 
 
+def _says_office_days(text: str, end: int | None) -> bool:
+    """Whether `_DAYS_IN_OFFICE` can match in text[:end]: each of its matches holds "office" or "days".
+    Its own start literals are digits, in every posting: looking for them and trying the pattern at
+    each cost ~10 us a posting, and few postings name office days."""
+    lower = folded(text)
+    if lower is None:
+        return True
+    stop = len(lower) if end is None else end
+    return lower.find("office", 0, stop) != -1 or lower.find("days", 0, stop) != -1
+
+
 def remote_policy(
     location: str | None, text: str, hint: bool | None = None, title: str = ""
 ) -> Remote | None:
@@ -341,7 +352,9 @@ def remote_policy(
             continue
         if _REMOTE.search(source, 0, end) and not _NOT_REMOTE.search(source, 0, end):
             return "remote"
-        if _HYBRID.search(source, 0, end) or _DAYS_IN_OFFICE.search(source, 0, end):
+        if _HYBRID.search(source, 0, end) or (
+            _says_office_days(source, end) and _DAYS_IN_OFFICE.search(source, 0, end)
+        ):
             return "hybrid"
         if _ONSITE.search(source, 0, end) or _NOT_REMOTE.search(source, 0, end):
             return "onsite"
