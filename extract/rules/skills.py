@@ -61,16 +61,17 @@ _PERSON_OR_COMPANY = re.compile(
     r"(?i)(\bex-|\bformer\s+|acq\.?\s+by\s+|acquired by\s+)\x00|"
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
-_EMPLOYER_BEFORE = ("ex-", "former", "acq")
 _EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
 
 
 def _employer(text: str, lower: str, found: Found) -> bool:
     """Whether the name is an employer ("ex-GitHub", "Snowflake CEO"). The pattern only runs when one
     of its words is next to the match (in `lower`, the text lower-cased), which it nearly never is."""
-    begin = max(0, found.start - 12)
+    begin, start = max(0, found.start - 12), found.start
     if not (
-        any(cue in lower[begin : found.start] for cue in _EMPLOYER_BEFORE)
+        lower.find("ex-", begin, start) != -1
+        or lower.find("former", begin, start) != -1
+        or lower.find("acq", begin, start) != -1
         or lower[found.end : found.end + 14].lstrip().startswith(_EMPLOYER_AFTER)
     ):
         return False
