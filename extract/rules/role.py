@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from itertools import islice
 
-from extract.rules.anchored import SHARED, Anchored, folded, title_pattern
+from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes, title_pattern
 
 _ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
 _AI_TITLE = title_pattern(
@@ -41,21 +41,20 @@ AI_SKILLS = frozenset(
         "anthropic_api",
     }
 )  # fmt: skip
-_OBJECTS = [
-    "model", "llm", "ml", "machine learning", "ai systems", "ai agents", "ai features", "ai products", "ai models",
-    "agents", "neural", "classifier", "rag", "retrieval", "recommendation",
-]  # fmt: skip
+# What is built: a literal prefix of each of these begins every object the pattern can name.
+_OBJECT = (
+    r"models?|llms?|ml|machine learning|ai (systems|agents|features|products|models)|agents|neural|classifiers?|"
+    r"rag|retrieval|recommendation"
+)
 _BUILD_ML = Anchored(
     re.compile(
         r"(?i)\b(build|building|develop|developing|train|training|design|designing|deploy|deploying|ship|shipping|"
-        r"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{0,60}\b("
-        + "|".join(["models?", "llms?", "ml", "machine learning", "ai (systems|agents|features|products|models)",
-                    "agents", "neural", "classifiers?", "rag", "retrieval", "recommendation"])
-        + ")"
+        rf"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{{0,60}}\b({_OBJECT})"
     )
-)  # fmt: skip
-# Where the objects' literals begin, from the pass the other rules make over the lower case.
-_OBJECTS_GROUP = SHARED.register(_OBJECTS)
+)
+# Where objects begin, from the pass the other rules make over the lower case (None: unknown).
+_OBJECT_STARTS = literal_prefixes(re.compile(_OBJECT, re.IGNORECASE))
+_OBJECTS = SHARED.register(_OBJECT_STARTS) if _OBJECT_STARTS else None
 _VERB_RUN = re.compile(r"[\w-]*")
 
 
@@ -113,9 +112,9 @@ def _builds_models(text: str, times: int) -> bool:
     end = min(len(text), 8000)
     lower = folded(text)
     candidates = _BUILD_ML._candidates(text, 0, end) if lower is not None else None
-    if candidates is None or lower is None:
+    if candidates is None or lower is None or _OBJECTS is None:
         return sum(1 for _ in islice(_BUILD_ML.finditer(text, 0, end), times)) == times
-    objects = SHARED.starts(lower, _OBJECTS_GROUP, 0, end)
+    objects = SHARED.starts(lower, _OBJECTS, 0, end)
     found = reach = 0
     for start in candidates:
         if start < reach:
