@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from extract import rules
 from extract.errors import ExtractionError
+from extract.rules import _native
 from extract.schema import PostingFacts, PostingInput
 from warehouse.extractions import ExtractorKey
 
@@ -53,7 +54,7 @@ def _rules_batch(postings: Sequence[PostingInput]) -> BatchResult:
 def rules_build_warning() -> str | None:
     """A line for the user when the rules run from their Python sources (about 2x slower) for a reason
     they did not choose (a stale or missing compiled build), else None."""
-    if rules.NATIVE or rules.WHY_PURE == "SKILLRADAR_NATIVE=0":
+    if rules.NATIVE or rules.WHY_PURE == _native.ASKED_FOR:
         return None
     return (
         f"rules extraction runs its pure-Python sources, about 2x slower: {rules.WHY_PURE}; "

@@ -30,6 +30,7 @@ SCANNER = "_scan"
 SCANNER_SOURCE = HERE / "_scan.c"
 SCAN: Any = None  # the `_scan` module while the compiled build runs (`patterns.Literals` reads it)
 WHY_PURE: str | None = None  # why the sources run instead (`rules.BUILD` says it to the user)
+ASKED_FOR = "SKILLRADAR_NATIVE=0"  # WHY_PURE when the user chose the sources
 
 
 def stale() -> str | None:
@@ -56,7 +57,7 @@ def choose() -> bool:
     """Load the pure-Python modules unless the compiled ones are wanted and fresh; True if compiled.
     Sets WHY_PURE to the reason when the sources run."""
     global SCAN, WHY_PURE
-    WHY_PURE = "SKILLRADAR_NATIVE=0" if os.environ.get("SKILLRADAR_NATIVE", "1") == "0" else stale()
+    WHY_PURE = ASKED_FOR if os.environ.get("SKILLRADAR_NATIVE", "1") == "0" else stale()
     if WHY_PURE is None:
         try:
             SCAN = importlib.import_module(f"{__package__}.{SCANNER}")
