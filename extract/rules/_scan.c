@@ -40,6 +40,7 @@ typedef struct {
     Py_ssize_t groups;
     int32_t *group_start;  /* words + 1 */
     int32_t *group_of;
+    uint8_t *alone;        /* by group: 1 drops occurrences next to an ASCII letter ("ron" in "environment") */
 } Automaton;
 
 typedef struct {
@@ -69,6 +70,7 @@ static void Automaton_dealloc(Automaton *self) {
     PyMem_Free(self->out);
     PyMem_Free(self->group_start);
     PyMem_Free(self->group_of);
+    PyMem_Free(self->alone);
     PyMem_Free(self->wide_chars);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -324,13 +326,39 @@ static int set_groups(Automaton *self, PyObject *groups) {
         }
     }
     self->group_start[self->words] = at;
+    self->alone = PyMem_Calloc((size_t)(self->groups ? self->groups : 1), 1);
+    if (!self->alone) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static int set_alone(Automaton *self, PyObject *alone) {
+    if (!PyList_Check(alone)) {
+        PyErr_SetString(PyExc_TypeError, "alone: a list of group numbers");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(alone); i++) {
+        long group = PyLong_AsLong(PyList_GET_ITEM(alone, i));
+        if (group < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "alone: numbers must be >= 0");
+            return -1;
+        }
+        if (group < self->groups) self->alone[group] = 1; /* else a group no literal is in */
+    }
     return 0;
 }
 
 static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
-    static char *keywords[] = {"words", "groups", NULL};
-    PyObject *words, *groups = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|O", keywords, &PyList_Type, &words, &groups)) return -1;
+    static char *keywords[] = {"words", "groups", "alone", NULL};
+    PyObject *words, *groups = Py_None, *alone = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|OO", keywords, &PyList_Type, &words, &groups, &alone))
+        return -1;
+    if (alone != Py_None && groups == Py_None) {
+        PyErr_SetString(PyExc_ValueError, "alone: the automaton needs groups");
+        return -1;
+    }
     if (self->delta != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Automaton is already built");
         return -1;
@@ -341,7 +369,8 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
             PyErr_SetString(PyExc_TypeError, "groups: one list of group numbers per literal");
             return -1;
         }
-        return set_groups(self, groups);
+        if (set_groups(self, groups) < 0) return -1;
+        return alone == Py_None ? 0 : set_alone(self, alone);
     }
     return 0;
 }
@@ -465,14 +494,28 @@ static PyObject *Automaton_starts(Automaton *self, PyObject *args) {
 typedef struct {
     Automaton *automaton;
     Buffer *by_group;
+    int kind;
+    const void *data;
+    Py_ssize_t size;
 } Grouping;
+
+static inline int is_ascii_letter(Py_UCS4 c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 
 static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
     Grouping *grouping = context;
     Automaton *self = grouping->automaton;
-    for (int32_t j = self->group_start[literal]; j < self->group_start[literal + 1]; j++)
-        if (buffer_push(&grouping->by_group[self->group_of[j]], ((int64_t)start << 32) | (int64_t)end) < 0)
-            return -1;
+    int next_to_letter = -1; /* worked out for the first group that asks */
+    for (int32_t j = self->group_start[literal]; j < self->group_start[literal + 1]; j++) {
+        int32_t group = self->group_of[j];
+        if (self->alone[group]) {
+            if (next_to_letter < 0)
+                next_to_letter =
+                    (start > 0 && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, start - 1))) ||
+                    (end < grouping->size && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, end)));
+            if (next_to_letter) continue;
+        }
+        if (buffer_push(&grouping->by_group[group], ((int64_t)start << 32) | (int64_t)end) < 0) return -1;
+    }
     return 0;
 }
 
@@ -578,7 +621,7 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
         return PyErr_NoMemory();
     }
     result->groups = self->groups;
-    Grouping grouping = {self, result->by_group};
+    Grouping grouping = {self, result->by_group, PyUnicode_KIND(text), PyUnicode_DATA(text), stop};
     if (scan(self, text, pos, stop, emit_grouped, &grouping) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -768,7 +811,8 @@ static PyTypeObject AutomatonType = {
     .tp_basicsize = sizeof(Automaton),
     .tp_dealloc = (destructor)Automaton_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Automaton(words, groups=None): an Aho-Corasick DFA over non-empty ASCII literals.",
+    .tp_doc = "Automaton(words, groups=None, alone=None): an Aho-Corasick DFA over non-empty literals; "
+              "`alone`, groups whose occurrences next to an ASCII letter `grouped` drops.",
     .tp_methods = Automaton_methods,
     .tp_init = (initproc)Automaton_init,
     .tp_new = PyType_GenericNew,

@@ -256,15 +256,18 @@ class SharedLiterals:
         self._ids: dict[str, int] = {}
         self._groups_of: list[list[int]] = []  # by literal id: the groups it belongs to
         self._groups = 0
+        self._alone: set[int] = set()
         self._automaton: Literals | None = None
         self._scans: dict[int, tuple[str, GroupedHits]] = {}
 
-    def register(self, literals: tuple[str, ...] | list[str]) -> int:
+    def register(self, literals: tuple[str, ...] | list[str], *, alone: bool = False) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
         to a candidate list). The automaton, which knows each literal's groups, is rebuilt on the next
-        scan."""
+        scan. `alone`: occurrences next to an ASCII letter are left out (`Literals`)."""
         group = self._groups
         self._groups += 1
+        if alone:
+            self._alone.add(group)
         for literal in literals:
             if literal not in self._ids:
                 self._ids[literal] = len(self._ids)
@@ -280,7 +283,7 @@ class SharedLiterals:
         if kept is not None and kept[0] is haystack:
             return kept[1]
         if self._automaton is None:
-            self._automaton = Literals(list(self._ids), self._groups_of)
+            self._automaton = Literals(list(self._ids), self._groups_of, frozenset(self._alone))
         hits = self._automaton.grouped(haystack)
         self._scans[id(haystack)] = (haystack, hits)
         if len(self._scans) > CACHED_TEXTS:  # the oldest goes

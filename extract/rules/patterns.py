@@ -179,15 +179,22 @@ class Literals:
     postings hold some non-ASCII character (a curly quote, a bullet). Literals that are not ASCII, or
     hold a "?", are searched in the `str` itself.
 
-    `groups`: for `grouped`, the groups each literal belongs to (by literal index).
+    `groups`: for `grouped`, the groups each literal belongs to (by literal index). `alone`: groups
+    whose occurrences next to an ASCII letter `grouped` leaves out (currency codes: "ron" in
+    "environment"), so they never become Python objects.
     """
 
-    def __init__(self, words: list[str], groups: list[list[int]] | None = None) -> None:
+    def __init__(
+        self, words: list[str], groups: list[list[int]] | None = None, alone: frozenset[int] = frozenset()
+    ) -> None:
         self.words = words
         self._groups = groups
+        self._alone = alone
         scanner = _native.SCAN
         usable = scanner is not None and all(words)
-        self.native: Any = scanner.Automaton(words, groups) if usable else None
+        self.native: Any = (
+            scanner.Automaton(words, groups, sorted(alone) if alone else None) if usable else None
+        )
         dfa = Implementation.DFA
         as_bytes = all(w.isascii() and "?" not in w for w in words)
         self._bytes = None
@@ -219,10 +226,15 @@ class Literals:
         if self.native is not None:
             return self.native.grouped(haystack)
         assert self._groups is not None, "grouped needs the literals' groups"
-        groups_of = self._groups
+        groups_of, alone, size = self._groups, self._alone, len(haystack)
         pairs: dict[int, list[tuple[int, int]]] = {}
         for index, start, end in self.positions(haystack):
+            next_to_letter = (start > 0 and _is_ascii_letter(haystack[start - 1])) or (
+                end < size and _is_ascii_letter(haystack[end])
+            )
             for group in groups_of[index]:
+                if next_to_letter and group in alone:
+                    continue
                 found = pairs.get(group)
                 if found is None:
                     pairs[group] = [(start, end)]
@@ -233,6 +245,10 @@ class Literals:
             found.sort()
             hits[group] = ([start for start, _ in found], [end for _, end in found])
         return Grouped(hits, len(haystack))
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return 97 <= ord(char) | 32 <= 122
 
 
 class GroupedHits(Protocol):

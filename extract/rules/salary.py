@@ -303,8 +303,9 @@ _SCALE_HINTS = sorted(
     }
 )
 _HINTS = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
-# The same literals in the pass the other rules make over a posting's body (`SHARED`).
-_SHARED_MARKERS = SHARED.register(_MARKERS)
+# The same literals in the pass the other rules make over a posting's body (`SHARED`); the markers
+# standing alone only (the check `_hints` makes: most occurrences are inside words, "rs" in "years").
+_SHARED_MARKERS = SHARED.register(_MARKERS, alone=True)
 _SHARED_SCALES = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()])
 _LONGEST_HINT = max(len(hint) for hint in _HINTS.words)
 _SCALE_HINT_SET = frozenset(_SCALE_HINTS)
