@@ -82,6 +82,8 @@ _SALARY_CUE = re.compile(
     r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
+# Looked for only where its words begin (the plain pattern tries every character of a line).
+_SALARY_CUE_AT = Anchored(_SALARY_CUE, short=0, shared=False)
 # The pay-context checks run on the few dozen characters around each amount. As plain regexes they are
 # tried at every position of those (17 us for `_NOT_BEFORE`, a posting has a couple of amounts); anchored
 # on their literals they are tried only where one of their words is.
@@ -204,11 +206,12 @@ def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, 
     line_end = text.find("\n", match.end())
     line = text[line_start : line_end if line_end != -1 else len(text)]
     k_range = has_k and match.group("bnum") is not None
-    if not currency_mark and not (has_k and (k_range or _SALARY_CUE.search(line))):
-        return False
     if _MILLIONS.search(scales):
         return False  # nobody's base pay is stated in millions; funding and revenue are
     if _401K.match(match.group(0).strip()):
+        return False
+    # Last, the cue: a search of the whole line, which can be a paragraph of thousands of characters.
+    if not currency_mark and not (has_k and (k_range or _SALARY_CUE_AT.search(line, lower=line.lower()))):
         return False
     before = _SENTENCE_END.split(text[max(line_start, match.start() - 50) : match.start()])[-1]
     after = text[match.end() : match.end() + 40]
@@ -258,12 +261,17 @@ def _plausible(low: float, high: float, currency: str, period: Period, explicit:
     return not (period == "hour" and (high > 1_000 or not explicit))
 
 
+_THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
+
+
 def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
     currency_mark = (
         match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
     )
     scales = (match.group("ascale") or "") + (match.group("bscale") or "")
-    has_k = bool(re.search(r"(?i)k|thousand|lakh|lac|lpa|\bl\b", scales))
+    has_k = bool(scales) and _THOUSANDS.search(scales) is not None
+    if not currency_mark and not has_k:
+        return None  # a bare number ("5 years", "2024"): most of what the money pattern matches
     if not _looks_like_pay(match, text, currency_mark, has_k):
         return None
     ends = _ends(match)
