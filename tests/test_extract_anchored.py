@@ -69,6 +69,7 @@ WORDS = [
     "R&D", "Go to market", "golang", "C-level", "Series C", "Python", "SWIFT", "JavaScript", "programming",
     "raised", "in funding", "ARR", "per seat", "sign-on bonus", "401(k)", "base pay", "OTE", "donations",
     "Nice-to-have", "Requirements", "What you'll need", "It would be great", "ſkills", "Bonus points", "•",
+    "ΟΔΟΣ", "agent", "monitor", "https://example.com/c++",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -102,6 +103,36 @@ def test_anchored_finds_exactly_what_re_finds(text, start, span):
         assert [m.span() for m in pattern.finditer(text, start, end, lower=lower)] == [s for s, _ in expected]
         found = pattern.search(text, start, end, lower=lower)
         assert (found and found.span()) == (first and first.span()), regex.pattern
+
+
+@given(text=texts, data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_text_with_characters_made_spaces_is_searched_through_the_text_it_came_from(text, data):
+    """Skill patterns run over the posting with its links blanked out and look for their literals in
+    the posting as it was (`before`), whose shared pass is cached: the matches must be the blanked
+    text's own, wherever the spaces fall (inside a literal, next to one, over a capital sigma)."""
+    cut = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    spans = list(zip(cut[::2], cut[1::2], strict=False))
+    blanked = list(text)
+    for begin, stop in spans:
+        blanked[begin:stop] = " " * (stop - begin)
+    made = "".join(blanked)
+    for pattern in PATTERNS:
+        expected = [(m.span(), m.groups()) for m in pattern.regex.finditer(made)]
+        assert [(m.span(), m.groups()) for m in pattern.finditer(made, before=text)] == expected, (
+            pattern.pattern
+        )
+
+
+def test_literals_with_a_space_made_by_blanking_are_found():
+    """A literal holding a space ("in office") can occur only once a character became that space."""
+    with_space = [(p, w) for p in PATTERNS for w in p.prefixes or () if " " in w]
+    assert with_space, "no pattern literal holds a space: the case below tests nothing"
+    for pattern, literal in with_space:
+        text = "x " + literal.replace(" ", "#") + " 2 days in the office"
+        made = text.replace("#", " ")
+        expected = [m.span() for m in pattern.regex.finditer(made)]
+        assert [m.span() for m in pattern.finditer(made, before=text)] == expected, (pattern.pattern, literal)
 
 
 office_texts = st.lists(

@@ -312,6 +312,7 @@ class Anchored:
         "_fold",
         "_shared",
         "_short",
+        "_spaceless",
         "_word_start",
         "prefixes",
         "regex",
@@ -348,6 +349,9 @@ class Anchored:
         # Case-insensitive patterns look at the shared lower case: their literals join the shared pass;
         # the others find theirs alone (an automaton of their own when they have many).
         literals = self.prefixes or (self.required[:1] if self.required else ())
+        # ASCII literals without a space: wherever a text has one, so does any text it was made from by
+        # turning characters into spaces (`finditer`'s `before`).
+        self._spaceless = bool(literals) and all(w.isascii() and " " not in w for w in literals)
         share = shared and self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
         self._shared = SHARED.register(literals) if share else None
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
@@ -376,17 +380,23 @@ class Anchored:
         return starts
 
     def _candidates(
-        self, text: str, pos: int, end: int, lower: str | None = None
+        self, text: str, pos: int, end: int, lower: str | None = None, before: str | None = None
     ) -> list[int] | Iterator[int] | None:
         """Positions in order where a match may start, or None to let the regex scan everything."""
         if end - pos < self._short:
             return None
+        if before is not None and self._spaceless and len(before) == len(text):
+            # `text` is `before` with some characters made spaces: no literal without a space occurs in it
+            # where it does not in `before`, whose shared pass is cached. The regex decides on `text`.
+            text_or_before = before
+        else:
+            text_or_before = text
         if lower is not None and self._fold:
             # A lower case of another length ("İ" lowers to two characters) would shift every offset; one
             # holding "ı" or "ſ" would hide what ignoring case matches (see `folded`).
             haystack: str | None = lower if len(lower) == len(text) and not _has_case_traps(lower) else None
         else:
-            haystack = self._haystack(text)
+            haystack = self._haystack(text_or_before)
         if haystack is None:
             return None
         if self.prefixes is not None:
@@ -401,13 +411,21 @@ class Anchored:
         return self._windows(text, found, low, high, pos)
 
     def finditer(
-        self, text: str, pos: int = 0, endpos: int | None = None, *, lower: str | None = None
+        self,
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        *,
+        lower: str | None = None,
+        before: str | None = None,
     ) -> Iterator[re.Match[str]]:
         """`re.finditer`. `lower`: `text.lower()` when the caller has it (not `fold`'s fallback), so a
         window of a long text is searched without lowering, and caching, it again; when lowering changed
-        the length, the plain regex runs."""
+        the length, the plain regex runs. `before`: the text `text` was made from by turning some
+        characters into spaces (links blanked out), whose lower case and shared pass are cached: where
+        its literals allow, they are looked for there."""
         end = len(text) if endpos is None else min(endpos, len(text))
-        candidates = self._candidates(text, pos, end, lower)
+        candidates = self._candidates(text, pos, end, lower, before)
         if candidates is None:
             yield from self.regex.finditer(text, pos, end)
             return

@@ -216,10 +216,11 @@ class SkillMatcher:
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
+        before = text
         text, lower = _blank_links(text, fold(text))
         raw = self._alias_matches(lower, text)
         for pattern, skill, source in self._patterns:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, before=before):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))
         raw.sort(key=lambda f: (f.start, -(f.end - f.start)))
         kept: list[Found] = []
