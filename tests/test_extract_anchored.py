@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import rules
-from extract.rules import location, role, salary
+from extract.rules import facts, location, role, salary
 from extract.rules.anchored import (
     Anchored,
     SharedLiterals,
@@ -40,7 +39,7 @@ PATTERNS = [
     location._DAYS_IN_OFFICE,
     _YEARS,
     role._BUILD_ML,
-    *(pattern for _, pattern in rules._EMPLOYMENT),
+    *(pattern for _, pattern in facts._EMPLOYMENT),
     salary._MONEY_AT,
     salary._NOT_BEFORE,
     salary._NOT_AFTER_CUE,

@@ -23,7 +23,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 STAMP = HERE / "native.json"
 # In import order: each module's imports of the others are already loaded.
-COMPILED = ("patterns", "anchored", "skills", "salary", "location", "seniority", "role")
+COMPILED = ("patterns", "anchored", "skills", "salary", "location", "seniority", "role", "facts")
 # The native literal scanner (`_scan.c`), built with them and used only by the compiled build: the
 # sources keep the ahocorasick-rs path, so the comparison of the two builds checks one against the other.
 SCANNER = "_scan"
