@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.rules import facts, location, role, salary
+from extract.rules import facts, location, role, salary, skills
 from extract.rules.anchored import (
     Anchored,
     SharedLiterals,
@@ -132,6 +132,40 @@ def test_literals_with_a_space_made_by_blanking_are_found():
         made = text.replace("#", " ")
         expected = [m.span() for m in pattern.regex.finditer(made)]
         assert [m.span() for m in pattern.finditer(made, before=text)] == expected, (pattern.pattern, literal)
+
+
+heading_texts = st.lists(
+    st.sampled_from(
+        ["Requirements", "Nice to have:", "  - Preferred", "Bonus points", "What you'll need", "Skills",
+         "Python", "is a plus", "experience with PyTorch", "\n", "\n", "\n", " ", ":", "•", "ſkills", "İ",
+         "x" * 40, "About you", "minimum", "Ideally"]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+def _requirements_by_lines(text, positions):
+    """The requirement levels by a walk over every line: the definition `_requirements_at` must meet."""
+    cues = [match.start() for match in skills._PREFERRED_INLINE.regex.finditer(text)]
+    levels, section, offset = {}, "unknown", 0
+    for line in text.split("\n"):
+        section = skills._heading(line) or section
+        end = offset + len(line)
+        for position in positions:
+            if offset <= position <= end:
+                levels[position] = "preferred" if any(offset <= cue <= end for cue in cues) else section
+        offset = end + 1
+    return levels
+
+
+@given(text=heading_texts, data=st.data())
+@settings(max_examples=400, deadline=None)
+def test_requirement_levels_are_those_of_a_walk_over_every_line(text, data):
+    """Only lines holding a heading word (from the shared pass) are checked for headings."""
+    if not text:
+        return
+    positions = data.draw(st.lists(st.integers(0, len(text) - 1), min_size=1, max_size=8))
+    assert skills._requirements_at(text, positions) == _requirements_by_lines(text, positions)
 
 
 office_texts = st.lists(

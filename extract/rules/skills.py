@@ -15,7 +15,7 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
-from extract.rules.anchored import SHARED, Anchored, fold, literal_prefixes
+from extract.rules.anchored import SHARED, Anchored, fold, folded, literal_prefixes
 from extract.rules.patterns import WordAutomaton, is_word_char, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
@@ -33,18 +33,21 @@ _HEADING_WORDS = (
 _HEADING = re.compile(r"(?i)^\W*" + _HEADING_WORDS)
 
 
-def _openings(words: str) -> frozenset[str]:
-    """The first three characters, lower-cased, of everything the heading words can begin with."""
+def _word_prefixes(words: str) -> tuple[str, ...]:
+    """Everything, lower-cased, the heading words can begin with (at least three characters each)."""
     prefixes = literal_prefixes(re.compile("(?i)" + words))
     assert prefixes is not None and min(map(len, prefixes)) >= 3, "heading words need literal openings"
-    return frozenset(prefix[:3] for prefix in prefixes)
+    return prefixes
 
 
 # A line can only be a heading if, past the leading characters `\W*` skips (bullets, dashes), its first
 # three characters open one of the words: checked before the pattern, which tries its two dozen
 # alternatives in turn on every short line of a posting (the check is exact for ASCII; other openings go
 # to the pattern, whose case-insensitive matching knows more than `lower`).
-_HEADING_OPENINGS = _openings(_HEADING_WORDS)
+_HEADING_OPENINGS = frozenset(prefix[:3] for prefix in _word_prefixes(_HEADING_WORDS))
+# The same words in the shared pass: a heading's word is one of their occurrences, so only the lines
+# holding one need the checks above (`_heading_lines`).
+_HEADING_STARTS = SHARED.register(_word_prefixes(_HEADING_WORDS))
 
 
 def _maybe_heading(line: str) -> bool:
@@ -258,34 +261,61 @@ def default_matcher() -> SkillMatcher:
     return SkillMatcher(load_taxonomy())
 
 
+def _heading(line: str) -> Requirement | None:
+    """The section a line opens, if it is a heading: short once stripped, and led by a heading word."""
+    stripped = line.strip()
+    if len(stripped) > 70 or not _maybe_heading(stripped):
+        return None
+    heading = _HEADING.match(stripped)
+    if heading is None:
+        return None
+    return "preferred" if heading.group("preferred") else "required"
+
+
+def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
+    """(line start, section) of every heading line starting before `stop`, in order.
+
+    Only lines holding an occurrence of a heading word (from the shared pass over the text's lower case)
+    are checked; when lower-casing moves offsets or hides matches (`folded` is None), every line is.
+    """
+    lower = folded(text)
+    if lower is None:
+        starts = [0] + [at + 1 for at, char in enumerate(text[:stop]) if char == "\n"]
+    else:
+        starts = sorted(
+            {text.rfind("\n", 0, at) + 1 for at in SHARED.starts(lower, _HEADING_STARTS, 0, stop)}
+        )
+    found: list[tuple[int, Requirement]] = []
+    for start in starts:
+        end = text.find("\n", start)
+        section = _heading(text[start : len(text) if end == -1 else end])
+        if section is not None:
+            found.append((start, section))
+    return found
+
+
 def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
-    """The requirement level at each position, from the section heading above it and inline cues on its
-    line ("... is a plus"). Reads lines only as far as the last position."""
+    """The requirement level at each position, from the section heading above it (or on its line) and
+    inline cues on its line ("... is a plus"). Reads the text only as far as the last position's line."""
     wanted = sorted(set(positions))
-    # Inline cues never span a line: found in one pass over the text, then looked up per line.
     last_line_end = text.find("\n", wanted[-1])
     stop = len(text) if last_line_end == -1 else last_line_end
+    # Inline cues never span a line: found in one pass over the text, then looked up per line.
     cues = [match.start() for match in _PREFERRED_INLINE.finditer(text, 0, stop)]
+    headings = _heading_lines(text, stop)
     levels: dict[int, Requirement] = {}
     section: Requirement = "unknown"
-    offset = 0
-    index = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if len(stripped) <= 70 and _maybe_heading(stripped):
-            heading = _HEADING.match(stripped)
-            if heading is not None:
-                section = "preferred" if heading.group("preferred") else "required"
-        end = offset + len(line)
-        if wanted[index] <= end:
-            cue = bisect.bisect_left(cues, offset)
-            level: Requirement = "preferred" if cue < len(cues) and cues[cue] <= end else section
-            while index < len(wanted) and wanted[index] <= end:
-                levels[wanted[index]] = level
-                index += 1
-            if index == len(wanted):
-                break
-        offset = end + 1
+    heading = 0
+    for position in wanted:
+        line_start = text.rfind("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            line_end = len(text)
+        while heading < len(headings) and headings[heading][0] <= line_start:
+            section = headings[heading][1]
+            heading += 1
+        cue = bisect.bisect_left(cues, line_start)
+        levels[position] = "preferred" if cue < len(cues) and cues[cue] <= line_end else section
     return levels
 
 
