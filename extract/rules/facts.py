@@ -7,6 +7,7 @@ percent of an extraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from extract.money import annual_usd, local_currency
 from extract.rules.anchored import Anchored, fold, folded
@@ -15,7 +16,7 @@ from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
 from extract.rules.seniority import seniority
 from extract.rules.skills import extract_skills
-from extract.schema import PostingFacts, PostingInput, Salary
+from extract.schema import Period, PostingFacts, PostingInput, Salary
 
 VERSION = "rules-1"
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
@@ -39,15 +40,16 @@ def employment_type(title: str, text: str) -> str | None:
 
 def _salary(posting: PostingInput, title: str, body: str, country: str | None) -> Salary | None:
     """Pay published by the source wins; otherwise the pay stated in the title, the source's pay line
-    when it has one, and the body."""
+    when it has one, and the body. Built once, with its yearly USD figures (a copy with them added cost
+    as much as the model itself)."""
+    low: float | None
+    high: float | None
+    period: Period
+    source: Literal["published", "text"]
+    evidence: str | None
     if (posting.pay_min or posting.pay_max) and posting.pay_currency:
-        salary = Salary(
-            min=posting.pay_min,
-            max=posting.pay_max,
-            currency=posting.pay_currency.upper(),
-            period=posting.pay_period or "year",
-            source="published",
-        )
+        low, high, currency = posting.pay_min, posting.pay_max, posting.pay_currency.upper()
+        period, source, multi, evidence = posting.pay_period or "year", "published", False, None
     else:
         pieces = [title, posting.pay_text, body] if posting.pay_text else [title, body]
         text = "\n".join(pieces)
@@ -58,16 +60,13 @@ def _salary(posting: PostingInput, title: str, body: str, country: str | None) -
         stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None)
         if stated is None:
             return None
-        salary = Salary(
-            min=stated.min, max=stated.max, currency=stated.currency, period=stated.period,
-            source="text", multi=stated.multi, evidence=stated.evidence,
-        )  # fmt: skip
-    return salary.model_copy(
-        update={
-            "annual_min_usd": annual_usd(salary.min, salary.currency, salary.period, posting.posted_at),
-            "annual_max_usd": annual_usd(salary.max, salary.currency, salary.period, posting.posted_at),
-        }
-    )
+        low, high, currency, period = stated.min, stated.max, stated.currency, stated.period
+        source, multi, evidence = "text", stated.multi, stated.evidence
+    return Salary(
+        min=low, max=high, currency=currency, period=period, source=source, multi=multi, evidence=evidence,
+        annual_min_usd=annual_usd(low, currency, period, posting.posted_at),
+        annual_max_usd=annual_usd(high, currency, period, posting.posted_at),
+    )  # fmt: skip
 
 
 def extract_batch(postings: Sequence[PostingInput]) -> list[PostingFacts]:
