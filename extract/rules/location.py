@@ -212,7 +212,8 @@ _MANY_COUNTRIES = Anchored(
     re.compile(
         r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
         r"multiple (countries|locations))\b"
-    )
+    ),
+    short=0,  # over location fields and titles too: see `_REMOTE`
 )
 
 
