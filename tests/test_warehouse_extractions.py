@@ -65,14 +65,14 @@ def test_a_posting_that_trips_a_rule_fails_alone_and_its_batch_lands(monkeypatch
         for i, title in enumerate(["ML Engineer", "Trips the rule", "AI Engineer"])
     ]
     expected = [rules.extract(postings[0]), rules.extract(postings[2])]
-    original = rules.role_family
+    original = rules.extract_batch
 
-    def role_family(title: str) -> str | None:
-        if title == "Trips the rule":
+    def extract_batch(batch):  # a rule that raises on one posting's title, wherever it sits in a batch
+        if any(posting.title == "Trips the rule" for posting in batch):
             raise IndexError("string index out of range")
-        return original(title)
+        return original(batch)
 
-    monkeypatch.setattr(rules, "role_family", role_family)
+    monkeypatch.setattr(rules, "extract_batch", extract_batch)
     results = BATCH(postings)
     assert [facts for facts, _ in results[::2]] == expected
     assert [reason for _, reason in results[::2]] == [None, None]
