@@ -75,16 +75,24 @@ static void Automaton_dealloc(Automaton *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* Sets `at` to the first index of the sorted items[0:count] not below `key` (Python's bisect_left). */
+#define BISECT_LEFT(items, count, key, at)                 \
+    do {                                                   \
+        Py_ssize_t high_ = (count);                        \
+        (at) = 0;                                          \
+        while ((at) < high_) {                             \
+            Py_ssize_t middle_ = ((at) + high_) / 2;       \
+            if ((items)[middle_] < (key))                  \
+                (at) = middle_ + 1;                        \
+            else                                           \
+                high_ = middle_;                           \
+        }                                                  \
+    } while (0)
+
 /* The class of a non-ASCII character: bisection over the few the literals hold, else 0. */
 static inline uint32_t wide_class(const Automaton *self, Py_UCS4 c) {
-    Py_ssize_t low = 0, high = self->wide_count;
-    while (low < high) {
-        Py_ssize_t middle = (low + high) / 2;
-        if (self->wide_chars[middle] < c)
-            low = middle + 1;
-        else
-            high = middle;
-    }
+    Py_ssize_t low;
+    BISECT_LEFT(self->wide_chars, self->wide_count, c, low);
     return low < self->wide_count && self->wide_chars[low] == c ? (uint32_t)(self->wide_first + low) : 0;
 }
 
@@ -547,17 +555,7 @@ static PyObject *Scan_starts(Scan *self, PyObject *args) {
     const Buffer *found = scan_group(self, group);
     if (end < 0 || end > self->size) end = self->size;
     Py_ssize_t first = 0;
-    if (pos > 0) { /* bisect_left on the starts */
-        int64_t key = (int64_t)pos << 32;
-        Py_ssize_t high = found->size;
-        while (first < high) {
-            Py_ssize_t middle = (first + high) / 2;
-            if (found->items[middle] < key)
-                first = middle + 1;
-            else
-                high = middle;
-        }
-    }
+    if (pos > 0) BISECT_LEFT(found->items, found->size, (int64_t)pos << 32, first); /* on the starts */
     PyObject *list = PyList_New(0);
     if (list == NULL) return NULL;
     for (Py_ssize_t i = first; i < found->size; i++) {

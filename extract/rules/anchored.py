@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from extract.rules import _native
-from extract.rules.patterns import GroupedHits, Literals
+from extract.rules.patterns import GroupedHits, Literals, is_ascii_letter
 
 try:  # the parser is internal to `re`; without it every pattern simply takes the plain path
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -33,8 +33,10 @@ _MAX_PREFIXES = 64
 _FIND_EACH = 3
 # Widths at or above this count as unbounded (`re` reports unbounded repeats as a huge number).
 _BOUNDED = 256
-# Below this many characters the plain regex is cheaper than lower-casing and looking for literals.
-_SHORT = 200
+# Below this many characters the plain regex runs. None by default: the rules look at a posting's
+# fields (body, title, location) with dozens of patterns, which share one lower case and literal pass of
+# each (cached), so even over a short title looking for literals beats the regex at every character.
+_SHORT = 0
 _SMALL_CLASS = 10  # [0-9] included
 # Literals longer than this find no fewer start positions worth the extra combinations.
 _PREFIX_CHARS = 8
@@ -207,11 +209,10 @@ def _opens_at_boundary(items: list[Any]) -> bool:
 
 
 def _not_inside_words(text: str, starts: list[int]) -> list[int]:
-    """The start positions that are not between two ASCII letters (`| 32` lower-cases an ASCII letter
-    and takes no other character into a-z)."""
+    """The start positions that are not between two ASCII letters."""
     kept = []
     for start in starts:
-        if start > 0 and 97 <= ord(text[start - 1]) | 32 <= 122 and 97 <= ord(text[start]) | 32 <= 122:
+        if start > 0 and is_ascii_letter(text[start - 1]) and is_ascii_letter(text[start]):
             continue
         kept.append(start)
     return kept
@@ -332,7 +333,7 @@ class Anchored:
     ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
         start positions of a pattern found through a literal it contains further on. `short`: texts
-        shorter than this go to the plain regex (0 for patterns over titles, lowered once and shared).
+        shorter than this go to the plain regex (for short texts that nothing else lowers or scans).
         `max_prefixes`: how many start literals are still worth looking for. `shared`: whether its
         literals join the shared pass (not for patterns over many small windows of a text).
         `word_start`: no match begins between two ASCII letters (found without saying for patterns that
@@ -467,9 +468,3 @@ class Anchored:
                 for char in self._first.finditer(text, begin, last + 1):
                     yield char.start()
             done = max(done, last + 1)
-
-
-def title_pattern(pattern: str) -> Anchored:
-    """A pattern for job titles: short texts with many patterns over each, so each title is lowered
-    once (cached) and every pattern tried only where its literals are, never the regex scan."""
-    return Anchored(pattern, short=0)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from extract.money import annual_usd, local_currency
-from extract.rules.anchored import fold, folded, title_pattern
+from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary
@@ -21,13 +21,11 @@ from extract.schema import Period, PostingFacts, PostingInput, Salary
 VERSION = "rules-1"
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
 MAX_CHARS = 200_000
-# Anchored even on short texts (`title_pattern`): over a title, the regex tried at every character cost
-# more than the title's lower case and literal pass, which the title rules share and cache.
 _EMPLOYMENT = (
-    ("internship", title_pattern(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
-    ("contract", title_pattern(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
-    ("part_time", title_pattern(r"(?i)\bpart[- ]time\b")),
-    ("full_time", title_pattern(r"(?i)\bfull[- ]time\b|\bpermanent\b")),
+    ("internship", Anchored(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
+    ("contract", Anchored(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
+    ("part_time", Anchored(r"(?i)\bpart[- ]time\b")),
+    ("full_time", Anchored(r"(?i)\bfull[- ]time\b|\bpermanent\b")),
 )
 
 

@@ -138,29 +138,21 @@ REGION_OF = {
         ]
     },
 }
-# The policy patterns run over the location field and the title as well as the text: anchored even on
-# such short texts, whose lower case and literal pass the title rules share and cache, instead of the
-# regex tried at every character.
 _REMOTE = Anchored(
     re.compile(
         r"(?i)\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
         r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
         r"remote\b(?!\s+(sensing|control)))"
-    ),
-    short=0,
+    )
 )
-_NOT_REMOTE = Anchored(
-    re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b"), short=0
-)
+_NOT_REMOTE = Anchored(re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b"))
 _HYBRID = Anchored(
-    re.compile(r"(?i)\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))"),
-    short=0,
+    re.compile(r"(?i)\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))")
 )
 _ONSITE = Anchored(
     re.compile(
         r"(?i)\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to)\b"
-    ),
-    short=0,
+    )
 )
 _MUST_BE_IN = Anchored(
     re.compile(
@@ -213,7 +205,6 @@ _MANY_COUNTRIES = Anchored(
         r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
         r"multiple (countries|locations))\b"
     ),
-    short=0,  # over location fields and titles too: see `_REMOTE`
 )
 
 
@@ -333,8 +324,7 @@ def region_of(country: str | None, remote: Remote | None) -> str | None:
 _DAYS_IN_OFFICE = Anchored(
     re.compile(
         r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
-    ),
-    short=0,
+    )
 )
 
 

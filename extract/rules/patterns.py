@@ -43,6 +43,11 @@ def _depth(node: dict[str, dict]) -> int:
     return 1 + max((_depth(child) for child in node.values()), default=0)
 
 
+def is_ascii_letter(char: str) -> bool:
+    """a-z or A-Z (`| 32` lower-cases an ASCII letter and takes no other character into a-z)."""
+    return 97 <= ord(char) | 32 <= 122
+
+
 def is_word_char(char: str) -> bool:
     """What `\\w` matches: letters and digits of any script, and the underscore."""
     return char.isalnum() or char == "_"
@@ -229,8 +234,8 @@ class Literals:
         groups_of, alone, size = self._groups, self._alone, len(haystack)
         pairs: dict[int, list[tuple[int, int]]] = {}
         for index, start, end in self.positions(haystack):
-            next_to_letter = (start > 0 and _is_ascii_letter(haystack[start - 1])) or (
-                end < size and _is_ascii_letter(haystack[end])
+            next_to_letter = (start > 0 and is_ascii_letter(haystack[start - 1])) or (
+                end < size and is_ascii_letter(haystack[end])
             )
             for group in groups_of[index]:
                 if next_to_letter and group in alone:
@@ -245,10 +250,6 @@ class Literals:
             found.sort()
             hits[group] = ([start for start, _ in found], [end for _, end in found])
         return Grouped(hits, len(haystack))
-
-
-def _is_ascii_letter(char: str) -> bool:
-    return 97 <= ord(char) | 32 <= 122
 
 
 class GroupedHits(Protocol):

@@ -10,24 +10,24 @@ import re
 from bisect import bisect_right
 from itertools import islice
 
-from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes, title_pattern
+from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes
 
 _ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
-_AI_TITLE = title_pattern(
+_AI_TITLE = Anchored(
     r"(?i)machine[- ]learning|deep[- ]learning|computer vision|\bmlops\b|\bllmops\b|applied scien|"
     r"research engineer|prompt engineer|reinforcement learning|perception engineer|\bai/ml\b|\bml/ai\b|"
     rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
     r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
     r"(?!\s*(team|native|first|startup|company|products?))"
 )
-_MODEL_TITLE = title_pattern(r"(?i)data scien|research scien|scientist|\bresearcher\b")
-_NOT_AI_TITLE = title_pattern(
+_MODEL_TITLE = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b")
+_NOT_AI_TITLE = Anchored(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
     r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b"
 )
-_TECH_TITLE = title_pattern(
+_TECH_TITLE = Anchored(
     r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
 )
 AI_SKILLS = frozenset(
@@ -58,16 +58,16 @@ _OBJECTS = SHARED.register(_OBJECT_STARTS) if _OBJECT_STARTS else None
 _VERB_RUN = re.compile(r"[\w-]*")
 
 
-_NEVER_AI_TITLE = title_pattern(
+_NEVER_AI_TITLE = Anchored(
     r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
     r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b"
 )
 
 
-_ENGINEER_TITLE = title_pattern(r"(?i)\b(engineer|scientist|researcher)\b")
-_ML_TITLE = title_pattern(r"(?i)machine learning|\bml\b")
+_ENGINEER_TITLE = Anchored(r"(?i)\b(engineer|scientist|researcher)\b")
+_ML_TITLE = Anchored(r"(?i)machine learning|\bml\b")
 _FAMILIES = [
-    (family, title_pattern(pattern))
+    (family, Anchored(pattern))
     for family, pattern in (
         ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),
         ("data_science", r"(?i)data scien"),

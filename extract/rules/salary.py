@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extract.rules.anchored import SHARED, Anchored, fold, folded
-from extract.rules.patterns import Literals, trie_pattern
+from extract.rules.patterns import Literals, is_ascii_letter, trie_pattern
 from extract.schema import Period
 
 # Longest spellings first so "CA$" is not read as "$".
@@ -62,7 +62,7 @@ _MONEY = re.compile(
 # scanned, and the caller has the text's lower case at hand. Never inside a word: the lead words need
 # `\b`, the currency a non-letter before it, the number a digit (half its start literals, "in", "at",
 # "co", are found inside words, each a 2 us regex call).
-_MONEY_AT = Anchored(_MONEY, max_prefixes=128, short=0, word_start=True)
+_MONEY_AT = Anchored(_MONEY, max_prefixes=128, word_start=True)
 _PERIODS: list[tuple[re.Pattern[str], Period]] = [
     (
         re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"),
@@ -83,7 +83,7 @@ _SALARY_CUE = re.compile(
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
 # Looked for only where its words begin (the plain pattern tries every character of a line).
-_SALARY_CUE_AT = Anchored(_SALARY_CUE, short=0, shared=False)
+_SALARY_CUE_AT = Anchored(_SALARY_CUE, shared=False)
 # The pay-context checks run on the few dozen characters around each amount. As plain regexes they are
 # tried at every position of those (17 us for `_NOT_BEFORE`, a posting has a couple of amounts); anchored
 # on their literals they are tried only where one of their words is.
@@ -93,7 +93,6 @@ _NOT_BEFORE = Anchored(
         r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
         r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
     ),
-    short=0,
     shared=False,
 )
 # What an amount is of when it is not pay ("$2M in funding", "10k users").
@@ -112,9 +111,9 @@ _NOT_AFTER = re.compile(
 )
 # `_NOT_AFTER` can only match where one of its nouns (or "bonus") does: looked for first, anchored; the
 # full pattern (5 us, backtracking over the words before the noun) runs only when one is there.
-_NOT_AFTER_CUE = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), short=0, shared=False)
+_NOT_AFTER_CUE = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), shared=False)
 _SALARY_WORDS = Anchored(
-    re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), short=0, shared=False
+    re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), shared=False
 )
 _MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _401K = re.compile(r"401\s?\(?k", re.IGNORECASE)
@@ -201,18 +200,21 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
 def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, has_k: bool) -> bool:
     """Whether the amount is stated as pay at all: a currency or a k-range in a pay context, and not a
     funding round, revenue, budget, benefit, commission or 401(k)."""
+    if not currency_mark and not has_k:
+        return False  # a bare number ("5 years", "2024"): most of what the money pattern matches
     scales = (match.group("ascale") or "") + (match.group("bscale") or "")
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    line_end = text.find("\n", match.end())
-    line = text[line_start : line_end if line_end != -1 else len(text)]
-    k_range = has_k and match.group("bnum") is not None
     if _MILLIONS.search(scales):
         return False  # nobody's base pay is stated in millions; funding and revenue are
     if _401K.match(match.group(0).strip()):
         return False
-    # Last, the cue: a search of the whole line, which can be a paragraph of thousands of characters.
-    if not currency_mark and not (has_k and (k_range or _SALARY_CUE_AT.search(line, lower=line.lower()))):
-        return False
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if not currency_mark and match.group("bnum") is None:
+        # A scaled number alone ("150k") needs a pay word on its line, which can be a paragraph of
+        # thousands of characters: looked for last.
+        line_end = text.find("\n", match.end())
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        if _SALARY_CUE_AT.search(line, lower=line.lower()) is None:
+            return False
     before = _SENTENCE_END.split(text[max(line_start, match.start() - 50) : match.start()])[-1]
     after = text[match.end() : match.end() + 40]
     # Lowered here, not through `fold`'s cache, which holds the batch's whole texts.
@@ -270,8 +272,6 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
     )
     scales = (match.group("ascale") or "") + (match.group("bscale") or "")
     has_k = bool(scales) and _THOUSANDS.search(scales) is not None
-    if not currency_mark and not has_k:
-        return None  # a bare number ("5 years", "2024"): most of what the money pattern matches
     if not _looks_like_pay(match, text, currency_mark, has_k):
         return None
     ends = _ends(match)
@@ -321,10 +321,6 @@ _WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-br
 _RARE_LITERALS = _SYMBOLS + _WIDE_SPACES  # none is ASCII
 
 
-def _is_letter(char: str) -> bool:
-    return "a" <= char <= "z"
-
-
 def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], list[bool]]:
     """Starts, ends and whether a currency marker (else a scaled number), for every hint literal.
 
@@ -356,7 +352,7 @@ def _hints(lower: str, tail: str | None = None) -> list[int]:
     found = []
     for start, end, marker in zip(*_occurrences(lower, tail), strict=True):
         if marker and (
-            (start > 0 and _is_letter(lower[start - 1])) or (end < size and _is_letter(lower[end]))
+            (start > 0 and is_ascii_letter(lower[start - 1])) or (end < size and is_ascii_letter(lower[end]))
         ):
             continue  # "try" in "country" is not the Turkish lira
         found.append(start)

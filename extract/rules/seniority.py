@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import re
 
-from extract.rules.anchored import Anchored, title_pattern
+from extract.rules.anchored import Anchored
 from extract.schema import Seniority
 
-_LEVEL_MANAGER = title_pattern(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
+_LEVEL_MANAGER = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
 _TITLE_RULES: list[tuple[Anchored, Seniority]] = [
-    (title_pattern(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
+    (Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
     (
-        title_pattern(
+        Anchored(
             r"(?i)\b(engineering manager|head of|director|vp|vice president|cto|chief|manager|managing)\b"
             r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)"
         ),
         "manager",
     ),
-    (title_pattern(r"(?i)\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
-    (title_pattern(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
+    (Anchored(r"(?i)\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
+    (Anchored(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
     (
-        title_pattern(
+        Anchored(
             r"(?i)\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bI\b$"
         ),
         "junior",
     ),
-    (title_pattern(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
+    (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
 ]
-_NON_LEVEL_MANAGER = title_pattern(
-    r"(?i)\b(product|program|project|account|community|office|marketing) manager"
-)
+_NON_LEVEL_MANAGER = Anchored(r"(?i)\b(product|program|project|account|community|office|marketing) manager")
 _YEARS = Anchored(
     re.compile(
         r"(?i)(?<![\d.])(\d{1,2})(?:\s{0,12}(?:\+|-|–|to)\s{0,12}(\d{1,2}))?\+?\s{0,12}(?:\+\s{0,12})?years?(?:'|’)?\s*(?:of\s+)?"
@@ -37,7 +35,7 @@ _YEARS = Anchored(
     ),
     first=r"\d",
 )
-_MULTI_ROLE = title_pattern(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
+_MULTI_ROLE = Anchored(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
 
 
 def years_of_experience(text: str) -> int | None:

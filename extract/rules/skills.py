@@ -44,10 +44,11 @@ def _word_prefixes(words: str) -> tuple[str, ...]:
 # three characters open one of the words: checked before the pattern, which tries its two dozen
 # alternatives in turn on every short line of a posting (the check is exact for ASCII; other openings go
 # to the pattern, whose case-insensitive matching knows more than `lower`).
-_HEADING_OPENINGS = frozenset(prefix[:3] for prefix in _word_prefixes(_HEADING_WORDS))
+_HEADING_PREFIXES = _word_prefixes(_HEADING_WORDS)
+_HEADING_OPENINGS = frozenset(prefix[:3] for prefix in _HEADING_PREFIXES)
 # The same words in the shared pass: a heading's word is one of their occurrences, so only the lines
 # holding one need the checks above (`_heading_lines`).
-_HEADING_STARTS = SHARED.register(_word_prefixes(_HEADING_WORDS))
+_HEADING_STARTS = SHARED.register(_HEADING_PREFIXES)
 
 
 def _maybe_heading(line: str) -> bool:
@@ -173,7 +174,7 @@ class SkillMatcher:
         # Context rules run on small windows around a match: anchored on their literals in the window
         # (the plain regex scans every position of it, ~15 us a window), outside the shared pass.
         def windowed(rule: re.Pattern[str] | None) -> Anchored | None:
-            return None if rule is None else Anchored(rule, short=0, shared=False)
+            return None if rule is None else Anchored(rule, shared=False)
 
         self._contexts: dict[str, tuple[int, Anchored | None, Anchored | None]] = {
             skill.id: (skill.context.window, windowed(skill.context.exclude), windowed(skill.context.require))
