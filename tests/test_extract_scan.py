@@ -113,6 +113,24 @@ def test_the_scanner_refuses_what_it_cannot_build():
         _native.SCAN.Automaton(["a"]).positions(b"a")
 
 
+def test_the_scanner_checks_its_arguments():
+    """Its methods parse their arguments themselves (METH_FASTCALL): counts and types as in Python."""
+    automaton = _native.SCAN.Automaton(["ab", "b"], [[0], [1]])
+    assert automaton.starts("xabb", 1, 3) == [1, 2]
+    scan = automaton.grouped("xabb")
+    assert (scan.starts(1), scan.starts(1, 3), scan.starts(0, 0, 2)) == ([2, 3], [3], [])
+    with pytest.raises(TypeError, match="takes 1 to 3 arguments"):
+        automaton.positions()
+    with pytest.raises(TypeError, match="takes 1 to 3 arguments"):
+        automaton.starts("a", 0, 1, 2)
+    with pytest.raises(TypeError, match="argument 2 must be str"):
+        automaton.word_hits("a", 1, "")
+    with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        scan.starts("0")
+    with pytest.raises(TypeError, match=r"takes 1 arguments \(0 given\)"):
+        scan.spans()
+
+
 @settings(max_examples=500, deadline=None)
 @given(text=st.text(max_size=12))
 def test_native_lowering_is_str_lower(text):

@@ -16,6 +16,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,50 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
+/* Arguments of the METH_FASTCALL methods (`PyArg_ParseTuple` and the argument tuple it needs cost more
+ * than a call on an empty group does): `spec` holds 'U' for a str, 'n' for an int, and '|' before the
+ * optional ones, which the caller has set to their defaults. */
+static int parse_args(const char *name, PyObject *const *args, Py_ssize_t nargs, const char *spec, ...) {
+    va_list out;
+    Py_ssize_t required = -1, total = 0;
+    for (const char *c = spec; *c; c++)
+        if (*c == '|')
+            required = total;
+        else
+            total++;
+    if (required < 0) required = total;
+    if (nargs < required || nargs > total) {
+        if (required == total)
+            PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, total, nargs);
+        else
+            PyErr_Format(PyExc_TypeError, "%s takes %zd to %zd arguments (%zd given)", name, required, total, nargs);
+        return -1;
+    }
+    va_start(out, spec);
+    Py_ssize_t i = 0;
+    for (const char *c = spec; *c && i < nargs; c++) {
+        if (*c == '|') continue;
+        if (*c == 'U') {
+            if (!PyUnicode_Check(args[i])) {
+                PyErr_Format(PyExc_TypeError, "%s: argument %zd must be str", name, i + 1);
+                va_end(out);
+                return -1;
+            }
+            *va_arg(out, PyObject **) = args[i];
+        } else {
+            Py_ssize_t value = PyNumber_AsSsize_t(args[i], PyExc_OverflowError);
+            if (value == -1 && PyErr_Occurred()) {
+                va_end(out);
+                return -1;
+            }
+            *va_arg(out, Py_ssize_t *) = value;
+        }
+        i++;
+    }
+    va_end(out);
+    return 0;
+}
+
 /* Calls `emit(context, literal, start, end)` for every occurrence in text[pos:end]; stops on < 0. */
 typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end);
 
@@ -441,10 +486,10 @@ static int emit_tuple(void *context, int32_t literal, Py_ssize_t start, Py_ssize
     return status;
 }
 
-static PyObject *Automaton_positions(Automaton *self, PyObject *args) {
+static PyObject *Automaton_positions(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
     Py_ssize_t pos = 0, stop = -1;
-    if (!PyArg_ParseTuple(args, "U|nn", &text, &pos, &stop)) return NULL;
+    if (parse_args("positions", args, nargs, "U|nn", &text, &pos, &stop) < 0) return NULL;
     if (bounds(text, &pos, &stop) < 0) return NULL;
     PyObject *found = PyList_New(0);
     if (found == NULL) return NULL;
@@ -479,10 +524,10 @@ static PyObject *int_list(const int64_t *items, Py_ssize_t count, int high) {
     return list;
 }
 
-static PyObject *Automaton_starts(Automaton *self, PyObject *args) {
+static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
     Py_ssize_t pos = 0, stop = -1;
-    if (!PyArg_ParseTuple(args, "U|nn", &text, &pos, &stop)) return NULL;
+    if (parse_args("starts", args, nargs, "U|nn", &text, &pos, &stop) < 0) return NULL;
     if (bounds(text, &pos, &stop) < 0) return NULL;
     Buffer found = {0};
     if (scan(self, text, pos, stop, emit_packed, &found) < 0) {
@@ -549,10 +594,11 @@ static const Buffer *scan_group(Scan *self, Py_ssize_t group) {
     return group >= 0 && group < self->groups ? &self->by_group[group] : &empty;
 }
 
-static PyObject *Scan_starts(Scan *self, PyObject *args) {
+static PyObject *Scan_starts(Scan *self, PyObject *const *args, Py_ssize_t nargs) {
     Py_ssize_t group, pos = 0, end = -1;
-    if (!PyArg_ParseTuple(args, "n|nn", &group, &pos, &end)) return NULL;
+    if (parse_args("starts", args, nargs, "n|nn", &group, &pos, &end) < 0) return NULL;
     const Buffer *found = scan_group(self, group);
+    if (found->size == 0) return PyList_New(0); /* most groups, in most texts */
     if (end < 0 || end > self->size) end = self->size;
     Py_ssize_t first = 0;
     if (pos > 0) BISECT_LEFT(found->items, found->size, (int64_t)pos << 32, first); /* on the starts */
@@ -571,9 +617,9 @@ static PyObject *Scan_starts(Scan *self, PyObject *args) {
     return list;
 }
 
-static PyObject *Scan_spans(Scan *self, PyObject *args) {
+static PyObject *Scan_spans(Scan *self, PyObject *const *args, Py_ssize_t nargs) {
     Py_ssize_t group;
-    if (!PyArg_ParseTuple(args, "n", &group)) return NULL;
+    if (parse_args("spans", args, nargs, "n", &group) < 0) return NULL;
     const Buffer *found = scan_group(self, group);
     PyObject *starts = int_list(found->items, found->size, 1);
     PyObject *ends = starts ? int_list(found->items, found->size, 0) : NULL;
@@ -584,10 +630,10 @@ static PyObject *Scan_spans(Scan *self, PyObject *args) {
 }
 
 static PyMethodDef Scan_methods[] = {
-    {"starts", (PyCFunction)Scan_starts, METH_VARARGS,
+    {"starts", (PyCFunction)(void (*)(void))Scan_starts, METH_FASTCALL,
      "starts(group, pos=0, end=-1): sorted start of every occurrence of the group's literals lying wholly "
      "within text[pos:end]."},
-    {"spans", (PyCFunction)Scan_spans, METH_VARARGS, "spans(group): (starts, ends), by start then end."},
+    {"spans", (PyCFunction)(void (*)(void))Scan_spans, METH_FASTCALL, "spans(group): (starts, ends), by start then end."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -600,9 +646,9 @@ static PyTypeObject ScanType = {
     .tp_methods = Scan_methods,
 };
 
-static PyObject *Automaton_grouped(Automaton *self, PyObject *args) {
+static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
-    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    if (parse_args("grouped", args, nargs, "U", &text) < 0) return NULL;
     if (self->group_start == NULL) {
         PyErr_SetString(PyExc_ValueError, "grouped: the automaton was built without groups");
         return NULL;
@@ -667,9 +713,9 @@ static int emit_word(void *context, int32_t literal, Py_ssize_t start, Py_ssize_
     return accept_in_text((Words *)context, literal, start, end);
 }
 
-static PyObject *Automaton_word_hits(Automaton *self, PyObject *args) {
+static PyObject *Automaton_word_hits(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *haystack, *text, *not_before;
-    if (!PyArg_ParseTuple(args, "UUU", &haystack, &text, &not_before)) return NULL;
+    if (parse_args("word_hits", args, nargs, "UUU", &haystack, &text, &not_before) < 0) return NULL;
     if (PyUnicode_READY(haystack) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
     if (PyUnicode_GET_LENGTH(haystack) != PyUnicode_GET_LENGTH(text)) {
         PyErr_SetString(PyExc_ValueError, "word_hits: the haystack must be as long as the text");
@@ -743,9 +789,9 @@ SPACED_SCAN(spaced_scan_ucs1, Py_UCS1)
 SPACED_SCAN(spaced_scan_ucs2, Py_UCS2)
 SPACED_SCAN(spaced_scan_ucs4, Py_UCS4)
 
-static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *args) {
+static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *lower, *text, *not_before;
-    if (!PyArg_ParseTuple(args, "UUU", &lower, &text, &not_before)) return NULL;
+    if (parse_args("spaced_word_hits", args, nargs, "UUU", &lower, &text, &not_before) < 0) return NULL;
     if (PyUnicode_READY(lower) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
     Py_ssize_t size = PyUnicode_GET_LENGTH(lower);
     if (PyUnicode_GET_LENGTH(text) != size) {
@@ -788,17 +834,17 @@ failed:
 }
 
 static PyMethodDef Automaton_methods[] = {
-    {"positions", (PyCFunction)Automaton_positions, METH_VARARGS,
+    {"positions", (PyCFunction)(void (*)(void))Automaton_positions, METH_FASTCALL,
      "positions(text, pos=0, end=-1): (literal, start, end) of every occurrence in text[pos:end], overlapping "
      "ones included, in order of end."},
-    {"starts", (PyCFunction)Automaton_starts, METH_VARARGS,
+    {"starts", (PyCFunction)(void (*)(void))Automaton_starts, METH_FASTCALL,
      "starts(text, pos=0, end=-1): the sorted, distinct starts of every occurrence in text[pos:end]."},
-    {"grouped", (PyCFunction)Automaton_grouped, METH_VARARGS,
+    {"grouped", (PyCFunction)(void (*)(void))Automaton_grouped, METH_FASTCALL,
      "grouped(text): a Scan of the occurrences of each group's literals, by start then end."},
-    {"word_hits", (PyCFunction)Automaton_word_hits, METH_VARARGS,
+    {"word_hits", (PyCFunction)(void (*)(void))Automaton_word_hits, METH_FASTCALL,
      "word_hits(haystack, text, not_before): (start, end, literal) of every whole-word occurrence in "
      "haystack (text's offsets, normalised: its lower case), its boundaries checked in text."},
-    {"spaced_word_hits", (PyCFunction)Automaton_spaced_word_hits, METH_VARARGS,
+    {"spaced_word_hits", (PyCFunction)(void (*)(void))Automaton_spaced_word_hits, METH_FASTCALL,
      "spaced_word_hits(lower, text, not_before): word_hits over patterns.spaced(lower), mapped onto text, "
      "without making that haystack."},
     {NULL, NULL, 0, NULL},
