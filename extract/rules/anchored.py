@@ -260,6 +260,8 @@ class SharedLiterals:
         self._alone: set[int] = set()
         self._automaton: Literals | None = None
         self._scans: dict[int, tuple[str, GroupedHits]] = {}
+        # The last text asked about, and its hits: a rule asks several patterns about one text in a row.
+        self._last: tuple[str, GroupedHits] | None = None
 
     def register(self, literals: tuple[str, ...] | list[str], *, alone: bool = False) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
@@ -276,17 +278,22 @@ class SharedLiterals:
             self._groups_of[self._ids[literal]].append(group)
         self._automaton = None
         self._scans = {}
+        self._last = None
         return group
 
     def _hits(self, haystack: str) -> GroupedHits:
         """Per group: starts and ends of its literals' occurrences, in order of start."""
+        kept = self._last
+        if kept is not None and kept[0] is haystack:
+            return kept[1]
         kept = self._scans.get(id(haystack))
         if kept is not None and kept[0] is haystack:
+            self._last = kept
             return kept[1]
         if self._automaton is None:
             self._automaton = Literals(list(self._ids), self._groups_of, frozenset(self._alone))
         hits = self._automaton.grouped(haystack)
-        self._scans[id(haystack)] = (haystack, hits)
+        self._last = self._scans[id(haystack)] = (haystack, hits)
         if len(self._scans) > CACHED_TEXTS:  # the oldest goes
             del self._scans[next(iter(self._scans))]
         return hits
