@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from extract.rules import facts, location, role, salary, skills
 from extract.rules.anchored import (
+    SHARED,
     Anchored,
     SharedLiterals,
+    fold,
     literal_prefixes,
     opens_at_boundary,
     required_literal,
@@ -166,6 +168,29 @@ def test_requirement_levels_are_those_of_a_walk_over_every_line(text, data):
         return
     positions = data.draw(st.lists(st.integers(0, len(text) - 1), min_size=1, max_size=8))
     assert skills._requirements_at(text, positions) == _requirements_by_lines(text, positions)
+
+
+employer_texts = st.lists(
+    st.sampled_from(
+        ["ex-", "Ex-", "former ", "FORMER", "acq. by ", "acquired by ", "CEO", "cto", "co-founder", "Founder",
+         "alumni", " ", "  ", "\n", "\t", "-", "a", "x", "İ", "é"]
+    ),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@given(before=employer_texts, after=employer_texts)
+@settings(max_examples=500, deadline=None)
+def test_an_employer_name_is_checked_whenever_its_words_are_near(before, after):
+    """`SkillMatcher.find` looks at `_employer` only where the shared pass has one of its words near the
+    match (`_near`): wherever `_employer` says "employer", `_near` must have let it look."""
+    text = before + "GitHub" + after
+    found = skills.Found("github", len(before), len(before) + 6, "GitHub", "github")
+    lower = fold(text)
+    if len(lower) != len(text):
+        return
+    if skills._employer(text, lower, found):
+        assert skills._near(SHARED.starts(lower, skills._EMPLOYER_CUES), found), text
 
 
 office_texts = st.lists(

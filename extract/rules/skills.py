@@ -66,6 +66,9 @@ _PERSON_OR_COMPANY = re.compile(
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
 _EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
+# Every word `_employer` looks for, in the shared pass: a match with none of them near it (nearly every
+# match) is no employer, without looking.
+_EMPLOYER_CUES = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
 
 
 def _employer(text: str, lower: str, found: Found) -> bool:
@@ -83,6 +86,13 @@ def _employer(text: str, lower: str, found: Found) -> bool:
         _PERSON_OR_COMPANY.search(text[begin : found.start] + "\x00" + text[found.end : found.end + 14])
         is not None
     )
+
+
+def _near(cues: list[int], found: Found) -> bool:
+    """Whether one of `_employer`'s words starts where it looks: from 12 characters before the match to
+    14 after it."""
+    at = bisect.bisect_left(cues, found.start - 12)
+    return at < len(cues) and cues[at] < found.end + 14
 
 
 _PREFERRED_INLINE = Anchored(
@@ -222,6 +232,9 @@ class SkillMatcher:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
         before = text
         text, lower = _blank_links(text, fold(text))
+        # Where `_employer`'s words occur: in the posting as written, which has every one the link-blanked
+        # text has (they hold no space) and whose shared pass is cached.
+        cues = SHARED.starts(fold(before), _EMPLOYER_CUES)
         raw = self._alias_matches(lower, text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text, before=before):
@@ -232,7 +245,7 @@ class SkillMatcher:
         for found in raw:
             if found.end <= reach and kept and found.start >= kept[-1].start:
                 continue  # inside a longer match already kept
-            if self._context_ok(found, text) and not _employer(text, lower, found):
+            if self._context_ok(found, text) and not (_near(cues, found) and _employer(text, lower, found)):
                 kept.append(found)
                 reach = max(reach, found.end)
         return kept
