@@ -62,6 +62,30 @@ def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
         assert found.starts(group, pos, end) == expected.starts(group, pos, end)
 
 
+# Longer than the native scanner's SPLIT_MIN (256): `grouped` and `starts` walk such texts in two halves.
+LONG_TEXT = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aab", " ", "?", "é", "\n"]), min_size=260, max_size=500).map(
+    "".join
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab ", min_size=1, max_size=14), min_size=1, max_size=8, unique=True),
+    text=LONG_TEXT,
+    data=st.data(),
+)
+def test_long_texts_walked_in_two_halves_give_every_occurrence_once(words, text, data):
+    """Occurrences across the middle are found by the first walk, those after it by the second, none twice."""
+    groups = [data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=2, unique=True)) for _ in words]
+    native, reference = both(lambda: Literals(words, groups))
+    found, expected = native.grouped(text), reference.grouped(text)
+    for group in range(3):
+        assert found.spans(group) == expected.spans(group)
+    pos = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(pos, len(text)))
+    assert native.starts(text, pos, end) == reference.starts(text, pos, end)
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     words=st.lists(st.text(alphabet="abk- ", min_size=1, max_size=4), min_size=1, max_size=6, unique=True),

@@ -37,6 +37,7 @@ typedef struct {
     uint32_t *delta;       /* state * classes + class -> next state * classes, MATCH_BIT if it reports */
     int32_t *out_start;    /* by state: where its reported literals begin in `out` (states + 1 of them) */
     int32_t *out;          /* literal indexes: each state's own, then its failure chain's */
+    int32_t *depth;        /* by state: the length of the literal prefix it stands for */
     /* Groups (optional): literal -> the groups it belongs to, flattened. */
     Py_ssize_t groups;
     int32_t *group_start;  /* words + 1 */
@@ -69,6 +70,7 @@ static void Automaton_dealloc(Automaton *self) {
     PyMem_Free(self->delta);
     PyMem_Free(self->out_start);
     PyMem_Free(self->out);
+    PyMem_Free(self->depth);
     PyMem_Free(self->group_start);
     PyMem_Free(self->group_of);
     PyMem_Free(self->alone);
@@ -173,8 +175,9 @@ static int build(Automaton *self, PyObject *words) {
     int32_t *own_next = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(int32_t));
     int32_t *order = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
     int32_t *own_last = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
+    self->depth = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
     int status = -1;
-    if (!self->lengths || !child || !fail || !own_first || !own_next || !order || !own_last) {
+    if (!self->lengths || !child || !fail || !own_first || !own_next || !order || !own_last || !self->depth) {
         PyErr_NoMemory();
         goto done;
     }
@@ -192,7 +195,10 @@ static int build(Automaton *self, PyObject *words) {
         for (Py_ssize_t j = 0; j < size; j++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, j);
             int32_t *slot = &child[(size_t)state * classes + CLASS_OF(c)];
-            if (*slot < 0) *slot = states++;
+            if (*slot < 0) {
+                self->depth[states] = (int32_t)j + 1;
+                *slot = states++;
+            }
             state = *slot;
         }
         self->lengths[i] = (int32_t)size;
@@ -448,6 +454,78 @@ typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t
         }                                                                                \
     } while (0)
 
+/* Reports the literals of (premultiplied) `state`, reached at text[i], that start before `limit`. */
+static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_t limit, Emit emit, void *context) {
+    int32_t s = (int32_t)(state / (uint32_t)self->classes);
+    for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {
+        int32_t w = self->out[j];
+        Py_ssize_t start = i + 1 - self->lengths[w];
+        if (start < limit && emit(context, w, start, i + 1) < 0) return -1;
+    }
+    return 0;
+}
+
+/* `scan` in two halves at once, for callers that do not need the occurrences in order (`grouped` and
+ * `starts` sort them). A step of the automaton waits on the load of the step before it; two independent
+ * walks overlap those waits. The second starts at the middle from the root, so it finds exactly the
+ * occurrences starting there or later; the first then goes on past the middle, reporting only those that
+ * started before it, until its state stands for text wholly past the middle, where the two walks agree
+ * (at most as many characters as the longest literal). */
+#define SPLIT_MIN 256
+#define SPLIT_LOOP(TYPE)                                                                                  \
+    do {                                                                                                  \
+        const TYPE *chars = (const TYPE *)data;                                                           \
+        for (Py_ssize_t k = 0; k < half; k++) {                                                           \
+            Py_UCS4 a = chars[pos + k], b = chars[mid + k];                                               \
+            uint32_t ea = delta[one + CLASS_OF(a)], eb = delta[two + CLASS_OF(b)];                        \
+            one = ea & ~MATCH_BIT;                                                                        \
+            two = eb & ~MATCH_BIT;                                                                        \
+            if ((ea | eb) & MATCH_BIT) {                                                                  \
+                if ((ea & MATCH_BIT) && report(self, one, pos + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+                if ((eb & MATCH_BIT) && report(self, two, mid + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+            }                                                                                             \
+        }                                                                                                 \
+        for (Py_ssize_t i = mid + half; i < stop; i++) {                                                  \
+            Py_UCS4 b = chars[i];                                                                         \
+            uint32_t eb = delta[two + CLASS_OF(b)];                                                       \
+            two = eb & ~MATCH_BIT;                                                                        \
+            if ((eb & MATCH_BIT) && report(self, two, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1;   \
+        }                                                                                                 \
+        for (Py_ssize_t i = mid; i < stop; i++) {                                                         \
+            Py_UCS4 a = chars[i];                                                                         \
+            uint32_t ea = delta[one + CLASS_OF(a)];                                                       \
+            one = ea & ~MATCH_BIT;                                                                        \
+            if (self->depth[one / classes] <= i + 1 - mid) break;                                         \
+            if ((ea & MATCH_BIT) && report(self, one, i, mid, emit, context) < 0) return -1;              \
+        }                                                                                                 \
+    } while (0)
+
+static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context);
+
+static int scan_unordered(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit,
+                          void *context) {
+    if (stop - pos < SPLIT_MIN) return scan(self, text, pos, stop, emit, context);
+    const uint32_t *delta = self->delta;
+    const uint8_t *classmap = self->classmap;
+    const Py_ssize_t wide_count = self->wide_count;
+    const uint32_t classes = (uint32_t)self->classes;
+    const Py_ssize_t half = (stop - pos) / 2, mid = pos + half;
+    uint32_t one = 0, two = 0;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        SPLIT_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        SPLIT_LOOP(Py_UCS2);
+        break;
+    default:
+        SPLIT_LOOP(Py_UCS4);
+        break;
+    }
+    return 0;
+}
+
 static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context) {
     const uint32_t *delta = self->delta;
     const uint8_t *classmap = self->classmap;
@@ -530,7 +608,7 @@ static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssi
     if (parse_args("starts", args, nargs, "U|nn", &text, &pos, &stop) < 0) return NULL;
     if (bounds(text, &pos, &stop) < 0) return NULL;
     Buffer found = {0};
-    if (scan(self, text, pos, stop, emit_packed, &found) < 0) {
+    if (scan_unordered(self, text, pos, stop, emit_packed, &found) < 0) {
         PyMem_Free(found.items);
         return NULL;
     }
@@ -666,7 +744,7 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ss
     }
     result->groups = self->groups;
     Grouping grouping = {self, result->by_group, PyUnicode_KIND(text), PyUnicode_DATA(text), stop};
-    if (scan(self, text, pos, stop, emit_grouped, &grouping) < 0) {
+    if (scan_unordered(self, text, pos, stop, emit_grouped, &grouping) < 0) {
         Py_DECREF(result);
         return NULL;
     }
