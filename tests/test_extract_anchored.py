@@ -20,6 +20,7 @@ from extract.rules.anchored import (
     Anchored,
     SharedLiterals,
     fold,
+    folded,
     literal_prefixes,
     opens_at_boundary,
     required_literal,
@@ -168,6 +169,35 @@ def test_requirement_levels_are_those_of_a_walk_over_every_line(text, data):
         return
     positions = data.draw(st.lists(st.integers(0, len(text) - 1), min_size=1, max_size=8))
     assert skills._requirements_at(text, positions) == _requirements_by_lines(text, positions)
+
+
+money_texts = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["$", "US$", "usd", "USD", "Rs", "rs.", "€", "zł", "ZŁ", "K", "k", "\u212a", "MM", "Lpa", "L", "thousand",
+             "1", "150", "120,000", ".5", " ", "\u00a0", "-", "–", " to ", "Up To ", "FROM ", "at least ", "+", "a",
+             "ſ", "İ", "ı", "\n", "/yr"]
+        ),
+        st.text(max_size=3),
+    ),
+    max_size=24,
+).map("".join)  # fmt: skip
+
+
+@given(text=st.one_of(money_texts, texts))
+@settings(max_examples=500, deadline=None)
+def test_money_found_in_lower_case_is_what_ignoring_case_finds(text):
+    """`salary._amounts` runs the lower-case pattern over the text's lower case where that keeps every
+    offset (`folded`): the same amounts, read from the text as written, as the pattern ignoring case."""
+    exact = folded(text)
+    if exact is None:
+        return
+    expected = [salary.Amount(match, text) for match in salary._MONEY.finditer(text)]
+    found = list(salary._amounts(text, 0, len(text), exact))
+    groups = ["lead", "acur1", "anum", "ascale", "acur2", "bcur1", "bnum", "bscale", "bcur2", "plus"]
+    assert [(a.start(), a.end(), [a.group(g) for g in groups]) for a in found] == [
+        (a.start(), a.end(), [a.group(g) for g in groups]) for a in expected
+    ], text
 
 
 employer_texts = st.lists(

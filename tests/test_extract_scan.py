@@ -63,9 +63,9 @@ def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
 
 
 # Longer than the native scanner's SPLIT_MIN (256): `grouped` and `starts` walk such texts in two halves.
-LONG_TEXT = st.lists(st.sampled_from(["a", "b", "ab", "ba", "aab", " ", "?", "é", "\n"]), min_size=260, max_size=500).map(
-    "".join
-)
+LONG_TEXT = st.lists(
+    st.sampled_from(["a", "b", "ab", "ba", "aab", " ", "?", "é", "\n"]), min_size=260, max_size=500
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)

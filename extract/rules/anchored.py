@@ -387,7 +387,7 @@ class Anchored:
             starts.sort()
         return starts
 
-    def _candidates(
+    def candidates(
         self, text: str, pos: int, end: int, lower: str | None = None, before: str | None = None
     ) -> list[int] | Iterator[int] | None:
         """Positions in order where a match may start, or None to let the regex scan everything."""
@@ -433,7 +433,7 @@ class Anchored:
         characters into spaces (links blanked out), whose lower case and shared pass are cached: where
         its literals allow, they are looked for there."""
         end = len(text) if endpos is None else min(endpos, len(text))
-        candidates = self._candidates(text, pos, end, lower, before)
+        candidates = self.candidates(text, pos, end, lower, before)
         if candidates is None:
             yield from self.regex.finditer(text, pos, end)
             return
@@ -452,7 +452,7 @@ class Anchored:
     ) -> re.Match[str] | None:
         """`re.search`; `lower` as for `finditer`."""
         end = len(text) if endpos is None else min(endpos, len(text))
-        candidates = self._candidates(text, pos, end, lower)
+        candidates = self.candidates(text, pos, end, lower)
         if candidates is None:
             return self.regex.search(text, pos, end)
         match_ = self.regex.match

@@ -111,7 +111,7 @@ def _builds_models(text: str, times: int) -> bool:
     A verb ends where its run of word characters and hyphens does, or before ("fine-tuning")."""
     end = min(len(text), 8000)
     lower = folded(text)
-    candidates = _BUILD_ML._candidates(text, 0, end) if lower is not None else None
+    candidates = _BUILD_ML.candidates(text, 0, end) if lower is not None else None
     if candidates is None or lower is None or _OBJECTS is None:
         return sum(1 for _ in islice(_BUILD_ML.finditer(text, 0, end), times)) == times
     objects = SHARED.starts(lower, _OBJECTS, 0, end)

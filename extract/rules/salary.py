@@ -8,6 +8,7 @@ falls back to this.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extract.rules.anchored import SHARED, Anchored, fold, folded
@@ -25,44 +26,118 @@ CURRENCY_MARKERS: dict[str, str] = {
     "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
 }  # fmt: skip
 # A trie-shaped pattern: positions that cannot start a currency fail after one character.
-_CURRENCY = r"(?<![A-Za-z])(?:" + trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True) + r")(?![A-Za-z])"
+_CURRENCY_TRIE = trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True)
 # Numbers start with an ASCII digit ([0-9], not \d), which lets `Anchored` find where amounts can start.
 _NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
-_SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
-_AMOUNT = (
-    rf"(?:(?P<@cur1>{_CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{_CURRENCY}))?"
+_SCALES = (
+    "k",
+    "K",
+    "thousand",
+    "m",
+    "M",
+    "mm",
+    "MM",
+    "million",
+    "lakhs?",
+    "lacs?",
+    "L",
+    "LPA",
+    "lpa",
+    "cr",
+    "crore",
 )
 _RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
-_MONEY = re.compile(
-    r"(?P<lead>\b(?:"
-    + trie_pattern(
-        [
-            "up to",
-            "upto",
-            "to",
-            "from",
-            "starting at",
-            "starts at",
-            "min",
-            "minimum",
-            "max",
-            "maximum",
-            "at least",
-        ],
-        fold_case=True,
+_LEADS = [
+    "up to",
+    "upto",
+    "to",
+    "from",
+    "starting at",
+    "starts at",
+    "min",
+    "minimum",
+    "max",
+    "maximum",
+    "at least",
+]
+
+
+def _money_pattern(letters: str, scales: tuple[str, ...]) -> str:
+    """An amount or a range of two, with an optional lead word ("up to") and a trailing "+"."""
+    currency = rf"(?<![{letters}])(?:{_CURRENCY_TRIE})(?![{letters}])"
+    scale = r"(?:\s?(?:" + "|".join(scales) + r")\b)?"
+    amount = (
+        rf"(?:(?P<@cur1>{currency})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{scale})(?:\s?(?P<@cur2>{currency}))?"
     )
-    + r")\s+)?"
-    + _AMOUNT.replace("@", "a")
-    + rf"(?:{_RANGE_SEP}"
-    + _AMOUNT.replace("@", "b")
-    + r")?(?P<plus>\s?\+)?",
-    re.IGNORECASE,
-)
+    lead = r"(?P<lead>\b(?:" + trie_pattern(_LEADS, fold_case=True) + r")\s+)?"
+    return (
+        lead
+        + amount.replace("@", "a")
+        + rf"(?:{_RANGE_SEP}"
+        + amount.replace("@", "b")
+        + r")?(?P<plus>\s?\+)?"
+    )
+
+
+_MONEY = re.compile(_money_pattern("A-Za-z", _SCALES), re.IGNORECASE)
 # Tried only where an amount can start, even on a short line: the pattern costs ~200 ns a character
 # scanned, and the caller has the text's lower case at hand. Never inside a word: the lead words need
 # `\b`, the currency a non-letter before it, the number a digit (half its start literals, "in", "at",
 # "co", are found inside words, each a 2 us regex call).
 _MONEY_AT = Anchored(_MONEY, max_prefixes=128, word_start=True)
+# The same pattern in lower case, matched against the text's lower case: ignoring case made each call
+# about twice as slow (every literal compared through the Unicode case tables). Used only where lowering
+# kept every offset and hides nothing that ignoring case would match (`anchored.folded`): there the two
+# find the same amounts.
+_MONEY_LOWER = re.compile(_money_pattern("a-z", tuple(dict.fromkeys(scale.lower() for scale in _SCALES))))
+
+
+class Amount:
+    """A money match read from the text as written (the pattern may have run over its lower case, whose
+    offsets are the same): what `_band` needs of an `re.Match`."""
+
+    def __init__(self, match: re.Match[str], text: str) -> None:
+        self._match = match
+        self._text = text
+
+    def group(self, name: str) -> str | None:
+        """A group's text, None when it took no part in the match."""
+        start, end = self._match.span(name)
+        return None if start < 0 else self._text[start:end]
+
+    def number(self) -> str:
+        """The first amount's number, in every match."""
+        return self._text[self._match.start("anum") : self._match.end("anum")]
+
+    def whole(self) -> str:
+        return self._text[self._match.start() : self._match.end()]
+
+    def start(self) -> int:
+        return self._match.start()
+
+    def end(self) -> int:
+        return self._match.end()
+
+
+def _amounts(text: str, start: int, end: int, exact: str | None) -> Iterator[Amount]:
+    """Money matches in text[start:end], left to right, never overlapping (`re.finditer`'s); `exact`, the
+    text's lower case when it keeps every offset (`anchored.folded`), lets the lower-case pattern run."""
+    candidates = None if exact is None else _MONEY_AT.candidates(text, start, end, exact)
+    if exact is None or candidates is None:
+        for match in _MONEY_AT.finditer(text, start, end, lower=exact):
+            yield Amount(match, text)
+        return
+    reach = start
+    match_ = _MONEY_LOWER.match
+    for at in candidates:
+        if at < reach:
+            continue
+        found = match_(exact, at, end)
+        if found is not None:
+            yield Amount(found, text)
+            reach = found.end() if found.end() > at else at + 1
+
+
 _PERIODS: list[tuple[re.Pattern[str], Period]] = [
     (
         re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"),
@@ -197,7 +272,7 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     return None
 
 
-def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, has_k: bool) -> bool:
+def _looks_like_pay(match: Amount, text: str, currency_mark: str | None, has_k: bool) -> bool:
     """Whether the amount is stated as pay at all: a currency or a k-range in a pay context, and not a
     funding round, revenue, budget, benefit, commission or 401(k)."""
     if not currency_mark and not has_k:
@@ -205,7 +280,7 @@ def _looks_like_pay(match: re.Match[str], text: str, currency_mark: str | None, 
     scales = (match.group("ascale") or "") + (match.group("bscale") or "")
     if _MILLIONS.search(scales):
         return False  # nobody's base pay is stated in millions; funding and revenue are
-    if _401K.match(match.group(0).strip()):
+    if _401K.match(match.whole().strip()):
         return False
     line_start = text.rfind("\n", 0, match.start()) + 1
     if not currency_mark and match.group("bnum") is None:
@@ -237,11 +312,12 @@ def _currency(mark: str | None, default_currency: str) -> str:
     return currency
 
 
-def _ends(match: re.Match[str]) -> tuple[float, float] | None:
+def _ends(match: Amount) -> tuple[float, float] | None:
     """Low and high of the amount or range, scaled ("150-200k": the scale written once applies to both)."""
     scale_a, scale_b = match.group("ascale") or "", match.group("bscale") or ""
-    first = parse_number(match.group("anum"))
-    second = parse_number(match.group("bnum")) if match.group("bnum") else None
+    first = parse_number(match.number())
+    second_number = match.group("bnum")
+    second = parse_number(second_number) if second_number else None
     if first is None:
         return None
     if second is None:
@@ -266,7 +342,7 @@ def _plausible(low: float, high: float, currency: str, period: Period, explicit:
 _THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
 
 
-def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None:
+def _band(match: Amount, text: str, default_currency: str) -> Band | None:
     currency_mark = (
         match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
     )
@@ -294,7 +370,7 @@ def _band(match: re.Match[str], text: str, default_currency: str) -> Band | None
         lead in {"from", "starting at", "starts at", "min", "minimum", "at least"} or match.group("plus")
     ):
         high = None
-    return Band(low, high, currency, period, match.group(0).strip().rstrip("+").strip(), match.start())
+    return Band(low, high, currency, period, match.whole().strip().rstrip("+").strip(), match.start())
 
 
 _DIGIT = re.compile(r"\d")
@@ -394,7 +470,7 @@ def find_bands(
         lower = fold(text) if exact is None else exact
     for start, end in _hinted_lines(text, lower, tail):
         if _DIGIT.search(text, start, end):
-            for match in _MONEY_AT.finditer(text, start, end, lower=exact):
+            for match in _amounts(text, start, end, exact):
                 band = _band(match, text, default_currency)
                 if band is not None:
                     bands.append(band)
