@@ -122,6 +122,36 @@ def test_non_ascii_literals_are_found_as_ahocorasick_finds_them(words, text):
     assert native.positions("un café au bar") == reference.positions("un café au bar")
 
 
+def _longest_first(hits):
+    """The rule, spelled out: the longest at each start (the first given of equals), left to right,
+    never overlapping."""
+    best = {}
+    for start, end, index in hits:
+        if start not in best or end > best[start][0]:
+            best[start] = (end, index)
+    found, reach = [], -1
+    for start in sorted(best):
+        if start >= reach:
+            found.append((start, *best[start]))
+            reach = best[start][0]
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    hits=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(1, 6), st.integers(0, 3)).map(
+            lambda h: (h[0], h[0] + h[1], h[2])
+        ),
+        max_size=30,
+    )
+)
+def test_longest_first_natively_is_the_rule(hits):
+    found = _native.SCAN.longest_first(hits)
+    assert found == _longest_first(hits)
+    assert all(any(item is hit for hit in hits) for item in found)  # the tuples given, not copies
+
+
 def test_the_scanner_refuses_what_it_cannot_build():
     with pytest.raises(ValueError, match="empty"):
         _native.SCAN.Automaton(["ok", ""])
@@ -135,6 +165,8 @@ def test_the_scanner_refuses_what_it_cannot_build():
         _native.SCAN.Automaton(["a"]).grouped("a")
     with pytest.raises(TypeError):
         _native.SCAN.Automaton(["a"]).positions(b"a")
+    with pytest.raises(TypeError, match="list of"):
+        _native.SCAN.longest_first([(1, 2)])
 
 
 def test_the_scanner_checks_its_arguments():

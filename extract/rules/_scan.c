@@ -1021,7 +1021,61 @@ static PyObject *scan_lower_kept(PyObject *module, PyObject *text) {
     return narrow;
 }
 
+/* `patterns.longest_first` (whose pure-Python twin it is): of (start, end, index) occurrences, left to
+ * right, the longest at each start (the first given of equals), never overlapping. The tuples given are
+ * the tuples returned. */
+typedef struct {
+    Py_ssize_t start, end, at;
+} Hit;
+
+static int compare_hits(const void *a, const void *b) {
+    const Hit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1; /* the longest first */
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static PyObject *scan_longest_first(PyObject *module, PyObject *hits) {
+    (void)module;
+    if (!PyList_Check(hits)) {
+        PyErr_SetString(PyExc_TypeError, "longest_first: hits must be a list of (start, end, index)");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(hits);
+    Hit *sorted = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Hit));
+    if (sorted == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *hit = PyList_GET_ITEM(hits, i);
+        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 3) {
+            PyMem_Free(sorted);
+            PyErr_SetString(PyExc_TypeError, "longest_first: hits must be a list of (start, end, index)");
+            return NULL;
+        }
+        sorted[i].start = PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 0));
+        sorted[i].end = PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 1));
+        sorted[i].at = i;
+        if ((sorted[i].start == -1 || sorted[i].end == -1) && PyErr_Occurred()) {
+            PyMem_Free(sorted);
+            return NULL;
+        }
+    }
+    if (count > 1) qsort(sorted, (size_t)count, sizeof(Hit), compare_hits);
+    PyObject *found = PyList_New(0);
+    Py_ssize_t reach = -1;
+    for (Py_ssize_t i = 0; found != NULL && i < count; i++) {
+        if (i > 0 && sorted[i].start == sorted[i - 1].start) continue; /* shorter, or given later */
+        if (sorted[i].start < reach) continue;
+        reach = sorted[i].end;
+        if (PyList_Append(found, PyList_GET_ITEM(hits, sorted[i].at)) < 0) Py_CLEAR(found);
+    }
+    PyMem_Free(sorted);
+    return found;
+}
+
 static PyMethodDef module_methods[] = {
+    {"longest_first", (PyCFunction)scan_longest_first, METH_O,
+     "longest_first(hits): of (start, end, index) occurrences, left to right, the longest at each start, "
+     "never overlapping."},
     {"lower_kept", (PyCFunction)scan_lower_kept, METH_O,
      "lower_kept(text): text.lower() when it is as long as text (every offset kept), else None."},
     {NULL, NULL, 0, NULL},

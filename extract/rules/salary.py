@@ -89,7 +89,7 @@ _MONEY_AT = Anchored(_MONEY, max_prefixes=128, word_start=True)
 # about twice as slow (every literal compared through the Unicode case tables). Used only where lowering
 # kept every offset and hides nothing that ignoring case would match (`anchored.folded`): there the two
 # find the same amounts.
-_MONEY_LOWER = re.compile(_money_pattern("a-z", tuple(dict.fromkeys(scale.lower() for scale in _SCALES))))
+_MONEY_LOWER = re.compile(_money_pattern("a-z", tuple(dict.fromkeys([scale.lower() for scale in _SCALES]))))
 
 
 class Amount:
