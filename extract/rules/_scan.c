@@ -434,6 +434,22 @@ static int parse_args(const char *name, PyObject *const *args, Py_ssize_t nargs,
     return 0;
 }
 
+/* Runs LOOP(TYPE), a scanning loop over the text's storage, for the text's kind of `str`. */
+#define BY_KIND(kind, LOOP)                 \
+    do {                                    \
+        switch (kind) {                     \
+        case PyUnicode_1BYTE_KIND:          \
+            LOOP(Py_UCS1);                  \
+            break;                          \
+        case PyUnicode_2BYTE_KIND:          \
+            LOOP(Py_UCS2);                  \
+            break;                          \
+        default:                            \
+            LOOP(Py_UCS4);                  \
+            break;                          \
+        }                                   \
+    } while (0)
+
 /* Calls `emit(context, literal, start, end)` for every occurrence in text[pos:end]; stops on < 0. */
 typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end);
 
@@ -512,17 +528,7 @@ static int scan_unordered(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ss
     const Py_ssize_t half = (stop - pos) / 2, mid = pos + half;
     uint32_t one = 0, two = 0;
     const void *data = PyUnicode_DATA(text);
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        SPLIT_LOOP(Py_UCS1);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        SPLIT_LOOP(Py_UCS2);
-        break;
-    default:
-        SPLIT_LOOP(Py_UCS4);
-        break;
-    }
+    BY_KIND(PyUnicode_KIND(text), SPLIT_LOOP);
     return 0;
 }
 
@@ -533,17 +539,7 @@ static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop
     const uint32_t classes = (uint32_t)self->classes;
     uint32_t state = 0;
     const void *data = PyUnicode_DATA(text);
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        SCAN_LOOP(Py_UCS1);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        SCAN_LOOP(Py_UCS2);
-        break;
-    default:
-        SCAN_LOOP(Py_UCS4);
-        break;
-    }
+    BY_KIND(PyUnicode_KIND(text), SCAN_LOOP);
     return 0;
 }
 
