@@ -141,7 +141,7 @@ heading_texts = st.lists(
     st.sampled_from(
         ["Requirements", "Nice to have:", "  - Preferred", "Bonus points", "What you'll need", "Skills",
          "Python", "is a plus", "experience with PyTorch", "\n", "\n", "\n", " ", ":", "•", "ſkills", "İ",
-         "x" * 40, "About you", "minimum", "Ideally"]
+         "x" * 40, " " * 35, "\t", "About you", "minimum", "Ideally"]
     ),
     max_size=30,
 ).map("".join)  # fmt: skip

@@ -275,10 +275,13 @@ def default_matcher() -> SkillMatcher:
     return SkillMatcher(load_taxonomy())
 
 
+_HEADING_MAX = 70  # characters of a heading line, stripped
+
+
 def _heading(line: str) -> Requirement | None:
     """The section a line opens, if it is a heading: short once stripped, and led by a heading word."""
     stripped = line.strip()
-    if len(stripped) > 70 or not _maybe_heading(stripped):
+    if len(stripped) > _HEADING_MAX or not _maybe_heading(stripped):
         return None
     heading = _HEADING.match(stripped)
     if heading is None:
@@ -302,7 +305,15 @@ def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
     found: list[tuple[int, Requirement]] = []
     for start in starts:
         end = text.find("\n", start)
-        section = _heading(text[start : len(text) if end == -1 else end])
+        end = len(text) if end == -1 else end
+        # The line's length once stripped, measured before it is cut out: most lines holding a heading
+        # word are paragraphs, far longer than a heading.
+        first, last = start, end
+        while first < last and text[first].isspace():
+            first += 1
+        while last > first and text[last - 1].isspace():
+            last -= 1
+        section = _heading(text[first:last]) if last - first <= _HEADING_MAX else None
         if section is not None:
             found.append((start, section))
     return found
@@ -320,11 +331,13 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     levels: dict[int, Requirement] = {}
     section: Requirement = "unknown"
     heading = 0
+    line_start = line_end = -1
     for position in wanted:
-        line_start = text.rfind("\n", 0, position) + 1
-        line_end = text.find("\n", position)
-        if line_end == -1:
-            line_end = len(text)
+        if position > line_end:  # else on the line of the position before
+            line_start = text.rfind("\n", 0, position) + 1
+            line_end = text.find("\n", position)
+            if line_end == -1:
+                line_end = len(text)
         while heading < len(headings) and headings[heading][0] <= line_start:
             section = headings[heading][1]
             heading += 1
