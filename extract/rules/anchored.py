@@ -33,7 +33,7 @@ _MAX_PREFIXES = 64
 _FIND_EACH = 3
 # Widths at or above this count as unbounded (`re` reports unbounded repeats as a huge number).
 _BOUNDED = 256
-# Below this many characters the plain regex runs. None by default: the rules look at a posting's
+# Below this many characters the plain regex runs. 0 (none) by default: the rules look at a posting's
 # fields (body, title, location) with dozens of patterns, which share one lower case and literal pass of
 # each (cached), so even over a short title looking for literals beats the regex at every character.
 _SHORT = 0

@@ -66,6 +66,8 @@ _PERSON_OR_COMPANY = re.compile(
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
 _EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
+# How far before and after a match `_employer` looks for its words (and `_near` for their starts).
+_EMPLOYER_BEFORE_CHARS, _EMPLOYER_AFTER_CHARS = 12, 14
 # Every word `_employer` looks for, in the shared pass: a match with none of them near it (nearly every
 # match) is no employer, without looking.
 _EMPLOYER_CUES = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
@@ -74,25 +76,26 @@ _EMPLOYER_CUES = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
 def _employer(text: str, lower: str, found: Found) -> bool:
     """Whether the name is an employer ("ex-GitHub", "Snowflake CEO"). The pattern only runs when one
     of its words is next to the match (in `lower`, the text lower-cased), which it nearly never is."""
-    begin, start = max(0, found.start - 12), found.start
+    begin, start = max(0, found.start - _EMPLOYER_BEFORE_CHARS), found.start
     if not (
         lower.find("ex-", begin, start) != -1
         or lower.find("former", begin, start) != -1
         or lower.find("acq", begin, start) != -1
-        or lower[found.end : found.end + 14].lstrip().startswith(_EMPLOYER_AFTER)
+        or lower[found.end : found.end + _EMPLOYER_AFTER_CHARS].lstrip().startswith(_EMPLOYER_AFTER)
     ):
         return False
     return (
-        _PERSON_OR_COMPANY.search(text[begin : found.start] + "\x00" + text[found.end : found.end + 14])
+        _PERSON_OR_COMPANY.search(
+            text[begin : found.start] + "\x00" + text[found.end : found.end + _EMPLOYER_AFTER_CHARS]
+        )
         is not None
     )
 
 
 def _near(cues: list[int], found: Found) -> bool:
-    """Whether one of `_employer`'s words starts where it looks: from 12 characters before the match to
-    14 after it."""
-    at = bisect.bisect_left(cues, found.start - 12)
-    return at < len(cues) and cues[at] < found.end + 14
+    """Whether one of `_employer`'s words starts where it looks, before or after the match."""
+    at = bisect.bisect_left(cues, found.start - _EMPLOYER_BEFORE_CHARS)
+    return at < len(cues) and cues[at] < found.end + _EMPLOYER_AFTER_CHARS
 
 
 _PREFERRED_INLINE = Anchored(
