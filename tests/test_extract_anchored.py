@@ -407,3 +407,16 @@ def test_characters_that_ignore_case_matches_to_ascii_letters_are_not_missed(tex
     for pattern in (r"(?i)\bskills\b", r"(?i)\bkit\b", r"(?i)skills"):
         anchored = Anchored(pattern, short=0)
         assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+
+
+def test_a_lower_case_twin_is_refused_for_a_pattern_that_keeps_case():
+    """A twin matched over the lower case stands in only for a pattern that ignores case: for one that
+    keeps it, the lower case would find matches the pattern itself never does."""
+    with pytest.raises(ValueError, match="ignores case"):
+        Anchored(r"\bPyTorch\b", lowered=r"\bpytorch\b")
+    twin = Anchored(r"\bPyTorch\b", re.IGNORECASE, lowered=r"\bpytorch\b")
+    text = "We use PYTORCH and pytorch."
+    found = list(twin.finditer(text, lower=text.lower(), spans_only=True))
+    assert [m.span() for m in found] == [(7, 14), (19, 26)]
+    assert [m.string for m in found] == [text.lower()] * 2  # matched over the lower case
+    assert [m.group() for m in twin.finditer(text, lower=text.lower())] == ["PYTORCH", "pytorch"]
