@@ -453,22 +453,20 @@ static int parse_args(const char *name, PyObject *const *args, Py_ssize_t nargs,
 /* Calls `emit(context, literal, start, end)` for every occurrence in text[pos:end]; stops on < 0. */
 typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end);
 
-#define SCAN_LOOP(TYPE)                                                                  \
-    do {                                                                                 \
-        const TYPE *chars = (const TYPE *)data;                                          \
-        for (Py_ssize_t i = pos; i < stop; i++) {                                        \
-            Py_UCS4 c = chars[i];                                                        \
-            uint32_t entry = delta[state + CLASS_OF(c)];                                 \
-            state = entry & ~MATCH_BIT;                                                  \
-            if (entry & MATCH_BIT) {                                                     \
-                int32_t s = (int32_t)(state / classes);                                  \
-                for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {  \
-                    int32_t w = self->out[j];                                            \
-                    if (emit(context, w, i + 1 - self->lengths[w], i + 1) < 0) return -1; \
-                }                                                                        \
-            }                                                                            \
-        }                                                                                \
-    } while (0)
+/* The automaton's tables as locals, for STEP and CLASS_OF in a scanning loop. */
+#define AUTOMATON_TABLES(self)                               \
+    const uint32_t *delta = (self)->delta;                   \
+    const uint8_t *classmap = (self)->classmap;              \
+    const Py_ssize_t wide_count = (self)->wide_count;        \
+    const uint32_t classes = (uint32_t)(self)->classes;      \
+    (void)classes
+
+/* One step of the automaton on character `c`: `entry`, the transition read (its MATCH_BIT set when
+ * literals end at `c`), and `state`, moved to the next (premultiplied) state. Every scanning loop walks
+ * with it. */
+#define STEP(state, entry, c)                              \
+    const uint32_t entry = delta[(state) + CLASS_OF(c)];   \
+    (state) = entry & ~MATCH_BIT
 
 /* Reports the literals of (premultiplied) `state`, reached at text[i], that start before `limit`. */
 static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_t limit, Emit emit, void *context) {
@@ -481,6 +479,15 @@ static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_
     return 0;
 }
 
+#define SCAN_LOOP(TYPE)                                                                               \
+    do {                                                                                              \
+        const TYPE *chars = (const TYPE *)data;                                                       \
+        for (Py_ssize_t i = pos; i < stop; i++) {                                                     \
+            STEP(state, entry, chars[i]);                                                             \
+            if ((entry & MATCH_BIT) && report(self, state, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+        }                                                                                             \
+    } while (0)
+
 /* `scan` in two halves at once, for callers that do not need the occurrences in order (`grouped` and
  * `starts` sort them). A step of the automaton waits on the load of the step before it; two independent
  * walks overlap those waits. The second starts at the middle from the root, so it finds exactly the
@@ -492,25 +499,19 @@ static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_
     do {                                                                                                  \
         const TYPE *chars = (const TYPE *)data;                                                           \
         for (Py_ssize_t k = 0; k < half; k++) {                                                           \
-            Py_UCS4 a = chars[pos + k], b = chars[mid + k];                                               \
-            uint32_t ea = delta[one + CLASS_OF(a)], eb = delta[two + CLASS_OF(b)];                        \
-            one = ea & ~MATCH_BIT;                                                                        \
-            two = eb & ~MATCH_BIT;                                                                        \
+            STEP(one, ea, chars[pos + k]);                                                                \
+            STEP(two, eb, chars[mid + k]);                                                                \
             if ((ea | eb) & MATCH_BIT) {                                                                  \
                 if ((ea & MATCH_BIT) && report(self, one, pos + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
                 if ((eb & MATCH_BIT) && report(self, two, mid + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
             }                                                                                             \
         }                                                                                                 \
         for (Py_ssize_t i = mid + half; i < stop; i++) {                                                  \
-            Py_UCS4 b = chars[i];                                                                         \
-            uint32_t eb = delta[two + CLASS_OF(b)];                                                       \
-            two = eb & ~MATCH_BIT;                                                                        \
+            STEP(two, eb, chars[i]);                                                                      \
             if ((eb & MATCH_BIT) && report(self, two, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1;   \
         }                                                                                                 \
         for (Py_ssize_t i = mid; i < stop; i++) {                                                         \
-            Py_UCS4 a = chars[i];                                                                         \
-            uint32_t ea = delta[one + CLASS_OF(a)];                                                       \
-            one = ea & ~MATCH_BIT;                                                                        \
+            STEP(one, ea, chars[i]);                                                                      \
             if (self->depth[one / classes] <= i + 1 - mid) break;                                         \
             if ((ea & MATCH_BIT) && report(self, one, i, mid, emit, context) < 0) return -1;              \
         }                                                                                                 \
@@ -521,10 +522,7 @@ static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop
 static int scan_unordered(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit,
                           void *context) {
     if (stop - pos < SPLIT_MIN) return scan(self, text, pos, stop, emit, context);
-    const uint32_t *delta = self->delta;
-    const uint8_t *classmap = self->classmap;
-    const Py_ssize_t wide_count = self->wide_count;
-    const uint32_t classes = (uint32_t)self->classes;
+    AUTOMATON_TABLES(self);
     const Py_ssize_t half = (stop - pos) / 2, mid = pos + half;
     uint32_t one = 0, two = 0;
     const void *data = PyUnicode_DATA(text);
@@ -533,10 +531,7 @@ static int scan_unordered(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ss
 }
 
 static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context) {
-    const uint32_t *delta = self->delta;
-    const uint8_t *classmap = self->classmap;
-    const Py_ssize_t wide_count = self->wide_count;
-    const uint32_t classes = (uint32_t)self->classes;
+    AUTOMATON_TABLES(self);
     uint32_t state = 0;
     const void *data = PyUnicode_DATA(text);
     BY_KIND(PyUnicode_KIND(text), SCAN_LOOP);
@@ -822,10 +817,7 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
         int collapsed = 0;                                                                              \
         for (Py_ssize_t i = 1; i < size && !collapsed; i++)                                             \
             collapsed = is_spacing(chars[i]) && is_spacing(chars[i - 1]);                               \
-        const uint32_t *delta = self->delta;                                                            \
-        const uint8_t *classmap = self->classmap;                                                       \
-        const Py_ssize_t wide_count = self->wide_count;                                                 \
-        const uint32_t classes = (uint32_t)self->classes;                                               \
+        AUTOMATON_TABLES(self);                                                                         \
         uint32_t state = 0;                                                                             \
         Py_ssize_t fed = 0;                                                                             \
         int spacing = 0;                                                                                \
@@ -839,8 +831,7 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
                 spacing = 0;                                                                            \
             ring[fed & mask] = i;                                                                       \
             fed++;                                                                                      \
-            uint32_t entry = delta[state + CLASS_OF(c)];                                                \
-            state = entry & ~MATCH_BIT;                                                                 \
+            STEP(state, entry, c);                                                                      \
             if (!(entry & MATCH_BIT)) continue;                                                         \
             int32_t s = (int32_t)(state / classes);                                                     \
             for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {                     \
