@@ -420,3 +420,22 @@ def test_a_lower_case_twin_is_refused_for_a_pattern_that_keeps_case():
     assert [m.span() for m in found] == [(7, 14), (19, 26)]
     assert [m.string for m in found] == [text.lower()] * 2  # matched over the lower case
     assert [m.group() for m in twin.finditer(text, lower=text.lower())] == ["PYTORCH", "pytorch"]
+
+
+def test_lower_cases_are_cached_by_text_and_bounded():
+    """A text's lower case is made once while it stays among the last `CACHED_TEXTS` texts (the shared
+    pass recognises lower cases by identity, so a new one would scan again); an equal text that is
+    another object gets an equal lower case; the cache never holds more than `CACHED_TEXTS` texts."""
+    from extract.rules import anchored
+
+    body = "".join(["Senior ML Engineer, Berlin. ", "PyTorch and CUDA. " * 40])
+    first = folded(body)
+    assert first == body.lower()
+    assert folded(body) is first
+    twin = "".join(["Senior ML Engineer, Berlin. ", "PyTorch and CUDA. " * 40])
+    assert twin is not body and folded(twin) == first
+    assert folded("İstanbul") is None and folded("ıi") is None  # offsets moved, or case traps
+    for n in range(anchored.CACHED_TEXTS + 10):
+        folded(f"Text number {n}")
+    assert len(anchored._LOWERED) <= anchored.CACHED_TEXTS
+    assert folded(f"Text number {anchored.CACHED_TEXTS + 9}") == f"text number {anchored.CACHED_TEXTS + 9}"

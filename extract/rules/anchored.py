@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from extract.rules import _native
@@ -58,7 +57,13 @@ def _has_case_traps(text: str) -> bool:
     return not text.isascii() and ("\u0131" in text or "\u017f" in text)
 
 
-@lru_cache(maxsize=CACHED_TEXTS)
+# Lower cases by the identity of their text (the text kept with it, so no other text can take its id):
+# the rules hand the same string objects from rule to rule, and a cache keyed by the string's value
+# hashed every new posting body in full (2% of an extraction). An equal text that is another object is
+# lowered again: the same result. The oldest of more than `CACHED_TEXTS` goes.
+_LOWERED: dict[int, tuple[str, str | None]] = {}
+
+
 def folded(text: str) -> str | None:
     """`text.lower()` when it keeps every offset in place (it does unless the text holds characters
     such as 'İ' whose lower case is two characters), else None. Cached: one posting's fields are
@@ -67,6 +72,17 @@ def folded(text: str) -> str | None:
     Also None for text holding 'ı' (dotless i) or 'ſ' (long s): `re` ignoring case matches them to
     "i" and "s", but they are their own lower case, so the literals the lower case is searched for
     would miss them; the callers then run their plain patterns."""
+    kept = _LOWERED.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    lower = _lowered(text)
+    _LOWERED[id(text)] = (text, lower)
+    if len(_LOWERED) > CACHED_TEXTS:
+        del _LOWERED[next(iter(_LOWERED))]
+    return lower
+
+
+def _lowered(text: str) -> str | None:
     if _has_case_traps(text):
         return None
     if _LOWER_KEPT is not None:
