@@ -204,3 +204,21 @@ def test_native_lowering_of_every_character_in_context():
         for text in (f"A{chr(code)}b", f"{chr(code)} "):
             lower = text.lower()
             assert lower_kept(text) == (lower if len(lower) == len(text) else None), hex(code)
+
+
+@pytest.mark.parametrize("wide", ["é", "’", "\U0001f600"])
+def test_native_lowering_of_ascii_runs_in_every_kind_and_alignment(wide):
+    """ASCII runs are lowered a 64-bit word at a time (8, 4 or 2 characters by the text's kind): every
+    ASCII character, the ones next to 'A' and 'Z' ('@', '[') included, at every offset in the word."""
+    lower_kept = _native.SCAN.lower_kept
+    every = "".join(chr(code) for code in range(128))
+    for shift in range(9):
+        text = "x" * shift + wide + every + "@AZ[" * 5 + wide + every[::-1] + "Q" * shift
+        assert lower_kept(text) == text.lower(), (wide, shift)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("AZaz@[`{09 .é’\U0001f600ŸİΣ\u212a"), max_size=80))
+def test_native_lowering_of_longer_mixed_texts_is_str_lower(text):
+    lower = text.lower()
+    assert _native.SCAN.lower_kept(text) == (lower if len(lower) == len(text) else None)

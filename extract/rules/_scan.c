@@ -939,28 +939,54 @@ static PyObject *via_str_lower(PyObject *text) {
     Py_RETURN_NONE;
 }
 
+/* A value repeated in every lane of a 64-bit word whose lanes are characters of TYPE. */
+#define LANES(TYPE, value) ((uint64_t)(value) * (~(uint64_t)0 / ((uint64_t)(TYPE)~(TYPE)0)))
+#define TOP_BIT(TYPE) ((uint64_t)1 << (8 * sizeof(TYPE) - 1))
+
 /* Lowers `in` into `out` (of the same kind); 0 done, 1 a character's lower case is longer (None),
- * 2 left to `str.lower` (a capital sigma, or a lower case wider than the kind). */
-#define LOWER_LOOP(TYPE, LIMIT)                                          \
+ * 2 left to `str.lower` (a capital sigma, or a lower case wider than the kind). Eight bytes of ASCII
+ * characters at a time (most of a posting): a lane holding 'A'-'Z' gains 0x20, found by adding to every
+ * lane at once (ASCII lanes cannot carry into the next); a word holding any other character goes
+ * character by character. Only a non-ASCII lower case can make the text's widest character. */
+#define LOWER_ONE(TYPE, LIMIT, i)                                        \
     do {                                                                 \
-        const TYPE *in = (const TYPE *)data;                             \
-        TYPE *put = (TYPE *)out;                                         \
-        for (Py_ssize_t i = 0; i < size; i++) {                          \
-            Py_UCS4 c = in[i], lower;                                    \
-            if (c < 128)                                                 \
-                lower = c >= 'A' && c <= 'Z' ? c + 32 : c;               \
-            else if (c == 0x3A3)                                         \
-                return 2;                                                \
-            else {                                                       \
-                Py_UCS4 mapped[3];                                       \
-                if (_PyUnicode_ToLowerFull(c, mapped) != 1) return 1;    \
-                lower = mapped[0];                                       \
-                if (lower > (LIMIT)) return 2;                           \
-            }                                                            \
+        Py_UCS4 c = in[i], lower;                                        \
+        if (c < 128)                                                     \
+            lower = c >= 'A' && c <= 'Z' ? c + 32 : c;                   \
+        else if (c == 0x3A3)                                             \
+            return 2;                                                    \
+        else {                                                           \
+            Py_UCS4 mapped[3];                                           \
+            if (_PyUnicode_ToLowerFull(c, mapped) != 1) return 1;        \
+            lower = mapped[0];                                           \
+            if (lower > (LIMIT)) return 2;                               \
             if (lower > *widest) *widest = lower;                        \
-            put[i] = (TYPE)lower;                                        \
         }                                                                \
-        return 0;                                                        \
+        put[i] = (TYPE)lower;                                            \
+    } while (0)
+
+#define LOWER_LOOP(TYPE, LIMIT)                                                                \
+    do {                                                                                       \
+        const TYPE *in = (const TYPE *)data;                                                   \
+        TYPE *put = (TYPE *)out;                                                               \
+        const Py_ssize_t per = (Py_ssize_t)(sizeof(uint64_t) / sizeof(TYPE));                  \
+        const uint64_t top = LANES(TYPE, TOP_BIT(TYPE)), wide = LANES(TYPE, (TYPE)~(TYPE)0x7f); \
+        const uint64_t from_a = LANES(TYPE, TOP_BIT(TYPE) - 'A');                              \
+        const uint64_t past_z = LANES(TYPE, TOP_BIT(TYPE) - 'Z' - 1);                          \
+        Py_ssize_t i = 0;                                                                      \
+        for (; i + per <= size; i += per) {                                                    \
+            uint64_t word;                                                                     \
+            memcpy(&word, in + i, sizeof word);                                                \
+            if (word & wide) {                                                                 \
+                for (Py_ssize_t k = i; k < i + per; k++) LOWER_ONE(TYPE, LIMIT, k);            \
+                continue;                                                                      \
+            }                                                                                  \
+            uint64_t capital = (word + from_a) & ~(word + past_z) & top;                       \
+            word |= capital >> (8 * sizeof(TYPE) - 6);                                         \
+            memcpy(put + i, &word, sizeof word);                                               \
+        }                                                                                      \
+        for (; i < size; i++) LOWER_ONE(TYPE, LIMIT, i);                                       \
+        return 0;                                                                              \
     } while (0)
 
 static int lower_into(int kind, const void *data, Py_ssize_t size, void *out, Py_UCS4 *widest) {
