@@ -7,6 +7,9 @@ old rules without a word. The build records the hash of each source it compiled 
 any differs, or SKILLRADAR_NATIVE=0 is set, every rules module is loaded from its `.py` file instead.
 Either way the results are the same (tests/test_extract_native.py); only the speed differs, about 2x, so
 the reason the sources run is kept (`WHY_PURE`) and reported by `extract` and `run`.
+
+The compiled modules' constants are declared `Final`: mypyc keeps a final module-level name in a C
+static, while any other global costs a dictionary lookup at every read (2.4% of an extraction).
 """
 
 from __future__ import annotations

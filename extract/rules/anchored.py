@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Final
 
 from extract.rules import _native
 from extract.rules.patterns import GroupedHits, Literals, is_ascii_letter
@@ -26,31 +26,33 @@ try:  # the parser is internal to `re`; without it every pattern simply takes th
 except ImportError:  # pragma: no cover - other Python implementations
     _sre = _sre_parse = None
 
-_ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
-_MAX_PREFIXES = 64
+_ZERO_WIDTH: Final = {"AT", "ASSERT", "ASSERT_NOT"}
+_MAX_PREFIXES: Final = 64
 # Up to this many literals, `str.find` for each beats one Aho-Corasick pass over the text.
-_FIND_EACH = 3
+_FIND_EACH: Final = 3
 # Widths at or above this count as unbounded (`re` reports unbounded repeats as a huge number).
-_BOUNDED = 256
+_BOUNDED: Final = 256
 # Below this many characters the plain regex runs. 0 (none) by default: the rules look at a posting's
 # fields (body, title, location) with dozens of patterns, which share one lower case and literal pass of
 # each (cached), so even over a short title looking for literals beats the regex at every character.
-_SHORT = 0
-_SMALL_CLASS = 10  # [0-9] included
+_SHORT: Final = 0
+_SMALL_CLASS: Final = 10  # [0-9] included
 # Literals longer than this find no fewer start positions worth the extra combinations.
-_PREFIX_CHARS = 8
+_PREFIX_CHARS: Final = 8
 
 
 # How many texts keep their lower case and their shared pass cached. `rules.extract_many` runs each
 # rule over a batch of postings (`rules.BATCH`, 32) before the next, and a posting has up to six texts
 # lowered (title, body, location, the pay text's parts) and three scanned: all of a batch's must still
 # be cached when the next rule reads them, or each rule lowers and scans them again.
-CACHED_TEXTS = 256
+CACHED_TEXTS: Final = 256
 
 
 # The compiled build lowers non-ASCII text natively, two to three times faster than `str.lower` (same
 # result; tests/test_extract_scan.py checks every code point).
-_LOWER_KEPT: Callable[[str], str | None] | None = None if _native.SCAN is None else _native.SCAN.lower_kept
+_LOWER_KEPT: Final[Callable[[str], str | None] | None] = (
+    None if _native.SCAN is None else _native.SCAN.lower_kept
+)
 
 
 def _has_case_traps(text: str) -> bool:
@@ -61,7 +63,7 @@ def _has_case_traps(text: str) -> bool:
 # the rules hand the same string objects from rule to rule, and a cache keyed by the string's value
 # hashed every new posting body in full (2% of an extraction). An equal text that is another object is
 # lowered again: the same result. The oldest of more than `CACHED_TEXTS` goes.
-_LOWERED: dict[int, tuple[str, str | None]] = {}
+_LOWERED: Final[dict[int, tuple[str, str | None]]] = {}
 
 
 def folded(text: str) -> str | None:
@@ -256,7 +258,7 @@ def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
     return best, low, (high if high < _BOUNDED else -1)
 
 
-_SHARED_MIN = 3  # shorter literals ("in", "1") occur everywhere and would flood the shared pass
+_SHARED_MIN: Final = 3  # shorter literals ("in", "1") occur everywhere and would flood the shared pass
 
 
 class SharedLiterals:
@@ -324,7 +326,7 @@ class SharedLiterals:
         return self._hits(haystack).starts(group, pos, end)
 
 
-SHARED = SharedLiterals()
+SHARED: Final = SharedLiterals()
 
 
 class Anchored:

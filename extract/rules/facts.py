@@ -7,7 +7,7 @@ percent of an extraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Final, Literal
 
 from extract.money import annual_usd, local_currency
 from extract.rules.anchored import Anchored, fold, folded
@@ -18,10 +18,10 @@ from extract.rules.seniority import seniority
 from extract.rules.skills import extract_skills
 from extract.schema import Period, PostingFacts, PostingInput, Salary
 
-VERSION = "rules-1"
+VERSION: Final = "rules-1"
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
-MAX_CHARS = 200_000
-_EMPLOYMENT = (
+MAX_CHARS: Final = 200_000
+_EMPLOYMENT: Final = (
     ("internship", Anchored(r"(?i)\b(internship|intern|co-op|werkstudent)\b")),
     ("contract", Anchored(r"(?i)\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
     ("part_time", Anchored(r"(?i)\bpart[- ]time\b")),

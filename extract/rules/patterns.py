@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
@@ -154,7 +154,7 @@ class WordAutomaton:
 
 
 # The compiled build's twin of `longest_first` (a few thousand instructions a hit as Python).
-_LONGEST_FIRST: Callable[[list[tuple[int, int, int]]], list[tuple[int, int, int]]] | None = (
+_LONGEST_FIRST: Final[Callable[[list[tuple[int, int, int]]], list[tuple[int, int, int]]] | None] = (
     None if _native.SCAN is None else _native.SCAN.longest_first
 )
 

@@ -9,28 +9,31 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import islice
+from typing import Final
 
 from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes
 
-_ROLE = r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
-_AI_TITLE = Anchored(
+_ROLE: Final = (
+    r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
+)
+_AI_TITLE: Final = Anchored(
     r"(?i)machine[- ]learning|deep[- ]learning|computer vision|\bmlops\b|\bllmops\b|applied scien|"
     r"research engineer|prompt engineer|reinforcement learning|perception engineer|\bai/ml\b|\bml/ai\b|"
     rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
     r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
     r"(?!\s*(team|native|first|startup|company|products?))"
 )
-_MODEL_TITLE = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b")
-_NOT_AI_TITLE = Anchored(
+_MODEL_TITLE: Final = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b")
+_NOT_AI_TITLE: Final = Anchored(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
     r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b"
 )
-_TECH_TITLE = Anchored(
+_TECH_TITLE: Final = Anchored(
     r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
 )
-AI_SKILLS = frozenset(
+AI_SKILLS: Final = frozenset(
     {
         "machine_learning", "deep_learning", "llm", "generative_ai", "nlp", "computer_vision", "pytorch",
         "tensorflow", "jax", "keras", "scikit_learn", "hugging_face", "fine_tuning", "rag", "embeddings",
@@ -42,31 +45,32 @@ AI_SKILLS = frozenset(
     }
 )  # fmt: skip
 # What is built: a literal prefix of each of these begins every object the pattern can name.
-_OBJECT = (
+_OBJECT: Final = (
     r"models?|llms?|ml|machine learning|ai (systems|agents|features|products|models)|agents|neural|classifiers?|"
     r"rag|retrieval|recommendation"
 )
-_BUILD_ML = Anchored(
+_BUILD_ML: Final = Anchored(
     re.compile(
         r"(?i)\b(build|building|develop|developing|train|training|design|designing|deploy|deploying|ship|shipping|"
         rf"fine-tun\w*|research\w*|improv\w*|own|evaluat\w*)\b[^.\n]{{0,60}}\b({_OBJECT})"
     )
 )
 # Where objects begin, from the pass the other rules make over the lower case (None: unknown).
-_OBJECT_STARTS = literal_prefixes(re.compile(_OBJECT, re.IGNORECASE))
+_OBJECT_STARTS: Final = literal_prefixes(re.compile(_OBJECT, re.IGNORECASE))
+# Not `Final`: mypyc (1.x) emits C that does not compile for a final `int | None`.
 _OBJECTS = SHARED.register(_OBJECT_STARTS) if _OBJECT_STARTS else None
-_VERB_RUN = re.compile(r"[\w-]*")
+_VERB_RUN: Final = re.compile(r"[\w-]*")
 
 
-_NEVER_AI_TITLE = Anchored(
+_NEVER_AI_TITLE: Final = Anchored(
     r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
     r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b"
 )
 
 
-_ENGINEER_TITLE = Anchored(r"(?i)\b(engineer|scientist|researcher)\b")
-_ML_TITLE = Anchored(r"(?i)machine learning|\bml\b")
-_FAMILIES = [
+_ENGINEER_TITLE: Final = Anchored(r"(?i)\b(engineer|scientist|researcher)\b")
+_ML_TITLE: Final = Anchored(r"(?i)machine learning|\bml\b")
+_FAMILIES: Final = [
     (family, Anchored(pattern))
     for family, pattern in (
         ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from extract.rules.anchored import SHARED, Anchored, fold, folded
 from extract.rules.patterns import Literals, is_ascii_letter, trie_pattern
 from extract.schema import Period
 
 # Longest spellings first so "CA$" is not read as "$".
-CURRENCY_MARKERS: dict[str, str] = {
+CURRENCY_MARKERS: Final[dict[str, str]] = {
     "US$": "USD", "USD": "USD", "CA$": "CAD", "C$": "CAD", "CAD": "CAD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
     "S$": "SGD", "SGD": "SGD", "NZ$": "NZD", "NZD": "NZD", "HK$": "HKD", "HKD": "HKD", "R$": "BRL", "BRL": "BRL",
     "MX$": "MXN", "MXN": "MXN", "$": "USD", "€": "EUR", "EUR": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP",
@@ -26,10 +27,10 @@ CURRENCY_MARKERS: dict[str, str] = {
     "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
 }  # fmt: skip
 # A trie-shaped pattern: positions that cannot start a currency fail after one character.
-_CURRENCY_TRIE = trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True)
+_CURRENCY_TRIE: Final = trie_pattern(sorted(CURRENCY_MARKERS), fold_case=True)
 # Numbers start with an ASCII digit ([0-9], not \d), which lets `Anchored` find where amounts can start.
-_NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
-_SCALES = (
+_NUMBER: Final = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
+_SCALES: Final = (
     "k",
     "K",
     "thousand",
@@ -46,8 +47,8 @@ _SCALES = (
     "cr",
     "crore",
 )
-_RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
-_LEADS = [
+_RANGE_SEP: Final = r"\s*(?:-|–|—|~|to|and|through)\s*"
+_LEADS: Final = [
     "up to",
     "upto",
     "to",
@@ -79,14 +80,14 @@ def _money_pattern(letters: str, scales: tuple[str, ...]) -> str:
     )
 
 
-_MONEY = re.compile(_money_pattern("A-Za-z", _SCALES), re.IGNORECASE)
+_MONEY: Final = re.compile(_money_pattern("A-Za-z", _SCALES), re.IGNORECASE)
 # Tried only where an amount can start, even on a short line: the pattern costs ~200 ns a character
 # scanned, and the caller has the text's lower case at hand. Never inside a word: the lead words need
 # `\b`, the currency a non-letter before it, the number a digit (half its start literals, "in", "at",
 # "co", are found inside words, each a 2 us regex call).
 # The same pattern in lower case runs over the text's lower case wherever lowering kept every offset
 # (`anchored.folded`): twice as fast as ignoring case, the same amounts (read back through `Amount`).
-_MONEY_AT = Anchored(
+_MONEY_AT: Final = Anchored(
     _MONEY,
     max_prefixes=128,
     word_start=True,
@@ -128,7 +129,7 @@ def _amounts(text: str, start: int, end: int, exact: str | None) -> Iterator[Amo
         yield Amount(match, text)
 
 
-_PERIODS: list[tuple[re.Pattern[str], Period]] = [
+_PERIODS: Final[list[tuple[re.Pattern[str], Period]]] = [
     (
         re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"),
         "hour",
@@ -143,16 +144,16 @@ _PERIODS: list[tuple[re.Pattern[str], Period]] = [
         "year",
     ),
 ]
-_SALARY_CUE = re.compile(
+_SALARY_CUE: Final = re.compile(
     r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
 # Looked for only where its words begin (the plain pattern tries every character of a line).
-_SALARY_CUE_AT = Anchored(_SALARY_CUE, shared=False)
+_SALARY_CUE_AT: Final = Anchored(_SALARY_CUE, shared=False)
 # The pay-context checks run on the few dozen characters around each amount. As plain regexes they are
 # tried at every position of those (17 us for `_NOT_BEFORE`, a posting has a couple of amounts); anchored
 # on their literals they are tried only where one of their words is.
-_NOT_BEFORE = Anchored(
+_NOT_BEFORE: Final = Anchored(
     re.compile(
         r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
         r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
@@ -161,7 +162,7 @@ _NOT_BEFORE = Anchored(
     shared=False,
 )
 # What an amount is of when it is not pay ("$2M in funding", "10k users").
-_NOT_PAY_NOUN = (
+_NOT_PAY_NOUN: Final = (
     r"(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
     r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
     r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|reimburs\w*|"
@@ -169,23 +170,23 @@ _NOT_PAY_NOUN = (
     r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
     r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
 )
-_NOT_AFTER = re.compile(
+_NOT_AFTER: Final = re.compile(
     r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?"
     + _NOT_PAY_NOUN
     + r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
 )
 # `_NOT_AFTER` can only match where one of its nouns (or "bonus") does: looked for first, anchored; the
 # full pattern (5 us, backtracking over the words before the noun) runs only when one is there.
-_NOT_AFTER_CUE = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), shared=False)
-_SALARY_WORDS = Anchored(
+_NOT_AFTER_CUE: Final = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), shared=False)
+_SALARY_WORDS: Final = Anchored(
     re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), shared=False
 )
-_MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
+_MILLIONS: Final = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _401K = re.compile(r"401\s?\(?k", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.;|!?]\s")
+_SENTENCE_END: Final = re.compile(r"[.;|!?]\s")
 
 
-_MAJOR = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "NZD"})
+_MAJOR: Final = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "NZD"})
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ def _plausible(low: float, high: float, currency: str, period: Period, explicit:
     return not (period == "hour" and (high > 1_000 or not explicit))
 
 
-_THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
+_THOUSANDS: Final = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
 
 
 def _band(match: Amount, text: str, default_currency: str) -> Band | None:
@@ -363,12 +364,14 @@ def _band(match: Amount, text: str, default_currency: str) -> Band | None:
     return Band(low, high, currency, period, match.whole().strip().rstrip("+").strip(), match.start())
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT: Final = re.compile(r"\d")
 # What every band needs (see `_looks_like_pay`): a currency marker, or a number followed by a
 # thousands/lakh scale ("150k", "12 LPA", "40 thousand"), lower-cased; markers must stand alone.
-_MARKERS = sorted({marker.lower() for marker in CURRENCY_MARKERS if marker.isascii()})
-_SYMBOLS = sorted({marker.lower() for marker in CURRENCY_MARKERS if not marker.isascii()})  # €, £, zł...
-_SCALE_HINTS = sorted(
+_MARKERS: Final = sorted({marker.lower() for marker in CURRENCY_MARKERS if marker.isascii()})
+_SYMBOLS: Final = sorted(
+    {marker.lower() for marker in CURRENCY_MARKERS if not marker.isascii()}
+)  # €, £, zł...
+_SCALE_HINTS: Final = sorted(
     {
         f"{d}{space}{s}"
         for d in "0123456789"
@@ -376,15 +379,15 @@ _SCALE_HINTS = sorted(
         for s in "klt"
     }
 )
-_HINTS = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
+_HINTS: Final = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
 # The same literals in the pass the other rules make over a posting's body (`SHARED`); the markers
 # standing alone only (the check `_hints` makes: most occurrences are inside words, "rs" in "years").
-_SHARED_MARKERS = SHARED.register(_MARKERS, alone=True)
-_SHARED_SCALES = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()])
-_LONGEST_HINT = max(len(hint) for hint in _HINTS.words)
-_SCALE_HINT_SET = frozenset(_SCALE_HINTS)
-_WIDE_SPACES = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
-_RARE_LITERALS = _SYMBOLS + _WIDE_SPACES  # none is ASCII
+_SHARED_MARKERS: Final = SHARED.register(_MARKERS, alone=True)
+_SHARED_SCALES: Final = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()])
+_LONGEST_HINT: Final = max(len(hint) for hint in _HINTS.words)
+_SCALE_HINT_SET: Final = frozenset(_SCALE_HINTS)
+_WIDE_SPACES: Final = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
+_RARE_LITERALS: Final = _SYMBOLS + _WIDE_SPACES  # none is ASCII
 
 
 def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], list[bool]]:

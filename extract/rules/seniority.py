@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from extract.rules.anchored import Anchored
 from extract.schema import Seniority
 
-_LEVEL_MANAGER = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
-_TITLE_RULES: list[tuple[Anchored, Seniority]] = [
+_LEVEL_MANAGER: Final = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
+_TITLE_RULES: Final[list[tuple[Anchored, Seniority]]] = [
     (Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
     (
         Anchored(
@@ -27,15 +28,19 @@ _TITLE_RULES: list[tuple[Anchored, Seniority]] = [
     ),
     (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
 ]
-_NON_LEVEL_MANAGER = Anchored(r"(?i)\b(product|program|project|account|community|office|marketing) manager")
-_YEARS = Anchored(
+_NON_LEVEL_MANAGER: Final = Anchored(
+    r"(?i)\b(product|program|project|account|community|office|marketing) manager"
+)
+_YEARS: Final = Anchored(
     re.compile(
         r"(?i)(?<![\d.])(\d{1,2})(?:\s{0,12}(?:\+|-|–|to)\s{0,12}(\d{1,2}))?\+?\s{0,12}(?:\+\s{0,12})?years?(?:'|’)?\s*(?:of\s+)?"
         r"(?:[\w/+-]+\s+){0,4}?(?:experience|exp\b|industry|professional|hands-on|working|building|in\s)"
     ),
     first=r"\d",
 )
-_MULTI_ROLE = Anchored(r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b")
+_MULTI_ROLE: Final = Anchored(
+    r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b"
+)
 
 
 def years_of_experience(text: str) -> int | None:

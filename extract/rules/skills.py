@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from pydantic import TypeAdapter
 
@@ -20,17 +21,17 @@ from extract.rules.patterns import WordAutomaton, is_word_char, longest_first
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
-_BOUNDARY_BEFORE = r"(?<![\w@-])"
-_BOUNDARY_AFTER = r"(?![\w])"
+_BOUNDARY_BEFORE: Final = r"(?<![\w@-])"
+_BOUNDARY_AFTER: Final = r"(?![\w])"
 # A short line opening a section: "Nice to have" (preferred) is tried before "Requirements" (required).
-_HEADING_WORDS = (
+_HEADING_WORDS: Final = (
     r"(?:(?P<preferred>nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
     r"it would be great|ideally|even better|additional qualifications|bonus points)|"
     r"(?P<required>requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
     r"you (?:have|bring|are)|minimum|basic qualifications|required|about you|skills|experience|"
     r"what we(?:'re| are) looking for))"
 )
-_HEADING = re.compile(r"(?i)^\W*" + _HEADING_WORDS)
+_HEADING: Final = re.compile(r"(?i)^\W*" + _HEADING_WORDS)
 
 
 def _word_prefixes(words: str) -> tuple[str, ...]:
@@ -44,11 +45,11 @@ def _word_prefixes(words: str) -> tuple[str, ...]:
 # three characters open one of the words: checked before the pattern, which tries its two dozen
 # alternatives in turn on every short line of a posting (the check is exact for ASCII; other openings go
 # to the pattern, whose case-insensitive matching knows more than `lower`).
-_HEADING_PREFIXES = _word_prefixes(_HEADING_WORDS)
-_HEADING_OPENINGS = frozenset(prefix[:3] for prefix in _HEADING_PREFIXES)
+_HEADING_PREFIXES: Final = _word_prefixes(_HEADING_WORDS)
+_HEADING_OPENINGS: Final = frozenset(prefix[:3] for prefix in _HEADING_PREFIXES)
 # The same words in the shared pass: a heading's word is one of their occurrences, so only the lines
 # holding one need the checks above (`_heading_lines`).
-_HEADING_STARTS = SHARED.register(_HEADING_PREFIXES)
+_HEADING_STARTS: Final = SHARED.register(_HEADING_PREFIXES)
 
 
 def _maybe_heading(line: str) -> bool:
@@ -59,18 +60,20 @@ def _maybe_heading(line: str) -> bool:
     return not head.isascii() or head.lower() in _HEADING_OPENINGS
 
 
-_URL = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
+_URL: Final = re.compile(
+    r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?"
+)
 # "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill.
-_PERSON_OR_COMPANY = re.compile(
+_PERSON_OR_COMPANY: Final = re.compile(
     r"(?i)(\bex-|\bformer\s+|acq\.?\s+by\s+|acquired by\s+)\x00|"
     r"\x00\s*(ceo|cto|coo|cfo|founder|co-founder|cofounder|alumni|alum)\b"
 )
-_EMPLOYER_AFTER = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
+_EMPLOYER_AFTER: Final = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
 # How far before and after a match `_employer` looks for its words (and `_near` for their starts).
 _EMPLOYER_BEFORE_CHARS, _EMPLOYER_AFTER_CHARS = 12, 14
 # Every word `_employer` looks for, in the shared pass: a match with none of them near it (nearly every
 # match) is no employer, without looking.
-_EMPLOYER_CUES = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
+_EMPLOYER_CUES: Final = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
 
 
 def _employer(text: str, lower: str, found: Found) -> bool:
@@ -98,7 +101,7 @@ def _near(cues: list[int], found: Found) -> bool:
     return at < len(cues) and cues[at] < found.end + _EMPLOYER_AFTER_CHARS
 
 
-_PREFERRED_INLINE = Anchored(
+_PREFERRED_INLINE: Final = Anchored(
     re.compile(r"(?i)\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
 )
 
@@ -121,7 +124,9 @@ def _normal(text: str) -> str:
 
 
 # Looked for in the same automaton pass as the patterns' literals (".co" covers ".com").
-_URL_CUES = SHARED.register(["http", "www.", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"])
+_URL_CUES: Final = SHARED.register(
+    ["http", "www.", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"]
+)
 
 
 def _blank_links(text: str, lower: str) -> tuple[str, str]:
@@ -278,7 +283,7 @@ def default_matcher() -> SkillMatcher:
     return SkillMatcher(load_taxonomy())
 
 
-_HEADING_MAX = 70  # characters of a heading line, stripped
+_HEADING_MAX: Final = 70  # characters of a heading line, stripped
 
 
 def _heading(line: str) -> Requirement | None:
@@ -349,8 +354,8 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     return levels
 
 
-_MENTIONS: TypeAdapter[list[SkillMention]] = TypeAdapter(list[SkillMention])
-_STRENGTH = {"required": 2, "preferred": 1, "unknown": 0}
+_MENTIONS: Final[TypeAdapter[list[SkillMention]]] = TypeAdapter(list[SkillMention])
+_STRENGTH: Final = {"required": 2, "preferred": 1, "unknown": 0}
 
 
 def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[SkillMention]:
