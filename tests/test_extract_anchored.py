@@ -439,3 +439,18 @@ def test_lower_cases_are_cached_by_text_and_bounded():
         folded(f"Text number {n}")
     assert len(anchored._LOWERED) <= anchored.CACHED_TEXTS
     assert folded(f"Text number {anchored.CACHED_TEXTS + 9}") == f"text number {anchored.CACHED_TEXTS + 9}"
+
+
+def test_by_identity_keeps_the_last_objects_put_in():
+    """The caches of lower cases and shared passes: the newest `size` objects are found, by identity only,
+    and the oldest goes first, however many come through."""
+    from extract.rules.anchored import ByIdentity
+
+    kept: ByIdentity[int] = ByIdentity(3)
+    texts = [f"text {n}" * 3 for n in range(10)]
+    for n, text in enumerate(texts):
+        kept.put(text, n)
+        assert len(kept) == min(n + 1, 3)
+        assert [kept.get(t) is not None for t in texts[: n + 1]] == [m > n - 3 for m in range(n + 1)]
+    assert kept.get(texts[-1]) == (texts[-1], 9)
+    assert kept.get("".join(["text 9"] * 3)) is None  # equal, but another object

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from extract.rules import _native
 from extract.rules.patterns import GroupedHits, Literals, is_ascii_letter
@@ -47,6 +47,8 @@ _PREFIX_CHARS: Final = 8
 # be cached when the next rule reads them, or each rule lowers and scans them again.
 CACHED_TEXTS: Final = 256
 
+T = TypeVar("T")
+
 
 # The compiled build lowers non-ASCII text natively, two to three times faster than `str.lower` (same
 # result; tests/test_extract_scan.py checks every code point).
@@ -59,11 +61,42 @@ def _has_case_traps(text: str) -> bool:
     return not text.isascii() and ("\u0131" in text or "\u017f" in text)
 
 
-# Lower cases by the identity of their text (the text kept with it, so no other text can take its id):
-# the rules hand the same string objects from rule to rule, and a cache keyed by the string's value
-# hashed every new posting body in full (2% of an extraction). An equal text that is another object is
-# lowered again: the same result. The oldest of more than `CACHED_TEXTS` goes.
-_LOWERED: Final[dict[int, tuple[str, str | None]]] = {}
+class ByIdentity(Generic[T]):
+    """Values for the last `size` objects put in, found by identity; the oldest goes first.
+
+    Each entry holds its object, so no other object can take its id while it is kept. The order is a ring
+    of ids: dropping a dict's oldest key with `next(iter(d))` walks past every entry deleted before it,
+    ~1,300 instructions an eviction at this size."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: dict[int, tuple[object, T]] = {}
+        self._ring: list[int] = []
+        self._next = 0
+
+    def get(self, key: object) -> tuple[object, T] | None:
+        """(the object, its value) when `key` is that object, else None."""
+        kept = self._items.get(id(key))
+        return kept if kept is not None and kept[0] is key else None
+
+    def put(self, key: object, value: T) -> None:
+        """Keep `value` for `key` (not kept already), dropping the oldest when full."""
+        if len(self._ring) < self._size:
+            self._ring.append(id(key))
+        else:
+            del self._items[self._ring[self._next]]
+            self._ring[self._next] = id(key)
+            self._next = (self._next + 1) % self._size
+        self._items[id(key)] = (key, value)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# Lower cases by the identity of their text: the rules hand the same string objects from rule to rule, and
+# a cache keyed by the string's value hashed every new posting body in full (2% of an extraction). An
+# equal text that is another object is lowered again: the same result.
+_LOWERED: Final[ByIdentity[str | None]] = ByIdentity(CACHED_TEXTS)
 
 
 def folded(text: str) -> str | None:
@@ -74,13 +107,11 @@ def folded(text: str) -> str | None:
     Also None for text holding 'ı' (dotless i) or 'ſ' (long s): `re` ignoring case matches them to
     "i" and "s", but they are their own lower case, so the literals the lower case is searched for
     would miss them; the callers then run their plain patterns."""
-    kept = _LOWERED.get(id(text))
-    if kept is not None and kept[0] is text:
+    kept = _LOWERED.get(text)
+    if kept is not None:
         return kept[1]
     lower = _lowered(text)
-    _LOWERED[id(text)] = (text, lower)
-    if len(_LOWERED) > CACHED_TEXTS:
-        del _LOWERED[next(iter(_LOWERED))]
+    _LOWERED.put(text, lower)
     return lower
 
 
@@ -277,7 +308,7 @@ class SharedLiterals:
         self._groups = 0
         self._alone: set[int] = set()
         self._automaton: Literals | None = None
-        self._scans: dict[int, tuple[str, GroupedHits]] = {}
+        self._scans: ByIdentity[GroupedHits] = ByIdentity(CACHED_TEXTS)
         # The last text asked about, and its hits: a rule asks several patterns about one text in a row.
         self._last: tuple[str, GroupedHits] | None = None
 
@@ -295,7 +326,7 @@ class SharedLiterals:
                 self._groups_of.append([])
             self._groups_of[self._ids[literal]].append(group)
         self._automaton = None
-        self._scans = {}
+        self._scans = ByIdentity(CACHED_TEXTS)
         self._last = None
         return group
 
@@ -304,16 +335,15 @@ class SharedLiterals:
         kept = self._last
         if kept is not None and kept[0] is haystack:
             return kept[1]
-        kept = self._scans.get(id(haystack))
-        if kept is not None and kept[0] is haystack:
-            self._last = kept
-            return kept[1]
+        scanned = self._scans.get(haystack)
+        if scanned is not None:
+            self._last = (haystack, scanned[1])
+            return scanned[1]
         if self._automaton is None:
             self._automaton = Literals(list(self._ids), self._groups_of, frozenset(self._alone))
         hits = self._automaton.grouped(haystack)
-        self._last = self._scans[id(haystack)] = (haystack, hits)
-        if len(self._scans) > CACHED_TEXTS:  # the oldest goes
-            del self._scans[next(iter(self._scans))]
+        self._scans.put(haystack, hits)
+        self._last = (haystack, hits)
         return hits
 
     def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
