@@ -72,6 +72,7 @@ WORDS = [
     "raised", "in funding", "ARR", "per seat", "sign-on bonus", "401(k)", "base pay", "OTE", "donations",
     "Nice-to-have", "Requirements", "What you'll need", "It would be great", "ſkills", "Bonus points", "•",
     "ΟΔΟΣ", "agent", "monitor", "https://example.com/c++",
+    "Company", "Cé", "C_", "C²", "C#", "C.", "CA", "Austin or Berlin-based", "Cloud or Edge based", "aBased",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -454,3 +455,19 @@ def test_by_identity_keeps_the_last_objects_put_in():
         assert [kept.get(t) is not None for t in texts[: n + 1]] == [m > n - 3 for m in range(n + 1)]
     assert kept.get(texts[-1]) == (texts[-1], 9)
     assert kept.get("".join(["text 9"] * 3)) is None  # equal, but another object
+
+
+def test_a_literal_followed_by_no_word_character_is_read_off_the_pattern():
+    """`literal_then_no_word`: a literal opening every match, then a lookahead refusing a word character
+    (the C pattern's shape): a "C" found before a letter, digit or underscore starts no match."""
+    from extract.rules.anchored import literal_then_no_word
+
+    c_pattern = next(a for a, skill, _ in default_matcher()._patterns if skill.id == "c")
+    assert literal_then_no_word(c_pattern.regex) == 1
+    assert literal_then_no_word(re.compile(r"(?<!x)foo(?![\w.])")) == 3
+    assert literal_then_no_word(re.compile(r"(?i)foo(?!\w|bar)")) == 3
+    assert literal_then_no_word(re.compile(r"\bfoo\b")) == 0  # a boundary, not a lookahead
+    assert literal_then_no_word(re.compile(r"foo(?=\w)")) == 0  # a lookahead that wants one
+    assert literal_then_no_word(re.compile(r"foo(?![.])")) == 0  # refuses no word character
+    assert literal_then_no_word(re.compile(r"(?:foo|bar)(?!\w)")) == 0  # not one literal
+    assert literal_then_no_word(re.compile(r"(?a)foo(?!\w)")) == 0  # ASCII \w: not `str.isalnum`

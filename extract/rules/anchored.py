@@ -267,6 +267,52 @@ def _not_inside_words(text: str, starts: list[int]) -> list[int]:
     return kept
 
 
+def literal_then_no_word(regex: re.Pattern[str]) -> int:
+    """The length of the literal every match opens with (after zero-width assertions) when a negative
+    lookahead right after it rules out a word character next ("C" in `C(?![\\w+#])`), else 0: then a
+    literal found just before a word character ("C" in "Company") starts no match."""
+    if _sre_parse is None or regex.flags & re.ASCII:
+        return 0  # `\w` is then ASCII only; `str.isalnum` is the Unicode `\w`
+    items = list(_sre_parse.parse(regex.pattern, regex.flags))
+    at = 0
+    while at < len(items) and str(items[at][0]) in _ZERO_WIDTH and not _looks_ahead(items[at]):
+        at += 1
+    length = 0
+    while at < len(items) and str(items[at][0]) == "LITERAL":
+        length += 1
+        at += 1
+    if length == 0 or at == len(items) or str(items[at][0]) != "ASSERT_NOT" or not _looks_ahead(items[at]):
+        return 0
+    inner = list(items[at][1][1])
+    alternatives = inner[0][1][1] if len(inner) == 1 and str(inner[0][0]) == "BRANCH" else [inner]
+    return length if any(_is_word_class(list(branch)) for branch in alternatives) else 0
+
+
+def _looks_ahead(item: Any) -> bool:
+    return str(item[0]) in ("ASSERT", "ASSERT_NOT") and item[1][0] == 1
+
+
+def _is_word_class(items: list[Any]) -> bool:
+    """Whether `items` is one character class that takes every word character (`[\\w...]`)."""
+    return (
+        len(items) == 1
+        and str(items[0][0]) == "IN"
+        and any(str(op) == "CATEGORY" and str(arg) == "CATEGORY_WORD" for op, arg in items[0][1])
+    )
+
+
+def _not_before_words(text: str, starts: list[int], length: int) -> list[int]:
+    """The start positions whose literal (of `length` characters) is not followed by a word character."""
+    size = len(text)
+    kept = []
+    for start in starts:
+        after = start + length
+        if after < size and (text[after].isalnum() or text[after] == "_"):
+            continue
+        kept.append(start)
+    return kept
+
+
 def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
     """The longest run of literals at the top level of the pattern (so in every match), with the least
     and most characters a match can have before it (the most is -1 when unbounded), or None."""
@@ -370,6 +416,7 @@ class Anchored:
         "_shared",
         "_short",
         "_spaceless",
+        "_word_end",
         "_word_start",
         "prefixes",
         "regex",
@@ -404,6 +451,7 @@ class Anchored:
         self._short = short
         self.prefixes = literal_prefixes(self.regex, max_prefixes)
         self._word_start = word_start or opens_at_boundary(self.regex)
+        self._word_end = literal_then_no_word(self.regex) if self.prefixes else 0
         # Without start literals, a literal every match contains still rules out most texts at once.
         self.required = None if self.prefixes else required_literal(self.regex)
         self._fold = bool(self.regex.flags & re.IGNORECASE)
@@ -465,7 +513,9 @@ class Anchored:
             return None
         if self.prefixes is not None:
             starts = self._occurrences(haystack, self.prefixes, pos, end)
-            return _not_inside_words(text, starts) if self._word_start and starts else starts
+            if self._word_start and starts:
+                starts = _not_inside_words(text, starts)
+            return _not_before_words(text, starts, self._word_end) if self._word_end and starts else starts
         if self.required is None:
             return None
         literal, low, high = self.required
@@ -534,8 +584,17 @@ class Anchored:
         for at in found:
             begin, last = max(done, at - high), at - low
             if self._first is None:
-                yield from range(begin, last + 1)
+                starts: list[int] | range = range(begin, last + 1)
             else:
-                for char in self._first.finditer(text, begin, last + 1):
-                    yield char.start()
+                starts = [char.start() for char in self._first.finditer(text, begin, last + 1)]
+            for start in starts:
+                # No match of a pattern opening with `\b` starts between two letters (`_not_inside_words`).
+                inside = (
+                    0 < start < len(text)
+                    and is_ascii_letter(text[start - 1])
+                    and is_ascii_letter(text[start])
+                )
+                if self._word_start and inside:
+                    continue
+                yield start
             done = max(done, last + 1)
