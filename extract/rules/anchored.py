@@ -73,11 +73,20 @@ class ByIdentity(Generic[T]):
         self._items: dict[int, tuple[object, T]] = {}
         self._ring: list[int] = []
         self._next = 0
+        # The last object found or put in, and its entry: the rules ask about one text several times in a
+        # row, and `id` makes a new int object each time it is called (addresses are past the small ints).
+        self._last_key: object = None
+        self._last: tuple[object, T] | None = None
 
     def get(self, key: object) -> tuple[object, T] | None:
         """(the object, its value) when `key` is that object, else None."""
+        if key is self._last_key:
+            return self._last
         kept = self._items.get(id(key))
-        return kept if kept is not None and kept[0] is key else None
+        if kept is None or kept[0] is not key:
+            return None
+        self._last_key, self._last = key, kept
+        return kept
 
     def put(self, key: object, value: T) -> None:
         """Keep `value` for `key` (not kept already), dropping the oldest when full."""
@@ -87,7 +96,9 @@ class ByIdentity(Generic[T]):
             del self._items[self._ring[self._next]]
             self._ring[self._next] = id(key)
             self._next = (self._next + 1) % self._size
-        self._items[id(key)] = (key, value)
+        entry = (key, value)
+        self._items[id(key)] = entry
+        self._last_key, self._last = key, entry
 
     def __len__(self) -> int:
         return len(self._items)
