@@ -455,6 +455,12 @@ def test_by_identity_keeps_the_last_objects_put_in():
         assert [kept.get(t) is not None for t in texts[: n + 1]] == [m > n - 3 for m in range(n + 1)]
     assert kept.get(texts[-1]) == (texts[-1], 9)
     assert kept.get("".join(["text 9"] * 3)) is None  # equal, but another object
+    kept.put(texts[-1], 90)  # kept already: a new value in the same place, nothing dropped
+    assert kept.get(texts[-1]) == (texts[-1], 90) and len(kept) == 3
+    assert [kept.get(t) is not None for t in texts[-3:]] == [True, True, True]
+    for n in range(3):  # and the ring still drops one entry for each new one
+        kept.put(f"new {n}" * 2, n)
+        assert len(kept) == 3
 
 
 def test_a_literal_followed_by_no_word_character_is_read_off_the_pattern():
@@ -471,3 +477,8 @@ def test_a_literal_followed_by_no_word_character_is_read_off_the_pattern():
     assert literal_then_no_word(re.compile(r"foo(?![.])")) == 0  # refuses no word character
     assert literal_then_no_word(re.compile(r"(?:foo|bar)(?!\w)")) == 0  # not one literal
     assert literal_then_no_word(re.compile(r"(?a)foo(?!\w)")) == 0  # ASCII \w: not `str.isalnum`
+    # A regex given an end position sees the text stop there: the "C" of "Company" cut after it matches.
+    for end in (1, 2, None):
+        expected = [m.span() for m in c_pattern.regex.finditer("Company", 0, 7 if end is None else end)]
+        assert [m.span() for m in c_pattern.finditer("Company", 0, end)] == expected
+    assert expected == [] and [m.span() for m in c_pattern.finditer("Company", 0, 1)] == [(0, 1)]

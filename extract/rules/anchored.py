@@ -89,13 +89,14 @@ class ByIdentity(Generic[T]):
         return kept
 
     def put(self, key: object, value: T) -> None:
-        """Keep `value` for `key` (not kept already), dropping the oldest when full."""
-        if len(self._ring) < self._size:
-            self._ring.append(id(key))
-        else:
-            del self._items[self._ring[self._next]]
-            self._ring[self._next] = id(key)
-            self._next = (self._next + 1) % self._size
+        """Keep `value` for `key`, dropping the oldest when full (a key kept already keeps its place)."""
+        if self.get(key) is None:
+            if len(self._ring) < self._size:
+                self._ring.append(id(key))
+            else:
+                del self._items[self._ring[self._next]]
+                self._ring[self._next] = id(key)
+                self._next = (self._next + 1) % self._size
         entry = (key, value)
         self._items[id(key)] = entry
         self._last_key, self._last = key, entry
@@ -312,13 +313,13 @@ def _is_word_class(items: list[Any]) -> bool:
     )
 
 
-def _not_before_words(text: str, starts: list[int], length: int) -> list[int]:
-    """The start positions whose literal (of `length` characters) is not followed by a word character."""
-    size = len(text)
+def _not_before_words(text: str, starts: list[int], length: int, end: int) -> list[int]:
+    """The start positions whose literal (of `length` characters) is not followed by a word character
+    before `end` (a regex given an end position sees the text stop there)."""
     kept = []
     for start in starts:
         after = start + length
-        if after < size and (text[after].isalnum() or text[after] == "_"):
+        if after < end and (text[after].isalnum() or text[after] == "_"):
             continue
         kept.append(start)
     return kept
@@ -366,8 +367,6 @@ class SharedLiterals:
         self._alone: set[int] = set()
         self._automaton: Literals | None = None
         self._scans: ByIdentity[GroupedHits] = ByIdentity(CACHED_TEXTS)
-        # The last text asked about, and its hits: a rule asks several patterns about one text in a row.
-        self._last: tuple[str, GroupedHits] | None = None
 
     def register(self, literals: tuple[str, ...] | list[str], *, alone: bool = False) -> int:
         """A group for `starts` (a start repeats where one of its literals begins another: harmless
@@ -384,23 +383,17 @@ class SharedLiterals:
             self._groups_of[self._ids[literal]].append(group)
         self._automaton = None
         self._scans = ByIdentity(CACHED_TEXTS)
-        self._last = None
         return group
 
     def _hits(self, haystack: str) -> GroupedHits:
         """Per group: starts and ends of its literals' occurrences, in order of start."""
-        kept = self._last
-        if kept is not None and kept[0] is haystack:
-            return kept[1]
-        scanned = self._scans.get(haystack)
-        if scanned is not None:
-            self._last = (haystack, scanned[1])
+        scanned = self._scans.get(haystack)  # the last text asked about first: a rule asks several patterns
+        if scanned is not None:  # about one text in a row
             return scanned[1]
         if self._automaton is None:
             self._automaton = Literals(list(self._ids), self._groups_of, frozenset(self._alone))
         hits = self._automaton.grouped(haystack)
         self._scans.put(haystack, hits)
-        self._last = (haystack, hits)
         return hits
 
     def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
@@ -526,7 +519,9 @@ class Anchored:
             starts = self._occurrences(haystack, self.prefixes, pos, end)
             if self._word_start and starts:
                 starts = _not_inside_words(text, starts)
-            return _not_before_words(text, starts, self._word_end) if self._word_end and starts else starts
+            return (
+                _not_before_words(text, starts, self._word_end, end) if self._word_end and starts else starts
+            )
         if self.required is None:
             return None
         literal, low, high = self.required
