@@ -209,10 +209,15 @@ class TextSalary:
     evidence: str
 
 
+# Compiled once: `re.split` and `re.search` look their pattern up in `re`'s cache through interpreted code.
+_GROUP_MARKS: Final = re.compile(r"[,.' ]")
+_RATE: Final = re.compile(r"(?i)\brate\b")
+
+
 def parse_number(raw: str) -> float | None:
     """'65.000' -> 65000, '120'000' -> 120000, '150,5' -> 150.5, '1,234.50' -> 1234.5."""
     text = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").strip()
-    groups = re.split(r"[,.' ]", text)
+    groups = _GROUP_MARKS.split(text)
     if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
         return float("".join(groups))
     if len(groups) > 2 and all(len(g) == 3 for g in groups[1:-1]):
@@ -258,7 +263,7 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
             return period
     if value >= 15_000:
         return "year"
-    if value <= 500 and re.search(r"(?i)\brate\b", text[max(0, end - 60) : end]):
+    if value <= 500 and _RATE.search(text[max(0, end - 60) : end]):
         return "hour"  # contractor rates are hourly unless they say otherwise
     return None
 
