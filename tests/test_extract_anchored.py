@@ -482,3 +482,23 @@ def test_a_literal_followed_by_no_word_character_is_read_off_the_pattern():
         expected = [m.span() for m in c_pattern.regex.finditer("Company", 0, 7 if end is None else end)]
         assert [m.span() for m in c_pattern.finditer("Company", 0, end)] == expected
     assert expected == [] and [m.span() for m in c_pattern.finditer("Company", 0, 1)] == [(0, 1)]
+
+
+period_tails = st.lists(
+    st.sampled_from(
+        ["/hr", "/h", " p/h", "per hour", "hourly", " an hour", "/ day", "daily", "diem", " a week", "wk", "weekly",
+         " per month", "mo", "mth", " a year", "yr", "annum", "annually", "p.a.", "pa", "ann", " base", "Salary",
+         "GROSS", "each ", " ", "  ", "\n", "-", ".", "/", "İ", "ſ", "HOUR", "Hr", "x", "1"]
+    ),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@given(tail=st.one_of(period_tails, st.text(max_size=30)))
+@settings(max_examples=500, deadline=None)
+def test_the_periods_in_one_pattern_are_the_first_in_the_list_that_matches(tail):
+    """`salary._PERIOD_AT_START` tries the periods' patterns in one call: the period it names is the first
+    of `_PERIODS`, in order, whose own pattern finds a match in the text after an amount."""
+    expected = next((period for pattern, period in salary._PERIODS if pattern.search(tail)), None)
+    stated = salary._PERIOD_AT_START.match(tail)
+    assert (stated and stated.lastgroup) == expected, tail
