@@ -269,14 +269,15 @@ def _opens_at_boundary(items: list[Any]) -> bool:
     return False
 
 
-def _not_inside_words(text: str, starts: list[int]) -> list[int]:
+def _inside_word(text: str, start: int) -> bool:
+    """Whether `start` lies between two ASCII letters, where no match of a pattern opening with `\\b`
+    starts."""
+    return 0 < start < len(text) and is_ascii_letter(text[start - 1]) and is_ascii_letter(text[start])
+
+
+def _not_inside_words(text: str, starts: list[int] | range) -> list[int]:
     """The start positions that are not between two ASCII letters."""
-    kept = []
-    for start in starts:
-        if start > 0 and is_ascii_letter(text[start - 1]) and is_ascii_letter(text[start]):
-            continue
-        kept.append(start)
-    return kept
+    return [start for start in starts if not _inside_word(text, start)]
 
 
 def literal_then_no_word(regex: re.Pattern[str]) -> int:
@@ -584,8 +585,8 @@ class Anchored:
 
     def _windows(self, text: str, found: list[int], low: int, high: int, pos: int) -> Iterator[int]:
         """Each start position, once and in order, from which a match could reach an occurrence of its
-        required literal (between `high` and `low` characters before it) and, given `first`, where
-        the text has a character a match can begin with."""
+        required literal (between `high` and `low` characters before it), given `first` where the text
+        has a character a match can begin with, and for a pattern opening with `\\b` not inside a word."""
         done = pos
         for at in found:
             begin, last = max(done, at - high), at - low
@@ -593,14 +594,5 @@ class Anchored:
                 starts: list[int] | range = range(begin, last + 1)
             else:
                 starts = [char.start() for char in self._first.finditer(text, begin, last + 1)]
-            for start in starts:
-                # No match of a pattern opening with `\b` starts between two letters (`_not_inside_words`).
-                inside = (
-                    0 < start < len(text)
-                    and is_ascii_letter(text[start - 1])
-                    and is_ascii_letter(text[start])
-                )
-                if self._word_start and inside:
-                    continue
-                yield start
+            yield from _not_inside_words(text, starts) if self._word_start else starts
             done = max(done, last + 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 from extract.rules.anchored import SHARED, Anchored, fold, folded
 from extract.rules.patterns import Literals, is_ascii_letter, trie_pattern
@@ -151,7 +151,6 @@ _PERIOD_AT_START: Final = re.compile(
     "|".join(f"(?P<{period}>{pattern.pattern.removeprefix('(?i)')})" for pattern, period in _PERIODS),
     re.IGNORECASE,
 )
-_PERIOD_NAMES: Final[dict[str, Period]] = {period: period for _, period in _PERIODS}
 # Words before an amount that state its period when nothing after it does.
 _PERIOD_WORDS_BEFORE: Final[tuple[tuple[str, Period], ...]] = (
     ("hourly", "hour"),
@@ -197,7 +196,7 @@ _SALARY_WORDS: Final = Anchored(
     re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), shared=False
 )
 _MILLIONS: Final = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
-_401K = re.compile(r"401\s?\(?k", re.IGNORECASE)
+_401K: Final = re.compile(r"401\s?\(?k", re.IGNORECASE)
 _SENTENCE_END: Final = re.compile(r"[.;|!?]\s")
 
 
@@ -264,8 +263,8 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     if scale.strip().lower() == "lpa":
         return "year"
     stated = _PERIOD_AT_START.match(text[end : end + 30])
-    if stated is not None and stated.lastgroup is not None:
-        return _PERIOD_NAMES[stated.lastgroup]
+    if stated is not None:
+        return cast(Period, stated.lastgroup)  # the group of the period whose pattern matched
     head = text[max(0, end - 120) : end].lower()
     for word, period in _PERIOD_WORDS_BEFORE:
         if word in head:

@@ -70,7 +70,8 @@ _PERSON_OR_COMPANY: Final = re.compile(
 )
 _EMPLOYER_AFTER: Final = ("ceo", "cto", "coo", "cfo", "founder", "co-founder", "cofounder", "alum")
 # How far before and after a match `_employer` looks for its words (and `_near` for their starts).
-_EMPLOYER_BEFORE_CHARS, _EMPLOYER_AFTER_CHARS = 12, 14
+_EMPLOYER_BEFORE_CHARS: Final = 12
+_EMPLOYER_AFTER_CHARS: Final = 14
 # Every word `_employer` looks for, in the shared pass: a match with none of them near it (nearly every
 # match) is no employer, without looking.
 _EMPLOYER_CUES: Final = SHARED.register(["ex-", "former", "acq", *_EMPLOYER_AFTER])
@@ -289,7 +290,12 @@ _HEADING_MAX: Final = 70  # characters of a heading line, stripped
 def _heading(line: str) -> Requirement | None:
     """The section a line opens, if it is a heading: short once stripped, and led by a heading word."""
     stripped = line.strip()
-    if len(stripped) > _HEADING_MAX or not _maybe_heading(stripped):
+    return _stripped_heading(stripped) if len(stripped) <= _HEADING_MAX else None
+
+
+def _stripped_heading(stripped: str) -> Requirement | None:
+    """`_heading` of a line already stripped and no longer than a heading."""
+    if not _maybe_heading(stripped):
         return None
     heading = _HEADING.match(stripped)
     if heading is None:
@@ -321,7 +327,7 @@ def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
             first += 1
         while last > first and text[last - 1].isspace():
             last -= 1
-        section = _heading(text[first:last]) if last - first <= _HEADING_MAX else None
+        section = _stripped_heading(text[first:last]) if last - first <= _HEADING_MAX else None
         if section is not None:
             found.append((start, section))
     return found
