@@ -269,15 +269,16 @@ def _opens_at_boundary(items: list[Any]) -> bool:
     return False
 
 
-def _inside_word(text: str, start: int) -> bool:
-    """Whether `start` lies between two ASCII letters, where no match of a pattern opening with `\\b`
-    starts."""
-    return 0 < start < len(text) and is_ascii_letter(text[start - 1]) and is_ascii_letter(text[start])
-
-
 def _not_inside_words(text: str, starts: list[int] | range) -> list[int]:
-    """The start positions that are not between two ASCII letters."""
-    return [start for start in starts if not _inside_word(text, start)]
+    """The start positions that are not between two ASCII letters, where no match of a pattern opening
+    with `\\b` starts."""
+    size = len(text)
+    kept = []
+    for start in starts:
+        if 0 < start < size and is_ascii_letter(text[start - 1]) and is_ascii_letter(text[start]):
+            continue
+        kept.append(start)
+    return kept
 
 
 def literal_then_no_word(regex: re.Pattern[str]) -> int:
