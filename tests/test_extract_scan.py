@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.rules import _native
-from extract.rules.patterns import Literals, WordAutomaton, spaced
+from extract.rules.patterns import Literals, WordAutomaton, is_word_char, spaced
 
 pytestmark = pytest.mark.skipif(_native.SCAN is None, reason="native scanner not in use (run `make native`)")
 
@@ -120,6 +120,89 @@ def test_non_ascii_literals_are_found_as_ahocorasick_finds_them(words, text):
     assert words_native.hits(text, text) == words_reference.hits(text, text)
     assert words_native.spaced_hits(text, text) == words_reference.spaced_hits(text, text)
     assert native.positions("un café au bar") == reference.positions("un café au bar")
+
+
+def _at_word_starts(text, found):
+    """The definition: occurrences at the text's start or after a character `\\w` does not match."""
+    return [hit for hit in found if hit[1] == 0 or not is_word_char(text[hit[1] - 1])]
+
+
+WORDY_TEXT = st.text(alphabet="abAB _1.-\n\u00e9\u2019\u2014\U0001f600", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab _.-\u00e9\u2019", min_size=1, max_size=4), min_size=1, max_size=8),
+    text=WORDY_TEXT,
+    data=st.data(),
+)
+def test_word_start_literals_are_the_occurrences_at_word_starts(words, text, data):
+    """`word_start`: the native automaton never follows a literal begun inside a word (non-ASCII word
+    and non-word characters included: "é" is one, a curly quote or a dash is not); what it reports is
+    exactly the plain automaton's occurrences that start a word, and the sources' path says the same."""
+    native, reference = both(lambda: Literals(words, word_start=True))
+    plain = Literals(words)
+    assert native.positions(text) == _at_word_starts(text, plain.positions(text))
+    assert native.positions(text) == reference.positions(text)
+    pos = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(pos, len(text)))
+    # From `pos`, a word starts only where one starts in the whole text.
+    expected = sorted({start for _, start, stop in native.positions(text) if start >= pos and stop <= end})
+    assert native.starts(text, pos, end) == expected == reference.starts(text, pos, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab .", min_size=1, max_size=6), min_size=1, max_size=8, unique=True),
+    text=st.lists(
+        st.sampled_from(["a", "b", "ab", "ba", " ", ".", "\u00e9", "\n", "_"]), min_size=260, max_size=500
+    ).map("".join),
+)
+def test_word_start_walks_in_two_halves_start_the_second_as_the_text_does(words, text):
+    """A long text is walked in two halves: the second starts inside a word when the middle is in one."""
+    native, reference = both(lambda: Literals(words, word_start=True))
+    assert native.starts(text, 0, len(text)) == reference.starts(text, 0, len(text))
+    assert native.starts(text, 0, len(text)) == sorted({s for _, s, _ in native.positions(text)})
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(
+            st.text(alphabet="abk", min_size=1, max_size=3),
+            st.sampled_from(["", " ", "-", "  "]),
+            st.text(alphabet="abk", max_size=3),
+        ).map(lambda parts: "".join(parts).strip()),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    text=st.text(alphabet="aAbk- \n\t\r_1\u00e9\u2019@", max_size=50),
+)
+def test_spaced_walk_of_words_without_edge_spacing_is_the_haystacks(words, text):
+    """Literals that neither begin nor end with a spacing character (every skill alias) take the walk
+    whose table makes a run of spacing characters one space; hits and their starts as in the haystack
+    `spaced` makes. Literals with a spacing run inside ("a  b") can never match there, nor here."""
+    native, reference = both(lambda: WordAutomaton(words, not_before="@-"))
+    lower = text.lower()
+    haystack, starts, removed = spaced(lower)
+    assert native.spaced_hits(lower, text) == reference.spaced_hits(lower, text)
+    assert native.spaced_hits(lower, text) == reference.hits(haystack, text, (starts, removed))
+
+
+def test_a_run_of_spacing_inside_an_alias_counts_as_its_space():
+    native, reference = both(
+        lambda: WordAutomaton(["machine learning", "learning", "ml ops"], not_before="@-")
+    )
+    text = "Machine -\n learning, ML  ops; machine\tlearning and machine-learning (not machine--learning-)"
+    lower = text.lower()
+    found = native.spaced_hits(lower, text)
+    assert found == reference.spaced_hits(lower, text)
+    # "learning" after a hyphen is not a word of its own (`not_before`).
+    assert [text[start:end] for start, end, _ in found] == [
+        "Machine -\n learning", "learning", "ML  ops", "machine\tlearning", "learning", "machine-learning",
+        "machine--learning",
+    ]  # fmt: skip
 
 
 def _longest_first(hits):

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MATCH_BIT 0x80000000u
 
 typedef struct {
     PyObject_HEAD
@@ -34,10 +33,22 @@ typedef struct {
     Py_UCS4 *wide_chars;   /* the ASCII ones: wide_chars[k] is class wide_first + k */
     int wide_first;
     int32_t states;
-    uint32_t *delta;       /* state * classes + class -> next state * classes, MATCH_BIT if it reports */
+    uint32_t *delta;       /* class * states + state -> next state (`renumber`) */
+    uint32_t first_match;  /* states from here on report literals */
+    const uint32_t *rows[128]; /* ASCII character -> its class's row of `delta` */
     int32_t *out_start;    /* by state: where its reported literals begin in `out` (states + 1 of them) */
     int32_t *out;          /* literal indexes: each state's own, then its failure chain's */
     int32_t *depth;        /* by state: the length of the literal prefix it stands for */
+    /* Word starts only (`word_start`): occurrences are found only where a word can begin, at the text's
+     * start or after a non-word character, and the automaton never tracks literals begun inside a word. */
+    int word_start;
+    uint8_t *nonword;      /* by class: 1 for non-word characters (class 1 holds those no literal has) */
+    uint32_t in_word;      /* the state inside a word, where no literal can begin */
+    /* `spaced_word_hits`' own tables, made on its first call (see `spaced_tables`). */
+    uint8_t *after_space;  /* by state: 1 for a prefix ending with a space */
+    int spaced_ok;         /* no literal begins or ends with a spacing character */
+    uint32_t *spaced_delta;
+    const uint32_t *spaced_rows[128];
     /* Groups (optional): literal -> the groups it belongs to, flattened. */
     Py_ssize_t groups;
     int32_t *group_start;  /* words + 1 */
@@ -71,6 +82,9 @@ static void Automaton_dealloc(Automaton *self) {
     PyMem_Free(self->out_start);
     PyMem_Free(self->out);
     PyMem_Free(self->depth);
+    PyMem_Free(self->nonword);
+    PyMem_Free(self->after_space);
+    PyMem_Free(self->spaced_delta);
     PyMem_Free(self->group_start);
     PyMem_Free(self->group_of);
     PyMem_Free(self->alone);
@@ -92,19 +106,107 @@ static void Automaton_dealloc(Automaton *self) {
         }                                                  \
     } while (0)
 
-/* The class of a non-ASCII character: bisection over the few the literals hold, else 0. */
+/* What `\w` matches (`patterns.is_word_char`); ASCII, nearly every character checked, by comparison. */
+static inline int is_word(Py_UCS4 c) {
+    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return Py_UNICODE_ISALNUM(c);
+}
+
+/* What `patterns.spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
+ * counting once. */
+static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\n' || c == '\t' || c == '\r'; }
+
+/* The class of a non-ASCII character: bisection over the few the literals hold, else 0 (1 for a non-word
+ * character, when the automaton looks for word starts). */
 static inline uint32_t wide_class(const Automaton *self, Py_UCS4 c) {
     Py_ssize_t low;
     BISECT_LEFT(self->wide_chars, self->wide_count, c, low);
-    return low < self->wide_count && self->wide_chars[low] == c ? (uint32_t)(self->wide_first + low) : 0;
+    if (low < self->wide_count && self->wide_chars[low] == c) return (uint32_t)(self->wide_first + low);
+    return self->word_start && !is_word(c) ? 1 : 0;
 }
 
-/* In the scanning loops, with `classmap` and `wide_count` read from the automaton into locals. */
-#define CLASS_OF(c) ((c) < 128 ? classmap[c] : (wide_count ? wide_class(self, (c)) : 0))
+/* While the trie is built, with `classmap`, `wide_count` and `word_start` read from the automaton into
+ * locals. */
+#define CLASS_OF(c) ((c) < 128 ? classmap[c] : ((wide_count | word_start) ? wide_class(self, (c)) : 0))
 
 static int compare_ucs4(const void *a, const void *b) {
     Py_UCS4 x = *(const Py_UCS4 *)a, y = *(const Py_UCS4 *)b;
     return (x > y) - (x < y);
+}
+
+/* The scanning tables, from the trie's transitions (`child`, dense by state then class) and the
+ * breadth-first order: states renumbered so that those reporting no literal come first, the root 0 and the
+ * shallow states (where a walk spends its time) next to it, and those that report last, from
+ * `first_match`: a step then tells whether literals end by a comparison of the new state, not a bit the
+ * next step would have to mask off. `delta` is class by class (`classes` rows of `states` entries), so a
+ * step is one load at the class's row, indexed by the state: nothing between one step's load and the
+ * next but that load. `out_start`, `out`, `depth` and `after_space` are reordered to match. */
+static int renumber(Automaton *self, const int32_t *child, const int32_t *order, int32_t tail, int32_t in_word) {
+    const int32_t states = self->states, classes = self->classes;
+    int32_t *perm = PyMem_Malloc((size_t)states * sizeof(int32_t));
+    int32_t *out_start = PyMem_Malloc(((size_t)states + 1) * sizeof(int32_t));
+    int32_t *out = PyMem_Malloc((size_t)(self->out_start[states] ? self->out_start[states] : 1) * sizeof(int32_t));
+    int32_t *depth = PyMem_Malloc((size_t)states * sizeof(int32_t));
+    uint8_t *after_space = PyMem_Malloc((size_t)states);
+    uint32_t *delta = PyMem_Malloc((size_t)states * (size_t)classes * sizeof(uint32_t));
+    if (!perm || !out_start || !out || !depth || !after_space || !delta) {
+        PyMem_Free(perm);
+        PyMem_Free(out_start);
+        PyMem_Free(out);
+        PyMem_Free(depth);
+        PyMem_Free(after_space);
+        PyMem_Free(delta);
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* Breadth first: the root, the state inside a word (with word starts), then the trie's. */
+    int32_t next = 0;
+    for (int reporting = 0; reporting < 2; reporting++) {
+        if (reporting) self->first_match = (uint32_t)next;
+        for (int32_t k = -2; k < tail; k++) {
+            int32_t old = k == -2 ? 0 : k == -1 ? (self->word_start ? in_word : -1) : order[k];
+            if (old < 0) continue;
+            int reports = self->out_start[old + 1] > self->out_start[old];
+            if (reports == reporting) perm[old] = next++;
+        }
+    }
+    int32_t *by_new = PyMem_Malloc((size_t)states * sizeof(int32_t));
+    if (by_new == NULL) {
+        PyMem_Free(perm);
+        PyMem_Free(out_start);
+        PyMem_Free(out);
+        PyMem_Free(depth);
+        PyMem_Free(after_space);
+        PyMem_Free(delta);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int32_t old = 0; old < states; old++) by_new[perm[old]] = old;
+    int32_t at = 0;
+    for (int32_t state = 0; state < states; state++) {
+        int32_t old = by_new[state];
+        out_start[state] = at;
+        for (int32_t j = self->out_start[old]; j < self->out_start[old + 1]; j++) out[at++] = self->out[j];
+        depth[state] = self->depth[old];
+        after_space[state] = self->after_space[old];
+        for (int32_t c = 0; c < classes; c++)
+            delta[(size_t)c * states + state] = (uint32_t)perm[child[(size_t)old * classes + c]];
+    }
+    out_start[states] = at;
+    self->in_word = self->word_start ? (uint32_t)perm[in_word] : 0;
+    for (int c = 0; c < 128; c++) self->rows[c] = delta + (size_t)self->classmap[c] * states;
+    PyMem_Free(self->out_start);
+    PyMem_Free(self->out);
+    PyMem_Free(self->depth);
+    PyMem_Free(self->after_space);
+    self->out_start = out_start;
+    self->out = out;
+    self->depth = depth;
+    self->after_space = after_space;
+    self->delta = delta;
+    PyMem_Free(perm);
+    PyMem_Free(by_new);
+    return 0;
 }
 
 /* The trie while it is built: children as a dense table over character classes. */
@@ -154,21 +256,38 @@ static int build(Automaton *self, PyObject *words) {
     for (Py_ssize_t k = 0; k < wide; k++)
         if (self->wide_count == 0 || self->wide_chars[self->wide_count - 1] != self->wide_chars[k])
             self->wide_chars[self->wide_count++] = self->wide_chars[k];
-    int classes = 1;
+    /* Class 0: the characters no literal holds; with word starts, only the word characters among them,
+     * the others class 1. */
+    int classes = self->word_start ? 2 : 1;
     memset(self->classmap, 0, sizeof self->classmap);
     for (int c = 0; c < 128; c++)
-        if (used[c]) self->classmap[c] = (uint8_t)classes++;
+        if (used[c])
+            self->classmap[c] = (uint8_t)classes++;
+        else if (self->word_start && !is_word((Py_UCS4)c))
+            self->classmap[c] = 1;
     self->wide_first = classes;
     classes += (int)self->wide_count;
-    /* Entries are premultiplied state numbers below MATCH_BIT: states * classes must stay under 2^31. */
-    if ((double)(total + 1) * classes >= (double)INT32_MAX) {
+    self->nonword = PyMem_Calloc((size_t)classes, 1);
+    if (self->nonword == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (self->word_start) {
+        self->nonword[1] = 1;
+        for (int c = 0; c < 128; c++)
+            if (used[c]) self->nonword[self->classmap[c]] = !is_word((Py_UCS4)c);
+        for (Py_ssize_t k = 0; k < self->wide_count; k++)
+            self->nonword[self->wide_first + k] = !is_word(self->wide_chars[k]);
+    }
+    /* Tables are indexed by class * states + state: that must stay under 2^31. */
+    if ((double)(total + 2) * classes >= (double)INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "too many literal characters");
         return -1;
     }
     self->classes = classes;
     self->words = count;
     self->lengths = PyMem_Calloc((size_t)(count ? count : 1), sizeof(int32_t));
-    int32_t capacity = (int32_t)total + 1;
+    int32_t capacity = (int32_t)total + 1 + (self->word_start ? 1 : 0); /* the trie, and the state in a word */
     int32_t *child = PyMem_Malloc((size_t)capacity * (size_t)classes * sizeof(int32_t));
     int32_t *fail = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
     int32_t *own_first = PyMem_Malloc((size_t)capacity * sizeof(int32_t)); /* linked list of own literals */
@@ -176,8 +295,11 @@ static int build(Automaton *self, PyObject *words) {
     int32_t *order = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
     int32_t *own_last = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
     self->depth = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
+    self->after_space = PyMem_Calloc((size_t)capacity, 1);
+    self->spaced_ok = 1;
     int status = -1;
-    if (!self->lengths || !child || !fail || !own_first || !own_next || !order || !own_last || !self->depth) {
+    if (!self->lengths || !child || !fail || !own_first || !own_next || !order || !own_last || !self->depth ||
+        !self->after_space) {
         PyErr_NoMemory();
         goto done;
     }
@@ -191,16 +313,20 @@ static int build(Automaton *self, PyObject *words) {
         const void *data = PyUnicode_DATA(word);
         const uint8_t *classmap = self->classmap;
         const Py_ssize_t wide_count = self->wide_count;
+        const int word_start = self->word_start;
         int32_t state = 0;
         for (Py_ssize_t j = 0; j < size; j++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, j);
             int32_t *slot = &child[(size_t)state * classes + CLASS_OF(c)];
             if (*slot < 0) {
                 self->depth[states] = (int32_t)j + 1;
+                self->after_space[states] = c == ' ';
                 *slot = states++;
             }
             state = *slot;
         }
+        if (is_spacing(PyUnicode_READ(kind, data, 0)) || is_spacing(PyUnicode_READ(kind, data, size - 1)))
+            self->spaced_ok = 0;
         self->lengths[i] = (int32_t)size;
         if (size > self->longest) self->longest = (int32_t)size;
         own_next[i] = -1; /* appended: a state's own literals stay in the order given */
@@ -210,14 +336,26 @@ static int build(Automaton *self, PyObject *words) {
             own_next[own_last[state]] = (int32_t)i;
         own_last[state] = (int32_t)i;
     }
+    /* With word starts, the root stands for "at a word start" and one more state for "inside a word",
+     * where no literal can begin: after a word character, the root's transitions lead there, and it stays
+     * until a non-word character leads back to the root. A state's failure then falls back to the longest
+     * suffix that begins at a word start (after a non-word character of the literal's prefix), which keeps
+     * the walk off the states of literals that would begin inside a word: fewer states visited, and only
+     * occurrences at word starts reported. */
+    int32_t in_word = 0;
+    if (self->word_start) {
+        in_word = states++;
+        for (int c = 0; c < classes; c++) child[(size_t)in_word * classes + c] = self->nonword[c] ? 0 : in_word;
+    }
     /* Breadth first: failure links, then every missing transition through the failure state. */
     int32_t head = 0, tail = 0;
     for (int c = 0; c < classes; c++) {
         int32_t *slot = &child[c];
+        int32_t empty = self->word_start && !self->nonword[c] ? in_word : 0;
         if (*slot < 0)
-            *slot = 0;
+            *slot = empty;
         else {
-            fail[*slot] = 0;
+            fail[*slot] = empty;
             order[tail++] = *slot;
         }
     }
@@ -282,18 +420,7 @@ static int build(Automaton *self, PyObject *words) {
         }
     }
     PyMem_Free(size_of);
-    self->delta = PyMem_Malloc((size_t)states * classes * sizeof(uint32_t));
-    if (!self->delta) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (int32_t s = 0; s < states; s++)
-        for (int c = 0; c < classes; c++) {
-            int32_t next = child[(size_t)s * classes + c];
-            uint32_t entry = (uint32_t)next * (uint32_t)classes;
-            if (self->out_start[next + 1] > self->out_start[next]) entry |= MATCH_BIT;
-            self->delta[(size_t)s * classes + c] = entry;
-        }
+    if (renumber(self, child, order, tail, in_word) < 0) goto done;
     status = 0;
 done:
     PyMem_Free(child);
@@ -366,9 +493,11 @@ static int set_alone(Automaton *self, PyObject *alone) {
 }
 
 static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
-    static char *keywords[] = {"words", "groups", "alone", NULL};
+    static char *keywords[] = {"words", "groups", "alone", "word_start", NULL};
     PyObject *words, *groups = Py_None, *alone = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|OO", keywords, &PyList_Type, &words, &groups, &alone))
+    int word_start = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|OOp", keywords, &PyList_Type, &words, &groups, &alone,
+                                     &word_start))
         return -1;
     if (alone != Py_None && groups == Py_None) {
         PyErr_SetString(PyExc_ValueError, "alone: the automaton needs groups");
@@ -378,6 +507,7 @@ static int Automaton_init(Automaton *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_RuntimeError, "Automaton is already built");
         return -1;
     }
+    self->word_start = word_start;
     if (build(self, words) < 0) return -1;
     if (groups != Py_None) {
         if (!PyList_Check(groups)) {
@@ -456,21 +586,24 @@ typedef int (*Emit)(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t
 /* The automaton's tables as locals, for STEP and CLASS_OF in a scanning loop. */
 #define AUTOMATON_TABLES(self)                               \
     const uint32_t *delta = (self)->delta;                   \
-    const uint8_t *classmap = (self)->classmap;              \
+    const uint32_t *const *rows = (self)->rows;              \
     const Py_ssize_t wide_count = (self)->wide_count;        \
-    const uint32_t classes = (uint32_t)(self)->classes;      \
-    (void)classes
+    const int word_start = (self)->word_start;               \
+    const size_t states = (size_t)(self)->states;            \
+    const uint32_t first_match = (self)->first_match
 
-/* One step of the automaton on character `c`: `entry`, the transition read (its MATCH_BIT set when
- * literals end at `c`), and `state`, moved to the next (premultiplied) state. Every scanning loop walks
- * with it. */
-#define STEP(state, entry, c)                              \
-    const uint32_t entry = delta[(state) + CLASS_OF(c)];   \
-    (state) = entry & ~MATCH_BIT
+/* The row of `delta` for character `c`'s class: for ASCII read from `rows`, apart from the state, so the
+ * load of the step before is all a step waits for. */
+#define ROW_OF(c) \
+    ((c) < 128 ? rows[c] : delta + (size_t)((wide_count | word_start) ? wide_class(self, (c)) : 0) * states)
 
-/* Reports the literals of (premultiplied) `state`, reached at text[i], that start before `limit`. */
-static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_t limit, Emit emit, void *context) {
-    int32_t s = (int32_t)(state / (uint32_t)self->classes);
+/* One step of the automaton on character `c`: `state` moves to the next state. Every scanning loop walks
+ * with it; MATCHED tells whether literals end at `c`. */
+#define STEP(state, c) (state) = ROW_OF(c)[(state)]
+#define MATCHED(state) ((state) >= first_match)
+
+/* Reports the literals of `state`, reached at text[i], that start before `limit`. */
+static int report(const Automaton *self, uint32_t s, Py_ssize_t i, Py_ssize_t limit, Emit emit, void *context) {
     for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {
         int32_t w = self->out[j];
         Py_ssize_t start = i + 1 - self->lengths[w];
@@ -483,8 +616,8 @@ static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_
     do {                                                                                              \
         const TYPE *chars = (const TYPE *)data;                                                       \
         for (Py_ssize_t i = pos; i < stop; i++) {                                                     \
-            STEP(state, entry, chars[i]);                                                             \
-            if ((entry & MATCH_BIT) && report(self, state, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+            STEP(state, chars[i]);                                                                    \
+            if (MATCHED(state) && report(self, state, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
         }                                                                                             \
     } while (0)
 
@@ -499,41 +632,48 @@ static int report(const Automaton *self, uint32_t state, Py_ssize_t i, Py_ssize_
     do {                                                                                                  \
         const TYPE *chars = (const TYPE *)data;                                                           \
         for (Py_ssize_t k = 0; k < half; k++) {                                                           \
-            STEP(one, ea, chars[pos + k]);                                                                \
-            STEP(two, eb, chars[mid + k]);                                                                \
-            if ((ea | eb) & MATCH_BIT) {                                                                  \
-                if ((ea & MATCH_BIT) && report(self, one, pos + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
-                if ((eb & MATCH_BIT) && report(self, two, mid + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+            STEP(one, chars[pos + k]);                                                                    \
+            STEP(two, chars[mid + k]);                                                                    \
+            if (MATCHED(one) | MATCHED(two)) {                                                            \
+                if (MATCHED(one) && report(self, one, pos + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
+                if (MATCHED(two) && report(self, two, mid + k, PY_SSIZE_T_MAX, emit, context) < 0) return -1; \
             }                                                                                             \
         }                                                                                                 \
         for (Py_ssize_t i = mid + half; i < stop; i++) {                                                  \
-            STEP(two, eb, chars[i]);                                                                      \
-            if ((eb & MATCH_BIT) && report(self, two, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1;   \
+            STEP(two, chars[i]);                                                                          \
+            if (MATCHED(two) && report(self, two, i, PY_SSIZE_T_MAX, emit, context) < 0) return -1;       \
         }                                                                                                 \
         for (Py_ssize_t i = mid; i < stop; i++) {                                                         \
-            STEP(one, ea, chars[i]);                                                                      \
-            if (self->depth[one / classes] <= i + 1 - mid) break;                                         \
-            if ((ea & MATCH_BIT) && report(self, one, i, mid, emit, context) < 0) return -1;              \
+            STEP(one, chars[i]);                                                                          \
+            if (self->depth[one] <= i + 1 - mid) break;                                                   \
+            if (MATCHED(one) && report(self, one, i, mid, emit, context) < 0) return -1;                  \
         }                                                                                                 \
     } while (0)
 
 static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context);
+
+/* The state a walk from text[pos] starts in: the root, or with word starts the state inside a word when
+ * a word character comes before. */
+static inline uint32_t initial_state(const Automaton *self, int kind, const void *data, Py_ssize_t pos) {
+    return self->word_start && pos > 0 && is_word(PyUnicode_READ(kind, data, pos - 1)) ? self->in_word : 0;
+}
 
 static int scan_unordered(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit,
                           void *context) {
     if (stop - pos < SPLIT_MIN) return scan(self, text, pos, stop, emit, context);
     AUTOMATON_TABLES(self);
     const Py_ssize_t half = (stop - pos) / 2, mid = pos + half;
-    uint32_t one = 0, two = 0;
     const void *data = PyUnicode_DATA(text);
+    uint32_t one = initial_state(self, PyUnicode_KIND(text), data, pos);
+    uint32_t two = initial_state(self, PyUnicode_KIND(text), data, mid);
     BY_KIND(PyUnicode_KIND(text), SPLIT_LOOP);
     return 0;
 }
 
 static int scan(Automaton *self, PyObject *text, Py_ssize_t pos, Py_ssize_t stop, Emit emit, void *context) {
     AUTOMATON_TABLES(self);
-    uint32_t state = 0;
     const void *data = PyUnicode_DATA(text);
+    uint32_t state = initial_state(self, PyUnicode_KIND(text), data, pos);
     BY_KIND(PyUnicode_KIND(text), SCAN_LOOP);
     return 0;
 }
@@ -756,12 +896,6 @@ typedef struct {
     PyObject *found;
 } Words;
 
-/* What `\w` matches (`patterns.is_word_char`); ASCII, nearly every character checked, by comparison. */
-static inline int is_word(Py_UCS4 c) {
-    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    return Py_UNICODE_ISALNUM(c);
-}
-
 /* The boundaries in the text as written; kept hits are appended as (start, end, literal). */
 static int accept_in_text(Words *words, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
     if (start > 0) {
@@ -801,22 +935,62 @@ static PyObject *Automaton_word_hits(Automaton *self, PyObject *const *args, Py_
     return words.found;
 }
 
-/* What `patterns.spaced` turns into one space: hyphens, line breaks, tabs and spaces, a run of them
- * counting once. */
-static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\n' || c == '\t' || c == '\r'; }
 
-/* `word_hits` over the haystack `patterns.spaced(lower)` would make, without making it: the scan reads
- * `lower` with every spacing character as a space and skips the rest of each run, keeping the text
- * offsets of the last characters it fed the automaton in a ring (no literal is longer than the ring).
+/* `word_hits` over the haystack `patterns.spaced(lower)` would make, without making it.
+ *
+ * With `spaced_tables` (every automaton whose literals neither begin nor end with a spacing character):
+ * the walk reads `lower` as it is, through a class map that gives every spacing character the class of
+ * " " and a table in which each state standing for a prefix that ends with a space stays put on another
+ * one, so a run of spacing characters moves the automaton as one space would, and the loop is nothing
+ * but the automaton's steps. A hit's start is found by walking its literal's length back over the text,
+ * a run of spacing counting once. Otherwise the scan feeds the automaton character by character,
+ * skipping the rest of each run and keeping the text offsets of the last characters it fed in a ring (no
+ * literal is longer than the ring).
+ *
  * The haystack's own boundary checks are the same as checks on `lower` next to the hit (a skipped
- * character is spacing, as is the space kept for it) and are made, like the Python path makes them,
- * only when some run was collapsed. */
+ * character is spacing, as is the space kept for it) and are made, like the Python path makes them, only
+ * when some run was collapsed. */
+#define SPACED_CHECKS(TYPE)                                                                             \
+    if (collapsed) {                                                                                    \
+        if (start > 0 && is_word(chars[start - 1])) continue;                                           \
+        Py_ssize_t next = end; /* the haystack's next character: after the rest of a run */             \
+        if (spacing)                                                                                    \
+            while (next < size && is_spacing(chars[next])) next++;                                      \
+        if (next < size && is_word(chars[next])) continue;                                              \
+    }                                                                                                   \
+    if (accept_in_text(words, w, start, end) < 0) return -1
+
 #define SPACED_SCAN(NAME, TYPE)                                                                      \
     static int NAME(Automaton *self, const TYPE *chars, Py_ssize_t size, Py_ssize_t *ring, Py_ssize_t mask, \
                     Words *words) {                                                                     \
         int collapsed = 0;                                                                              \
         for (Py_ssize_t i = 1; i < size && !collapsed; i++)                                             \
             collapsed = is_spacing(chars[i]) && is_spacing(chars[i - 1]);                               \
+        if (self->spaced_delta != NULL) {                                                               \
+            const uint32_t *delta = self->spaced_delta;                                                 \
+            const uint32_t *const *rows = self->spaced_rows;                                            \
+            const Py_ssize_t wide_count = self->wide_count;                                             \
+            const int word_start = self->word_start;                                                    \
+            const size_t states = (size_t)self->states;                                                 \
+            const uint32_t first_match = self->first_match;                                             \
+            const int spacing = 0; /* no literal ends with one */                                       \
+            uint32_t state = 0;                                                                         \
+            for (Py_ssize_t i = 0; i < size; i++) {                                                     \
+                STEP(state, chars[i]);                                                                  \
+                if (!MATCHED(state)) continue;                                                          \
+                for (int32_t j = self->out_start[state]; j < self->out_start[state + 1]; j++) {         \
+                    int32_t w = self->out[j];                                                           \
+                    Py_ssize_t start = i, end = i + 1;                                                  \
+                    for (int32_t left = self->lengths[w] - 1; left > 0; left--) {                       \
+                        start--;                                                                        \
+                        if (is_spacing(chars[start]))                                                   \
+                            while (start > 0 && is_spacing(chars[start - 1])) start--;                  \
+                    }                                                                                   \
+                    SPACED_CHECKS(TYPE);                                                                \
+                }                                                                                       \
+            }                                                                                           \
+            return 0;                                                                                   \
+        }                                                                                               \
         AUTOMATON_TABLES(self);                                                                         \
         uint32_t state = 0;                                                                             \
         Py_ssize_t fed = 0;                                                                             \
@@ -831,24 +1005,38 @@ static inline int is_spacing(Py_UCS4 c) { return c == ' ' || c == '-' || c == '\
                 spacing = 0;                                                                            \
             ring[fed & mask] = i;                                                                       \
             fed++;                                                                                      \
-            STEP(state, entry, c);                                                                      \
-            if (!(entry & MATCH_BIT)) continue;                                                         \
-            int32_t s = (int32_t)(state / classes);                                                     \
-            for (int32_t j = self->out_start[s]; j < self->out_start[s + 1]; j++) {                     \
+            STEP(state, c);                                                                             \
+            if (!MATCHED(state)) continue;                                                              \
+            for (int32_t j = self->out_start[state]; j < self->out_start[state + 1]; j++) {             \
                 int32_t w = self->out[j];                                                               \
                 Py_ssize_t start = ring[(fed - self->lengths[w]) & mask], end = i + 1;                  \
-                if (collapsed) {                                                                        \
-                    if (start > 0 && is_word(chars[start - 1])) continue;                               \
-                    Py_ssize_t next = end; /* the haystack's next character: after the rest of a run */ \
-                    if (spacing)                                                                        \
-                        while (next < size && is_spacing(chars[next])) next++;                          \
-                    if (next < size && is_word(chars[next])) continue;                                  \
-                }                                                                                       \
-                if (accept_in_text(words, w, start, end) < 0) return -1;                                \
+                SPACED_CHECKS(TYPE);                                                                    \
             }                                                                                           \
         }                                                                                               \
         return 0;                                                                                       \
     }
+
+/* The tables of the spaced walk, made once: every spacing character in the class of " ", and each state
+ * that stands for a prefix ending with a space staying put on a space (in the haystack a space is never
+ * followed by another; in `lower` the rest of a run follows). Literals that begin or end with a spacing
+ * character would need more states; their automata keep the ring scan. Returns -1 on no memory. */
+static int spaced_tables(Automaton *self) {
+    if (self->spaced_delta != NULL || !self->spaced_ok) return 0;
+    size_t cells = (size_t)self->states * (size_t)self->classes;
+    uint32_t *delta = PyMem_Malloc(cells * sizeof(uint32_t));
+    if (delta == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(delta, self->delta, cells * sizeof(uint32_t));
+    const uint8_t space = self->classmap[' '];
+    for (int32_t state = 0; state < self->states; state++)
+        if (self->after_space[state]) delta[(size_t)space * self->states + state] = (uint32_t)state;
+    for (int c = 0; c < 128; c++)
+        self->spaced_rows[c] = delta + (size_t)(is_spacing((Py_UCS4)c) ? space : self->classmap[c]) * self->states;
+    self->spaced_delta = delta;
+    return 0;
+}
 
 SPACED_SCAN(spaced_scan_ucs1, Py_UCS1)
 SPACED_SCAN(spaced_scan_ucs2, Py_UCS2)
@@ -870,6 +1058,7 @@ static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *const *ar
     words.not_before = not_before;
     int kind = PyUnicode_KIND(lower);
     const void *data = PyUnicode_DATA(lower);
+    if (spaced_tables(self) < 0) return NULL;
     Py_ssize_t ring_size = 1;
     while (ring_size <= self->longest) ring_size *= 2;
     Py_ssize_t *ring = PyMem_Malloc((size_t)ring_size * sizeof(Py_ssize_t));
@@ -920,8 +1109,9 @@ static PyTypeObject AutomatonType = {
     .tp_basicsize = sizeof(Automaton),
     .tp_dealloc = (destructor)Automaton_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Automaton(words, groups=None, alone=None): an Aho-Corasick DFA over non-empty literals; "
-              "`alone`, groups whose occurrences next to an ASCII letter `grouped` drops.",
+    .tp_doc = "Automaton(words, groups=None, alone=None, word_start=False): an Aho-Corasick DFA over non-empty "
+              "literals; `alone`, groups whose occurrences next to an ASCII letter `grouped` drops; `word_start`, "
+              "only occurrences at a word start (the text's start or after a non-`\\w` character).",
     .tp_methods = Automaton_methods,
     .tp_init = (initproc)Automaton_init,
     .tp_new = PyType_GenericNew,

@@ -107,7 +107,7 @@ class WordAutomaton:
     def __init__(self, words: list[str], not_before: str = "") -> None:
         self.words = words
         self._not_before = not_before
-        self._automaton = Literals(words) if words else None
+        self._automaton = Literals(words, word_start=True) if words else None
 
     def find(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
         """(start, end, word index) of each match; `runs` maps haystack offsets onto `text`'s."""
@@ -195,19 +195,27 @@ class Literals:
 
     `groups`: for `grouped`, the groups each literal belongs to (by literal index). `alone`: groups
     whose occurrences next to an ASCII letter `grouped` leaves out (currency codes: "ron" in
-    "environment"), so they never become Python objects.
+    "environment"), so they never become Python objects. `word_start`: only occurrences at the
+    haystack's start or after a non-word character; the native automaton then never follows a literal
+    begun inside a word, which keeps its walk on a few hot states and drops hits like the "r" in every
+    word before they are reported (the alias pass: 31 -> 25 us a posting).
     """
 
     def __init__(
-        self, words: list[str], groups: list[list[int]] | None = None, alone: frozenset[int] = frozenset()
+        self,
+        words: list[str],
+        groups: list[list[int]] | None = None,
+        alone: frozenset[int] = frozenset(),
+        word_start: bool = False,
     ) -> None:
         self.words = words
         self._groups = groups
         self._alone = alone
+        self._word_start = word_start
         scanner = _native.SCAN
         usable = scanner is not None and all(words)
         self.native: Any = (
-            scanner.Automaton(words, groups, sorted(alone) if alone else None) if usable else None
+            scanner.Automaton(words, groups, sorted(alone) if alone else None, word_start) if usable else None
         )
         dfa = Implementation.DFA
         as_bytes = all(w.isascii() and "?" not in w for w in words)
@@ -224,16 +232,22 @@ class Literals:
         if self.native is not None:
             return self.native.positions(haystack)
         if self._bytes is not None:
-            return self._bytes.find_matches_as_indexes(haystack.encode("ascii", "replace"), overlapping=True)
-        assert self._text is not None
-        return self._text.find_matches_as_indexes(haystack, overlapping=True)
+            found = self._bytes.find_matches_as_indexes(haystack.encode("ascii", "replace"), overlapping=True)
+        else:
+            assert self._text is not None
+            found = self._text.find_matches_as_indexes(haystack, overlapping=True)
+        if self._word_start:
+            return [hit for hit in found if hit[1] == 0 or not is_word_char(haystack[hit[1] - 1])]
+        return found
 
     def starts(self, haystack: str, pos: int, end: int) -> list[int]:
         """Sorted, distinct starts of the occurrences lying wholly within haystack[pos:end]."""
         if self.native is not None:
             return self.native.starts(haystack, pos, end)
         window = haystack if pos == 0 and end >= len(haystack) else haystack[pos:end]
-        return sorted({pos + start for _, start, _ in self.positions(window)})
+        # With word starts, the window's first character starts a word only where the haystack's does.
+        inside = self._word_start and 0 < pos <= len(haystack) and is_word_char(haystack[pos - 1])
+        return sorted({pos + start for _, start, _ in self.positions(window) if not (inside and start == 0)})
 
     def grouped(self, haystack: str) -> GroupedHits:
         """Per group: starts and ends of its literals' occurrences, by start then end."""
