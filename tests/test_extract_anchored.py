@@ -273,6 +273,17 @@ def test_most_rules_patterns_are_anchored_on_literals():
     assert anchored == len(PATTERNS)
 
 
+def test_a_wide_class_past_the_first_character_ends_a_literal():
+    """Currency codes then a digit, then a separator...: the combinations would grow past the limit and
+    every literal be cut short ("co" for "cop", a start at every "company"); the digit ends them instead."""
+    currencies = ["usd", "eur", "cop", "cad", "inr", "chf", "gbp", "sek", "nok", "zar", "try", "pln"]
+    pattern = re.compile(r"(?i)(?:" + "|".join(currencies) + r")\s?[0-9][,.]?[0-9]?[0-9]?[- ]?[0-9]?k?")
+    assert literal_prefixes(pattern) == tuple(sorted(currencies))
+    money = salary._MONEY_AT.prefixes
+    assert money is not None and {"cop", "inr", "usd", "from", "0", "$"} <= set(money)
+    assert not {"co", "in", "us"} & set(money)
+
+
 @pytest.mark.parametrize(
     ("text", "evidence"),
     [

@@ -195,7 +195,10 @@ class _Expansion:
             return self(seq, index + 1, then, room)
         if name in ("LITERAL", "IN"):
             chars = [chr(arg)] if name == "LITERAL" else _class_chars(arg)
-            if chars is None:
+            if chars is None or (len(chars) >= _SMALL_CLASS and room < _PREFIX_CHARS):
+                # A class as wide as [0-9] past the first character ends the literal: what it would add
+                # multiplies the combinations (a digit after each of 60 currency codes, then a separator
+                # after each...) until every literal is cut short ("cop" to "co", a start in "company").
                 return [("", False)]
             heads = sorted({c.lower() if self.fold else c for c in chars})
             tails = self(seq, index + 1, then, room - 1)
