@@ -57,6 +57,11 @@ class PostingInput(BaseModel):
 
 
 class SkillMention(BaseModel):
+    """Frozen: a value, which the rules backend hands out to every posting that mentions the skill in
+    the same words at the same level (`skills.extract_skills`)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: str
     evidence: str = Field(description="the text in the posting that names the skill")
     requirement: Requirement = "unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from pydantic import ValidationError
 
 from extract import rules
 from extract.rules.location import country_of, remote_policy
@@ -67,6 +68,18 @@ def test_requirement_levels_follow_section_headings():
         "rust": "preferred",
         "kubernetes": "preferred",
     }
+
+
+def test_a_mention_met_again_is_the_same_frozen_value():
+    """Postings that name a skill in the same words at the same level share one mention (validated
+    once); it is frozen, so no record can change another's."""
+    first = {m.id: m for m in extract_skills("Requirements:\n- Python and PyTorch")}
+    again = {m.id: m for m in extract_skills("Requirements:\n- Python and PyTorch, on call")}
+    assert first["python"] is again["python"] and first["pytorch"] is again["pytorch"]
+    other = {m.id: m for m in extract_skills("Nice to have:\n- Python and PyTorch")}
+    assert other["python"].requirement == "preferred" and first["python"].requirement == "required"
+    with pytest.raises(ValidationError, match="frozen"):
+        first["python"].requirement = "preferred"
 
 
 def test_evidence_is_text_from_the_posting():

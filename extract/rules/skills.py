@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from pydantic import TypeAdapter
-
 from extract.rules.anchored import SHARED, Anchored, fold, folded, literal_prefixes
 from extract.rules.patterns import WordAutomaton, is_word_char, longest_first
 from extract.schema import Requirement, SkillMention
@@ -360,8 +358,25 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
     return levels
 
 
-_MENTIONS: Final[TypeAdapter[list[SkillMention]]] = TypeAdapter(list[SkillMention])
+_MENTION: Final = SkillMention.__pydantic_validator__
 _STRENGTH: Final = {"required": 2, "preferred": 1, "unknown": 0}
+# Validated mentions by (id, evidence, level): the same few thousand recur across postings (nine in ten
+# mentions of the pool), and a model validated per mention cost 4 us of a posting's extraction. The
+# models are frozen, so sharing one is safe. Bounded: emptied when full.
+_KNOWN_MENTIONS: Final[dict[tuple[str, str, Requirement], SkillMention]] = {}
+_KNOWN_MAX: Final = 50_000
+
+
+def _mention(skill_id: str, evidence: str, level: Requirement) -> SkillMention:
+    key = (skill_id, evidence, level)
+    known = _KNOWN_MENTIONS.get(key)
+    if known is None:
+        if len(_KNOWN_MENTIONS) >= _KNOWN_MAX:
+            _KNOWN_MENTIONS.clear()
+        known = _KNOWN_MENTIONS[key] = _MENTION.validate_python(
+            {"id": skill_id, "evidence": evidence, "requirement": level}
+        )
+    return known
 
 
 def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[SkillMention]:
@@ -371,7 +386,7 @@ def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[Skill
     if not found:
         return []
     levels = _requirements_at(text, [item.start for item in found])
-    # Gathered as plain values and validated in one call: a model built per mention (and copied when
+    # Gathered as plain values, then made models (`_mention`): a model built per match (and copied when
     # its level rises) went through pydantic's interpreted `__init__` each time.
     mentions: dict[str, tuple[str, Requirement]] = {}
     for item in found:
@@ -382,7 +397,4 @@ def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[Skill
                 mentions[skill_id] = (item.text, level)
             elif _STRENGTH[level] > _STRENGTH[current[1]]:
                 mentions[skill_id] = (current[0], level)
-    return _MENTIONS.validate_python(
-        [{"id": skill_id, "evidence": evidence, "requirement": level}
-         for skill_id, (evidence, level) in mentions.items()]
-    )  # fmt: skip
+    return [_mention(skill_id, evidence, level) for skill_id, (evidence, level) in mentions.items()]
