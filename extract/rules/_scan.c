@@ -755,7 +755,7 @@ static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssi
 
 typedef struct {
     Automaton *automaton;
-    Buffer *by_group;
+    Buffer *hits; /* (group, start << 32 | end) pairs, as found */
     int kind;
     const void *data;
     Py_ssize_t size;
@@ -776,46 +776,54 @@ static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssi
                     (end < grouping->size && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, end)));
             if (next_to_letter) continue;
         }
-        if (buffer_push(&grouping->by_group[group], ((int64_t)start << 32) | (int64_t)end) < 0) return -1;
+        if (buffer_push(grouping->hits, group) < 0 ||
+            buffer_push(grouping->hits, ((int64_t)start << 32) | (int64_t)end) < 0)
+            return -1;
     }
     return 0;
 }
 
 /* The occurrences of one text's scan, by group, sorted by start then end, packed start << 32 | end:
- * kept natively, so that a group nobody asks about costs no Python objects, and a scan dropped from
- * the cache frees a few buffers instead of hundreds of ints. */
+ * kept natively, so that a group nobody asks about costs no Python objects. All groups' occurrences lie
+ * in one array, group after group (`offsets`): a scan is three allocations, whatever its groups, and a
+ * scan dropped from the cache frees two. */
 typedef struct {
     PyObject_HEAD
     Py_ssize_t groups;
-    Buffer *by_group;
-    Py_ssize_t size; /* of the text */
+    Py_ssize_t *offsets; /* groups + 1: group g's occurrences are items[offsets[g]:offsets[g + 1]] */
+    int64_t *items;
+    Py_ssize_t size;     /* of the text */
 } Scan;
 
 static void Scan_dealloc(Scan *self) {
-    if (self->by_group != NULL)
-        for (Py_ssize_t g = 0; g < self->groups; g++) PyMem_Free(self->by_group[g].items);
-    PyMem_Free(self->by_group);
+    PyMem_Free(self->offsets);
+    PyMem_Free(self->items);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static const Buffer *scan_group(Scan *self, Py_ssize_t group) {
-    static const Buffer empty = {NULL, 0, 0};
-    return group >= 0 && group < self->groups ? &self->by_group[group] : &empty;
+/* A group's occurrences: `*count` of them from the pointer returned. */
+static const int64_t *scan_group(Scan *self, Py_ssize_t group, Py_ssize_t *count) {
+    if (group < 0 || group >= self->groups) {
+        *count = 0;
+        return NULL;
+    }
+    *count = self->offsets[group + 1] - self->offsets[group];
+    return self->items + self->offsets[group];
 }
 
 static PyObject *Scan_starts(Scan *self, PyObject *const *args, Py_ssize_t nargs) {
-    Py_ssize_t group, pos = 0, end = -1;
+    Py_ssize_t group, pos = 0, end = -1, count;
     if (parse_args("starts", args, nargs, "n|nn", &group, &pos, &end) < 0) return NULL;
-    const Buffer *found = scan_group(self, group);
-    if (found->size == 0) return PyList_New(0); /* most groups, in most texts */
+    const int64_t *found = scan_group(self, group, &count);
+    if (count == 0) return PyList_New(0); /* most groups, in most texts */
     if (end < 0 || end > self->size) end = self->size;
     Py_ssize_t first = 0;
-    if (pos > 0) BISECT_LEFT(found->items, found->size, (int64_t)pos << 32, first); /* on the starts */
+    if (pos > 0) BISECT_LEFT(found, count, (int64_t)pos << 32, first); /* on the starts */
     PyObject *list = PyList_New(0);
     if (list == NULL) return NULL;
-    for (Py_ssize_t i = first; i < found->size; i++) {
-        if ((found->items[i] & 0xffffffff) > end) continue;
-        PyObject *value = PyLong_FromLongLong(found->items[i] >> 32);
+    for (Py_ssize_t i = first; i < count; i++) {
+        if ((found[i] & 0xffffffff) > end) continue;
+        PyObject *value = PyLong_FromLongLong(found[i] >> 32);
         if (value == NULL || PyList_Append(list, value) < 0) {
             Py_XDECREF(value);
             Py_DECREF(list);
@@ -827,11 +835,11 @@ static PyObject *Scan_starts(Scan *self, PyObject *const *args, Py_ssize_t nargs
 }
 
 static PyObject *Scan_spans(Scan *self, PyObject *const *args, Py_ssize_t nargs) {
-    Py_ssize_t group;
+    Py_ssize_t group, count;
     if (parse_args("spans", args, nargs, "n", &group) < 0) return NULL;
-    const Buffer *found = scan_group(self, group);
-    PyObject *starts = int_list(found->items, found->size, 1);
-    PyObject *ends = starts ? int_list(found->items, found->size, 0) : NULL;
+    const int64_t *found = scan_group(self, group, &count);
+    PyObject *starts = int_list(found, count, 1);
+    PyObject *ends = starts ? int_list(found, count, 0) : NULL;
     PyObject *pair = ends ? PyTuple_Pack(2, starts, ends) : NULL;
     Py_XDECREF(starts);
     Py_XDECREF(ends);
@@ -855,6 +863,21 @@ static PyTypeObject ScanType = {
     .tp_methods = Scan_methods,
 };
 
+/* Sorts a few packed occurrences in place: a group holds a handful, for which insertion beats `qsort`
+ * (glibc's allocates and calls the comparison through a pointer). */
+static void sort_packed(int64_t *items, Py_ssize_t count) {
+    if (count > 32) {
+        qsort(items, (size_t)count, sizeof(int64_t), compare_packed);
+        return;
+    }
+    for (Py_ssize_t i = 1; i < count; i++) {
+        int64_t item = items[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && items[j - 1] > item; j--) items[j] = items[j - 1];
+        items[j] = item;
+    }
+}
+
 static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
     if (parse_args("grouped", args, nargs, "U", &text) < 0) return NULL;
@@ -864,25 +887,38 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ss
     }
     Py_ssize_t pos = 0, stop = -1;
     if (bounds(text, &pos, &stop) < 0) return NULL;
+    Buffer hits = {0};
+    Grouping grouping = {self, &hits, PyUnicode_KIND(text), PyUnicode_DATA(text), stop};
+    if (scan_unordered(self, text, pos, stop, emit_grouped, &grouping) < 0) {
+        PyMem_Free(hits.items);
+        return NULL;
+    }
+    /* Counting sort by group, then each group's occurrences by start and end. */
+    const Py_ssize_t groups = self->groups, found = hits.size / 2;
     Scan *result = PyObject_New(Scan, &ScanType);
-    if (result == NULL) return NULL;
+    if (result == NULL) {
+        PyMem_Free(hits.items);
+        return NULL;
+    }
     result->size = stop;
-    result->groups = 0;
-    result->by_group = PyMem_Calloc((size_t)(self->groups ? self->groups : 1), sizeof(Buffer));
-    if (result->by_group == NULL) {
+    result->groups = groups;
+    result->offsets = PyMem_Calloc((size_t)groups + 1, sizeof(Py_ssize_t));
+    result->items = PyMem_Malloc((size_t)(found ? found : 1) * sizeof(int64_t));
+    if (result->offsets == NULL || result->items == NULL) {
+        PyMem_Free(hits.items);
         Py_DECREF(result);
         return PyErr_NoMemory();
     }
-    result->groups = self->groups;
-    Grouping grouping = {self, result->by_group, PyUnicode_KIND(text), PyUnicode_DATA(text), stop};
-    if (scan_unordered(self, text, pos, stop, emit_grouped, &grouping) < 0) {
-        Py_DECREF(result);
-        return NULL;
-    }
-    for (Py_ssize_t g = 0; g < self->groups; g++) {
-        Buffer *found = &result->by_group[g];
-        if (found->size > 1) qsort(found->items, (size_t)found->size, sizeof(int64_t), compare_packed);
-    }
+    for (Py_ssize_t i = 0; i < found; i++) result->offsets[hits.items[2 * i] + 1]++;
+    for (Py_ssize_t g = 0; g < groups; g++) result->offsets[g + 1] += result->offsets[g];
+    for (Py_ssize_t i = 0; i < found; i++) /* placed from each group's end, which ends at its start */
+        result->items[--result->offsets[hits.items[2 * i] + 1]] = hits.items[2 * i + 1];
+    PyMem_Free(hits.items);
+    /* Placing moved each group's offset back to its start: offsets[g + 1] is group g's first. */
+    for (Py_ssize_t g = 0; g < groups; g++) result->offsets[g] = result->offsets[g + 1];
+    result->offsets[groups] = found;
+    for (Py_ssize_t g = 0; g < groups; g++)
+        sort_packed(result->items + result->offsets[g], result->offsets[g + 1] - result->offsets[g]);
     return (PyObject *)result;
 }
 
