@@ -687,8 +687,24 @@ static int bounds(PyObject *text, Py_ssize_t *pos, Py_ssize_t *stop) {
     return 0;
 }
 
+/* A tuple of three ints (`Py_BuildValue` parses its format string at every call). */
+static PyObject *int_triple(Py_ssize_t a, Py_ssize_t b, Py_ssize_t c) {
+    PyObject *tuple = PyTuple_New(3);
+    if (tuple == NULL) return NULL;
+    Py_ssize_t values[3] = {a, b, c};
+    for (int k = 0; k < 3; k++) {
+        PyObject *value = PyLong_FromSsize_t(values[k]);
+        if (value == NULL) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, k, value);
+    }
+    return tuple;
+}
+
 static int emit_tuple(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
-    PyObject *item = Py_BuildValue("(inn)", (int)literal, start, end);
+    PyObject *item = int_triple(literal, start, end);
     if (item == NULL) return -1;
     int status = PyList_Append((PyObject *)context, item);
     Py_DECREF(item);
@@ -941,7 +957,7 @@ static int accept_in_text(Words *words, int32_t literal, Py_ssize_t start, Py_ss
             return 0;
     }
     if (end < words->tsize && is_word(PyUnicode_READ(words->tkind, words->tdata, end))) return 0;
-    PyObject *item = Py_BuildValue("(nni)", start, end, (int)literal);
+    PyObject *item = int_triple(start, end, literal);
     if (item == NULL) return -1;
     int status = PyList_Append(words->found, item);
     Py_DECREF(item);
