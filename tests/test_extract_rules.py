@@ -8,6 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from extract import rules
+from extract.rules import location, role
+from extract.rules import seniority as seniority_rules
 from extract.rules.location import country_of, remote_policy
 from extract.rules.role import is_ai_role
 from extract.rules.salary import parse_salary
@@ -308,6 +310,20 @@ def test_extracting_many_together_gives_each_posting_the_record_it_gets_alone():
     assert [facts.id for facts in together] == [posting.id for posting in postings]
     assert together == alone
     assert len({facts.model_dump_json() for facts in together}) > 6, "the postings differ in what they yield"
+
+
+def test_records_do_not_depend_on_what_the_caches_hold():
+    """Titles, locations and mentions met before are answered from caches; a record is the same whether
+    they hold its fields (extracted again) or not (after `clear_caches`), and clearing empties them."""
+    postings = _varied_postings()
+    rules.clear_caches()
+    cold = rules.extract_many(postings)
+    assert location._countries_in.cache_info().currsize > 0 and role._family.cache_info().currsize > 0
+    warm = rules.extract_many(postings)
+    rules.clear_caches()
+    assert location._countries_in.cache_info().currsize == 0 and role._family.cache_info().currsize == 0
+    assert seniority_rules._title_level.cache_info().currsize == 0
+    assert cold == warm == rules.extract_many(postings)
 
 
 def test_extracting_leaves_no_garbage_cycles_and_the_collector_as_it_was():

@@ -10,7 +10,7 @@ from extract.rules._native import WHY_PURE as WHY_PURE
 from extract.rules.facts import MAX_CHARS as MAX_CHARS
 from extract.rules.facts import VERSION as VERSION
 from extract.rules.facts import employment_type as employment_type
-from extract.rules.facts import extract_batch
+from extract.rules.facts import extract_batch, forget
 from extract.schema import PostingFacts, PostingInput
 
 # Which build runs, for run summaries and warnings: the compiled one is about twice as fast.
@@ -18,6 +18,13 @@ BUILD = "compiled" if NATIVE else f"pure Python ({WHY_PURE})"
 # Postings extracted rule by rule together (`extract_many`): enough to reload each rule's tables once
 # for many postings, few enough that what the rules share about each posting stays cached.
 BATCH = 32
+
+
+def clear_caches() -> None:
+    """Empty every cache the rules keep between postings: lower cases and shared passes (by identity,
+    `anchored.CACHED_TEXTS`), the results for titles and locations met before, the validated mentions.
+    Records never depend on them; `bench` empties them so that each pass it times starts as a run does."""
+    forget()
 
 
 def extract(posting: PostingInput) -> PostingFacts:

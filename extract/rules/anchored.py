@@ -104,6 +104,12 @@ class ByIdentity(Generic[T]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def clear(self) -> None:
+        self._items.clear()
+        self._ring.clear()
+        self._next = 0
+        self._last_key, self._last = None, None
+
 
 # Lower cases by the identity of their text: the rules hand the same string objects from rule to rule, and
 # a cache keyed by the string's value hashed every new posting body in full (2% of an extraction). An
@@ -125,6 +131,12 @@ def folded(text: str) -> str | None:
     lower = _lowered(text)
     _LOWERED.put(text, lower)
     return lower
+
+
+def forget() -> None:
+    """Drop the cached lower cases and shared passes (`rules.clear_caches`)."""
+    _LOWERED.clear()
+    SHARED.forget()
 
 
 def _lowered(text: str) -> str | None:
@@ -400,6 +412,10 @@ class SharedLiterals:
         hits = self._automaton.grouped(haystack)
         self._scans.put(haystack, hits)
         return hits
+
+    def forget(self) -> None:
+        """Drop every cached scan."""
+        self._scans.clear()
 
     def spans(self, haystack: str, group: int) -> tuple[list[int], list[int]]:
         """Starts and ends (in order of start) of the group's literals in the whole haystack; do not

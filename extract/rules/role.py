@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import islice
 from typing import Final
 
 from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes
+from extract.rules.location import FIELD_CACHE
 
 _ROLE: Final = (
     r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
@@ -90,20 +92,33 @@ _FAMILIES: Final = [
 def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
     """AI titles decide; data and research scientists, generic engineers and HN-style headers are
     decided by the AI/ML skills the posting asks for and how much of its text is about building models."""
-    title = title or ""
+    verdict = _title_verdict(title or "")
+    if verdict is not None:
+        return verdict
+    ai_skills = len(skill_ids & AI_SKILLS)
+    if _technical_title(title or ""):
+        # Two AI skills and one line about building models, one skill and three lines, or five skills.
+        if ai_skills == 0 or ai_skills >= 5:
+            return ai_skills >= 5
+        return _builds_models(text, 1 if ai_skills >= 2 else 3)
+    return ai_skills >= 3 and _builds_models(text, 2)
+
+
+@lru_cache(maxsize=FIELD_CACHE)  # titles repeat: see `location.FIELD_CACHE`
+def _title_verdict(title: str) -> bool | None:
+    """What the title alone decides, or None."""
     if _NEVER_AI_TITLE.search(title) and not _ENGINEER_TITLE.search(title):
         return False  # recruiting, selling or labelling for an ML team is not ML work
     if _NOT_AI_TITLE.search(title) and not _ML_TITLE.search(title):
         return False
     if _AI_TITLE.search(title):
         return True
-    ai_skills = len(skill_ids & AI_SKILLS)
-    if _MODEL_TITLE.search(title) or _TECH_TITLE.search(title):
-        # Two AI skills and one line about building models, one skill and three lines, or five skills.
-        if ai_skills == 0 or ai_skills >= 5:
-            return ai_skills >= 5
-        return _builds_models(text, 1 if ai_skills >= 2 else 3)
-    return ai_skills >= 3 and _builds_models(text, 2)
+    return None
+
+
+@lru_cache(maxsize=FIELD_CACHE)
+def _technical_title(title: str) -> bool:
+    return _MODEL_TITLE.search(title) is not None or _TECH_TITLE.search(title) is not None
 
 
 def _builds_models(text: str, times: int) -> bool:
@@ -138,7 +153,18 @@ def _builds_models(text: str, times: int) -> bool:
 
 
 def role_family(title: str) -> str | None:
+    return _family(title or "")
+
+
+@lru_cache(maxsize=FIELD_CACHE)
+def _family(title: str) -> str | None:
     for family, pattern in _FAMILIES:
-        if pattern.search(title or ""):
+        if pattern.search(title):
             return family
     return None
+
+
+def forget() -> None:
+    """Drop what the titles met decided (`rules.clear_caches`)."""
+    for cached in (_title_verdict, _technical_title, _family):
+        cached.cache_clear()

@@ -379,6 +379,11 @@ def _mention(skill_id: str, evidence: str, level: Requirement) -> SkillMention:
     return known
 
 
+def forget() -> None:
+    """Drop the validated mentions kept (`rules.clear_caches`)."""
+    _KNOWN_MENTIONS.clear()
+
+
 def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[SkillMention]:
     """Skill mentions of a posting: one per id, first evidence kept, strongest requirement level."""
     matcher = matcher or default_matcher()
