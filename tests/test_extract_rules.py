@@ -129,6 +129,27 @@ def test_not_salaries(text):
     assert parse_salary(text) is None
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "About us.\nCompensation: 120\u00a0k–150\u00a0k € per year, plus equity.",
+            (120000, 150000, "EUR", "year"),
+        ),
+        ("O nas.\nWynagrodzenie: 8000 zł - 10000 zł per month", (8000, 10000, "PLN", "month")),
+        ("Salary range 90\u202fk to 110\u202fk CHF annually", (90000, 110000, "CHF", "year")),
+    ],
+)
+def test_pay_with_symbols_and_no_break_spaces_in_the_body(body, expected):
+    """The body's hints (symbols, numbers scaled after a no-break space) come from the pass the other
+    rules make over it; the title's from the salary rule's own."""
+    for title, description in (("ML Engineer", body), (f"ML Engineer, {body}", "")):
+        salary = rules.extract(
+            PostingInput(id="p", source="test", title=title, description=description)
+        ).salary
+        assert salary is not None and (salary.min, salary.max, salary.currency, salary.period) == expected
+
+
 def test_several_bands_take_the_lowest_and_highest():
     salary = parse_salary("NYC: $150,000 - $190,000. Remote: $130,000 - $170,000.")
     assert salary is not None

@@ -392,19 +392,20 @@ _SCALE_HINTS: Final = sorted(
         for s in "klt"
     }
 )
-_HINTS: Final = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()])
+# Currency symbols ("€", "zł") and numbers scaled after a no-break space ("150\u00a0k") are hints too; they
+# come after the markers, so that an index tells a marker (which must stand alone) from the rest.
+_OTHER_HINTS: Final = _SYMBOLS + [hint for hint in _SCALE_HINTS if not hint.isascii()]
+_HINTS: Final = Literals(_MARKERS + [hint for hint in _SCALE_HINTS if hint.isascii()] + _OTHER_HINTS)
 # The same literals in the pass the other rules make over a posting's body (`SHARED`); the markers
 # standing alone only (the check `_hints` makes: most occurrences are inside words, "rs" in "years").
 _SHARED_MARKERS: Final = SHARED.register(_MARKERS, alone=True)
-_SHARED_SCALES: Final = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()])
+_SHARED_SCALES: Final = SHARED.register([hint for hint in _SCALE_HINTS if hint.isascii()] + _OTHER_HINTS)
 _LONGEST_HINT: Final = max(len(hint) for hint in _HINTS.words)
-_SCALE_HINT_SET: Final = frozenset(_SCALE_HINTS)
-_WIDE_SPACES: Final = ["\u00a0", "\u202f"]  # "150\u00a0k": scaled numbers with a no-break space
-_RARE_LITERALS: Final = _SYMBOLS + _WIDE_SPACES  # none is ASCII
 
 
 def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], list[bool]]:
-    """Starts, ends and whether a currency marker (else a scaled number), for every hint literal.
+    """Starts, ends and whether a currency marker (else a symbol or a scaled number), for every hint
+    literal.
 
     With `tail` (the lower case of the text's last part, which the other rules have scanned already)
     only the head before it, and the few characters a hint can reach into the tail, are scanned here.
@@ -429,7 +430,8 @@ def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], li
 
 
 def _hints(lower: str, tail: str | None = None) -> list[int]:
-    """Start of every currency marker standing alone and every scaled number in the lower-cased text."""
+    """Start of every currency marker standing alone, every currency symbol and every scaled number in
+    the lower-cased text."""
     size = len(lower)
     found = []
     for start, end, marker in zip(*_occurrences(lower, tail), strict=True):
@@ -438,14 +440,6 @@ def _hints(lower: str, tail: str | None = None) -> list[int]:
         ):
             continue  # "try" in "country" is not the Turkish lira
         found.append(start)
-    for literal in () if lower.isascii() else _RARE_LITERALS:  # few, rare: `str.find` beats another pass
-        # A symbol of two characters ("zł") is looked for only where its rare one is: a one-character
-        # `find` is several times quicker than a longer one.
-        at = lower.find(literal) if len(literal) == 1 or literal[-1] in lower else -1
-        while at != -1:
-            if literal not in _WIDE_SPACES or lower[at - 1 : at + 2] in _SCALE_HINT_SET:
-                found.append(at)
-            at = lower.find(literal, at + 1)
     return sorted(found)
 
 
