@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract.rules.anchored import fold
-from extract.rules.salary import _hints, parse_number, parse_salary
+from extract.rules.salary import _hints, might_state_pay, parse_number, parse_salary
 from scrapers.text import collapse_whitespace, html_to_text
 
 # Base pay above 1M a year is read as a total-compensation "market range" and rejected on purpose.
@@ -124,6 +124,7 @@ pay_words = st.sampled_from(
 )
 @example(head="Salary: 150", body="k - 180k a year")  # a scaled number across the join
 @example(head="USD", body="")
+@example(head="Pay 150", body="k")  # a hint the head begins, found only with the tail's start
 @settings(max_examples=300, deadline=None)
 def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
     """The rules hand over the body's lower case, already scanned for pay hints with the other rules'
@@ -131,3 +132,6 @@ def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
     text = f"{head}\n{body}"
     assert _hints(fold(text), fold(body)) == _hints(fold(text))
     assert parse_salary(text, lower=fold(text), tail=fold(body)) == parse_salary(text)
+    # Without a hint the texts are never joined: that must only happen where `_hints` finds none.
+    if _hints(fold(text)):
+        assert might_state_pay(fold(head) + "\n", fold(body))

@@ -16,7 +16,7 @@ from extract.rules import seniority as seniority_rules
 from extract.rules.anchored import Anchored, fold, folded
 from extract.rules.location import FIELD_CACHE, city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
-from extract.rules.salary import parse_salary
+from extract.rules.salary import might_state_pay, parse_salary
 from extract.rules.seniority import seniority
 from extract.rules.skills import extract_skills
 from extract.schema import Period, PostingFacts, PostingInput, Salary
@@ -79,11 +79,17 @@ def _salary(posting: PostingInput, title: str, body: str, country: str | None) -
         period, source, multi, evidence = posting.pay_period or "year", "published", False, None
     else:
         pieces = [title, posting.pay_text, body] if posting.pay_text else [title, body]
-        text = "\n".join(pieces)
         # Lower-casing keeps offsets, so the text's lower case is its pieces' joined: the body's is cached
         # already (the same object the other rules lowered), only the short head is lowered here.
         exact = all(folded(piece) is not None for piece in pieces)  # no offset moved by lowering
-        lower = "\n".join(fold(piece) for piece in pieces) if exact else None
+        if exact and body:
+            head = "\n".join([fold(piece) for piece in pieces[:-1]]) + "\n"
+            if not might_state_pay(head, fold(body)):
+                return None  # nothing a band needs: the texts are not joined
+            lower: str | None = head + fold(body)
+        else:
+            lower = "\n".join([fold(piece) for piece in pieces]) if exact else None
+        text = "\n".join(pieces)
         stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None)
         if stated is None:
             return None

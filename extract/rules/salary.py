@@ -443,6 +443,16 @@ def _hints(lower: str, tail: str | None = None) -> list[int]:
     return sorted(found)
 
 
+def might_state_pay(head: str, tail: str) -> bool:
+    """Whether the lower-cased text `head + tail` holds a hint (`_hints`), without joining them: `tail`,
+    a posting's body, has had its shared pass; half the postings hold none, and for them the text the
+    other salary rules read need not be made. True whenever `_hints(head + tail, tail)` finds one."""
+    if SHARED.spans(tail, _SHARED_MARKERS)[0] or SHARED.spans(tail, _SHARED_SCALES)[0]:
+        return True
+    # The head's hints, and those it begins that end in the tail: the tail's first characters are enough.
+    return bool(_hints(head + tail[:_LONGEST_HINT]))
+
+
 def _hinted_lines(text: str, lower: str, tail: str | None = None) -> list[tuple[int, int]]:
     """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
     whole text instead of the money pattern over every line."""
