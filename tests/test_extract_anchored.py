@@ -273,6 +273,45 @@ def test_most_rules_patterns_are_anchored_on_literals():
     assert anchored == len(PATTERNS)
 
 
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "model",
+                "models",
+                " ",
+                "  ",
+                "performance",
+                "monitoring",
+                "Monitoring",
+                "x",
+                "\n",
+                "-",
+                "monitor",
+            ]
+        ),
+        max_size=14,
+    ),
+    data=st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_is_not_tried_where_a_literal_every_match_holds_is_missing(words, data):
+    """ "model" opens many texts, "monitoring" closes few: the openings are not tried where it is
+    absent from the window searched, and nothing is lost where it is there, at either edge included."""
+    for flags in (0, re.IGNORECASE):
+        pattern = Anchored(r"\bmodels?\s+(?:performance\s+)?monitoring\b", flags)
+        assert pattern._gate == "monitoring"
+        text = "".join(words)
+        pos = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(pos, len(text)))
+        expected = [m.span() for m in pattern.regex.finditer(text, pos, end)]
+        assert [m.span() for m in pattern.finditer(text, pos, end)] == expected
+        found, first = pattern.search(text, pos, end), pattern.regex.search(text, pos, end)
+        assert (found and found.span()) == (first and first.span())
+        if "monitoring" not in (text.lower() if flags else text)[pos:end]:
+            assert pattern.candidates(text, pos, end) == []
+
+
 def test_a_wide_class_past_the_first_character_ends_a_literal():
     """Currency codes then a digit, then a separator...: the combinations would grow past the limit and
     every literal be cut short ("co" for "cop", a start at every "company"); the digit ends them instead."""

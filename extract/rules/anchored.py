@@ -437,6 +437,8 @@ class Anchored:
         "_automaton",
         "_first",
         "_fold",
+        "_gate",
+        "_gate_group",
         "_lowered",
         "_shared",
         "_short",
@@ -493,6 +495,16 @@ class Anchored:
         self._shared = SHARED.register(literals) if share else None
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
         self._automaton = Literals(list(many)) if many and self._shared is None else None
+        # A literal every match holds besides its openings ("monitoring" in "models? ... monitoring"), and
+        # neither part of nor holding one of them: where the openings are found but it is not, nothing
+        # matches, and the regex is not tried at each opening (most postings say "model", few "model
+        # monitoring"). Without a space, so that it is found in the text links were blanked from too.
+        gate = required_literal(self.regex) if self.prefixes else None
+        useful = gate is not None and " " not in gate[0]
+        if gate is not None and useful and self.prefixes is not None:
+            useful = all(gate[0] not in prefix and prefix not in gate[0] for prefix in self.prefixes)
+        self._gate = gate[0] if gate is not None and useful else None
+        self._gate_group = SHARED.register([self._gate]) if self._gate and self._shared is not None else None
 
     @property
     def pattern(self) -> str:
@@ -538,6 +550,8 @@ class Anchored:
             return None
         if self.prefixes is not None:
             starts = self._occurrences(haystack, self.prefixes, pos, end)
+            if starts and self._gate is not None and not self._gated_in(haystack, pos, end):
+                return []
             if self._word_start and starts:
                 starts = _not_inside_words(text, starts)
             return (
@@ -550,6 +564,13 @@ class Anchored:
         if not found or high < 0:
             return [] if not found else None
         return self._windows(text, found, low, high, pos)
+
+    def _gated_in(self, haystack: str, pos: int, end: int) -> bool:
+        """Whether the literal every match holds (`_gate`) lies within haystack[pos:end]."""
+        if self._gate_group is not None:
+            return bool(SHARED.starts(haystack, self._gate_group, pos, end))
+        assert self._gate is not None
+        return haystack.find(self._gate, pos, end) != -1
 
     def finditer(
         self,

@@ -319,7 +319,9 @@ def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
         # The line's length once stripped, measured before it is cut out: most lines holding a heading
-        # word are paragraphs, far longer than a heading.
+        # word are paragraphs, far longer than a heading, and need no stripping to tell.
+        if end - start > _HEADING_MAX and not text[start].isspace() and not text[end - 1].isspace():
+            continue
         first, last = start, end
         while first < last and text[first].isspace():
             first += 1
@@ -353,8 +355,11 @@ def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
         while heading < len(headings) and headings[heading][0] <= line_start:
             section = headings[heading][1]
             heading += 1
-        cue = bisect.bisect_left(cues, line_start)
-        levels[position] = "preferred" if cue < len(cues) and cues[cue] <= line_end else section
+        if cues:
+            cue = bisect.bisect_left(cues, line_start)
+            levels[position] = "preferred" if cue < len(cues) and cues[cue] <= line_end else section
+        else:
+            levels[position] = section
     return levels
 
 
