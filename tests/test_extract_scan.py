@@ -10,7 +10,7 @@ and the hyphens and runs of spaces the alias pass collapses.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract.rules import _native
@@ -188,6 +188,43 @@ def test_spaced_walk_of_words_without_edge_spacing_is_the_haystacks(words, text)
     haystack, starts, removed = spaced(lower)
     assert native.spaced_hits(lower, text) == reference.spaced_hits(lower, text)
     assert native.spaced_hits(lower, text) == reference.hits(haystack, text, (starts, removed))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cased_words=st.lists(
+        st.tuples(
+            st.text(alphabet="aAbB", min_size=1, max_size=3),
+            st.sampled_from(["", " "]),
+            st.text(alphabet="aAbB", max_size=2),
+        ).map(lambda parts: "".join(parts).strip()),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+    plain=st.lists(st.text(alphabet="ab", min_size=1, max_size=3), max_size=4, unique=True),
+    text=st.text(alphabet="aAbB -\n\t_1\u00e9\u2019@", max_size=50),
+)
+@example(cased_words=["A b", "a"], plain=["b"], text="x A-b y, A\n \tb; a-b a")
+def test_resolved_alias_hits_are_those_of_the_python_twin(cased_words, plain, text):
+    """The alias pass as the skills run it: case-insensitive words and case-sensitive variants, each set
+    resolved longest first; a variant counts only where the text has it as written, hyphens and runs of
+    whitespace standing for its spaces."""
+    words = list(dict.fromkeys(plain))
+    cased = [[] for _ in words]
+    for index, word in enumerate(cased_words):
+        at = words.index(word.lower()) if word.lower() in words else len(words)
+        if at == len(words):
+            words.append(word.lower())
+            cased.append([])
+        cased[at].append(index)
+    insensitive = len(dict.fromkeys(plain))
+    native, reference = both(lambda: WordAutomaton(words, not_before="@-"))
+    lower = text.lower()
+    found = native.spaced_resolved(lower, text, insensitive, cased, cased_words)
+    assert found == reference.spaced_resolved(lower, text, insensitive, cased, cased_words)
+    for start, end, word in found[1]:
+        assert " ".join(text[start:end].replace("-", " ").split()) == cased_words[word]
 
 
 def test_a_run_of_spacing_inside_an_alias_counts_as_its_space():

@@ -938,6 +938,35 @@ static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ss
     return (PyObject *)result;
 }
 
+/* An occurrence for `longest_first`: `at`, its place among those given (the first of equals wins);
+ * `word`, the literal it is of. */
+typedef struct {
+    Py_ssize_t start, end, at, word;
+} Hit;
+
+static int compare_hits(const void *a, const void *b) {
+    const Hit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1; /* the longest first */
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Sorts `hits` and returns the kept ones (`longest_first`) as new (start, end, word) tuples. */
+static PyObject *longest_first_of(Hit *hits, Py_ssize_t count) {
+    if (count > 1) qsort(hits, (size_t)count, sizeof(Hit), compare_hits);
+    PyObject *found = PyList_New(0);
+    Py_ssize_t reach = -1;
+    for (Py_ssize_t i = 0; found != NULL && i < count; i++) {
+        if (i > 0 && hits[i].start == hits[i - 1].start) continue; /* shorter, or given later */
+        if (hits[i].start < reach) continue;
+        reach = hits[i].end;
+        PyObject *item = int_triple(hits[i].start, hits[i].end, hits[i].word);
+        if (item == NULL || PyList_Append(found, item) < 0) Py_CLEAR(found);
+        Py_XDECREF(item);
+    }
+    return found;
+}
+
 /* Whole words: see `patterns.WordAutomaton.hits`, whose pure-Python twin this is. Hits are found in a
  * haystack with the text's offsets (its lower case) and their boundaries checked in the text. */
 typedef struct {
@@ -945,7 +974,8 @@ typedef struct {
     const void *tdata;
     Py_ssize_t tsize;
     PyObject *not_before;
-    PyObject *found;
+    PyObject *found; /* kept hits as (start, end, literal) tuples, */
+    Buffer *kept;    /* or, when this is set, as start, end, literal in a row */
 } Words;
 
 /* The boundaries in the text as written; kept hits are appended as (start, end, literal). */
@@ -957,6 +987,11 @@ static int accept_in_text(Words *words, int32_t literal, Py_ssize_t start, Py_ss
             return 0;
     }
     if (end < words->tsize && is_word(PyUnicode_READ(words->tkind, words->tdata, end))) return 0;
+    if (words->kept != NULL)
+        return buffer_push(words->kept, start) < 0 || buffer_push(words->kept, end) < 0 ||
+                       buffer_push(words->kept, literal) < 0
+                   ? -1
+                   : 0;
     PyObject *item = int_triple(start, end, literal);
     if (item == NULL) return -1;
     int status = PyList_Append(words->found, item);
@@ -1094,49 +1129,157 @@ SPACED_SCAN(spaced_scan_ucs1, Py_UCS1)
 SPACED_SCAN(spaced_scan_ucs2, Py_UCS2)
 SPACED_SCAN(spaced_scan_ucs4, Py_UCS4)
 
-static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
-    PyObject *lower, *text, *not_before;
-    if (parse_args("spaced_word_hits", args, nargs, "UUU", &lower, &text, &not_before) < 0) return NULL;
-    if (PyUnicode_READY(lower) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return NULL;
+/* The spaced walk over `lower`, its hits checked in `text` (of the same length) into `words`. */
+static int spaced_walk(Automaton *self, const char *name, PyObject *lower, PyObject *text, PyObject *not_before,
+                       Words *words) {
+    if (PyUnicode_READY(lower) < 0 || PyUnicode_READY(text) < 0 || PyUnicode_READY(not_before) < 0) return -1;
     Py_ssize_t size = PyUnicode_GET_LENGTH(lower);
     if (PyUnicode_GET_LENGTH(text) != size) {
-        PyErr_SetString(PyExc_ValueError, "spaced_word_hits: the lower case must be as long as the text");
-        return NULL;
+        PyErr_Format(PyExc_ValueError, "%s: the lower case must be as long as the text", name);
+        return -1;
     }
-    Words words = {0};
-    words.tkind = PyUnicode_KIND(text);
-    words.tdata = PyUnicode_DATA(text);
-    words.tsize = size;
-    words.not_before = not_before;
-    int kind = PyUnicode_KIND(lower);
-    const void *data = PyUnicode_DATA(lower);
-    if (spaced_tables(self) < 0) return NULL;
+    words->tkind = PyUnicode_KIND(text);
+    words->tdata = PyUnicode_DATA(text);
+    words->tsize = size;
+    words->not_before = not_before;
+    if (spaced_tables(self) < 0) return -1;
     Py_ssize_t ring_size = 1;
     while (ring_size <= self->longest) ring_size *= 2;
     Py_ssize_t *ring = PyMem_Malloc((size_t)ring_size * sizeof(Py_ssize_t));
-    if (ring == NULL) return PyErr_NoMemory();
+    if (ring == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    const void *data = PyUnicode_DATA(lower);
+    int status;
+    switch (PyUnicode_KIND(lower)) {
+    case PyUnicode_1BYTE_KIND:
+        status = spaced_scan_ucs1(self, (const Py_UCS1 *)data, size, ring, ring_size - 1, words);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        status = spaced_scan_ucs2(self, (const Py_UCS2 *)data, size, ring, ring_size - 1, words);
+        break;
+    default:
+        status = spaced_scan_ucs4(self, (const Py_UCS4 *)data, size, ring, ring_size - 1, words);
+        break;
+    }
+    PyMem_Free(ring);
+    return status;
+}
+
+static PyObject *Automaton_spaced_word_hits(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *lower, *text, *not_before;
+    if (parse_args("spaced_word_hits", args, nargs, "UUU", &lower, &text, &not_before) < 0) return NULL;
+    Words words = {0};
     words.found = PyList_New(0);
-    int status = -1;
-    if (words.found != NULL) {
-        switch (kind) {
-        case PyUnicode_1BYTE_KIND:
-            status = spaced_scan_ucs1(self, (const Py_UCS1 *)data, size, ring, ring_size - 1, &words);
-            break;
-        case PyUnicode_2BYTE_KIND:
-            status = spaced_scan_ucs2(self, (const Py_UCS2 *)data, size, ring, ring_size - 1, &words);
-            break;
-        default:
-            status = spaced_scan_ucs4(self, (const Py_UCS4 *)data, size, ring, ring_size - 1, &words);
-            break;
+    if (words.found == NULL) return NULL;
+    if (spaced_walk(self, "spaced_word_hits", lower, text, not_before, &words) < 0) Py_CLEAR(words.found);
+    return words.found;
+}
+
+/* `patterns.as_written`: whether text[start:end] is `word` as written, a run of hyphens and whitespace
+ * standing for each of its spaces. */
+static int as_written(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, PyObject *word) {
+    const int wkind = PyUnicode_KIND(word);
+    const void *wdata = PyUnicode_DATA(word);
+    const Py_ssize_t size = PyUnicode_GET_LENGTH(word);
+    Py_ssize_t i = start, j = 0;
+    while (i < end && j < size) {
+        Py_UCS4 want = PyUnicode_READ(wkind, wdata, j), c = PyUnicode_READ(kind, data, i);
+        if (want == ' ') {
+            if (c != '-' && !Py_UNICODE_ISSPACE(c)) return 0;
+            while (i < end && ((c = PyUnicode_READ(kind, data, i)) == '-' || Py_UNICODE_ISSPACE(c))) i++;
+        } else {
+            if (c != want) return 0;
+            i++;
+        }
+        j++;
+    }
+    return i == end && j == size;
+}
+
+/* `patterns.WordAutomaton.spaced_resolved`, whose pure-Python twin it is. */
+static PyObject *Automaton_spaced_resolved(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *lower, *text, *not_before, *cased, *cased_words;
+    Py_ssize_t insensitive;
+    if (nargs != 6) {
+        PyErr_Format(PyExc_TypeError, "spaced_resolved takes 6 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (parse_args("spaced_resolved", args, 4, "UUUn", &lower, &text, &not_before, &insensitive) < 0) return NULL;
+    cased = args[4];
+    cased_words = args[5];
+    if (!PyList_Check(cased) || PyList_GET_SIZE(cased) != self->words || !PyList_Check(cased_words)) {
+        PyErr_SetString(PyExc_TypeError, "spaced_resolved: cased, a list by word; cased_words, a list");
+        return NULL;
+    }
+    Buffer kept = {0};
+    Words words = {0};
+    words.kept = &kept;
+    if (spaced_walk(self, "spaced_resolved", lower, text, not_before, &words) < 0) {
+        PyMem_Free(kept.items);
+        return NULL;
+    }
+    const Py_ssize_t found = kept.size / 3;
+    Hit *insensitive_hits = PyMem_Malloc((size_t)(found ? found : 1) * sizeof(Hit));
+    Buffer cased_hits = {0}; /* start, end, word in a row */
+    PyObject *result = NULL;
+    if (insensitive_hits == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t count = 0;
+    for (Py_ssize_t k = 0; k < found; k++) {
+        Py_ssize_t start = kept.items[3 * k], end = kept.items[3 * k + 1], word = kept.items[3 * k + 2];
+        if (word < insensitive) {
+            insensitive_hits[count].start = start;
+            insensitive_hits[count].end = end;
+            insensitive_hits[count].at = count;
+            insensitive_hits[count].word = word;
+            count++;
+        }
+        PyObject *variants = PyList_GET_ITEM(cased, word);
+        if (!PyList_Check(variants)) {
+            PyErr_SetString(PyExc_TypeError, "spaced_resolved: cased, a list of lists of word numbers");
+            goto done;
+        }
+        for (Py_ssize_t v = 0; v < PyList_GET_SIZE(variants); v++) {
+            Py_ssize_t alias = PyLong_AsSsize_t(PyList_GET_ITEM(variants, v));
+            if (alias == -1 && PyErr_Occurred()) goto done;
+            if (alias < 0 || alias >= PyList_GET_SIZE(cased_words) ||
+                !PyUnicode_Check(PyList_GET_ITEM(cased_words, alias))) {
+                PyErr_SetString(PyExc_ValueError, "spaced_resolved: a variant names no word of cased_words");
+                goto done;
+            }
+            if (as_written(words.tkind, words.tdata, start, end, PyList_GET_ITEM(cased_words, alias)) &&
+                (buffer_push(&cased_hits, start) < 0 || buffer_push(&cased_hits, end) < 0 ||
+                 buffer_push(&cased_hits, alias) < 0))
+                goto done;
         }
     }
-    if (status < 0) goto failed;
-    PyMem_Free(ring);
-    return words.found;
-failed:
-    PyMem_Free(ring);
-    Py_XDECREF(words.found);
-    return NULL;
+    Py_ssize_t cased_count = cased_hits.size / 3;
+    Hit *cased_sorted = PyMem_Malloc((size_t)(cased_count ? cased_count : 1) * sizeof(Hit));
+    if (cased_sorted == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < cased_count; k++) {
+        cased_sorted[k].start = cased_hits.items[3 * k];
+        cased_sorted[k].end = cased_hits.items[3 * k + 1];
+        cased_sorted[k].at = k;
+        cased_sorted[k].word = cased_hits.items[3 * k + 2];
+    }
+    PyObject *first = longest_first_of(insensitive_hits, count);
+    PyObject *second = first ? longest_first_of(cased_sorted, cased_count) : NULL;
+    PyMem_Free(cased_sorted);
+    if (second != NULL) result = PyTuple_Pack(2, first, second);
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+done:
+    PyMem_Free(kept.items);
+    PyMem_Free(cased_hits.items);
+    PyMem_Free(insensitive_hits);
+    return result;
 }
 
 static PyMethodDef Automaton_methods[] = {
@@ -1150,6 +1293,9 @@ static PyMethodDef Automaton_methods[] = {
     {"word_hits", (PyCFunction)(void (*)(void))Automaton_word_hits, METH_FASTCALL,
      "word_hits(haystack, text, not_before): (start, end, literal) of every whole-word occurrence in "
      "haystack (text's offsets, normalised: its lower case), its boundaries checked in text."},
+    {"spaced_resolved", (PyCFunction)(void (*)(void))Automaton_spaced_resolved, METH_FASTCALL,
+     "spaced_resolved(lower, text, not_before, insensitive, cased, cased_words): (insensitive hits, cased hits), "
+     "`patterns.WordAutomaton.spaced_resolved`."},
     {"spaced_word_hits", (PyCFunction)(void (*)(void))Automaton_spaced_word_hits, METH_FASTCALL,
      "spaced_word_hits(lower, text, not_before): word_hits over patterns.spaced(lower), mapped onto text, "
      "without making that haystack."},
@@ -1279,16 +1425,6 @@ static PyObject *scan_lower_kept(PyObject *module, PyObject *text) {
 /* `patterns.longest_first` (whose pure-Python twin it is): of (start, end, index) occurrences, left to
  * right, the longest at each start (the first given of equals), never overlapping. The tuples given are
  * the tuples returned. */
-typedef struct {
-    Py_ssize_t start, end, at;
-} Hit;
-
-static int compare_hits(const void *a, const void *b) {
-    const Hit *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->end != y->end) return x->end > y->end ? -1 : 1; /* the longest first */
-    return (x->at > y->at) - (x->at < y->at);
-}
 
 static PyObject *scan_longest_first(PyObject *module, PyObject *hits) {
     (void)module;
@@ -1308,7 +1444,7 @@ static PyObject *scan_longest_first(PyObject *module, PyObject *hits) {
         }
         sorted[i].start = PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 0));
         sorted[i].end = PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 1));
-        sorted[i].at = i;
+        sorted[i].at = sorted[i].word = i;
         if ((sorted[i].start == -1 || sorted[i].end == -1) && PyErr_Occurred()) {
             PyMem_Free(sorted);
             return NULL;

@@ -124,6 +124,29 @@ class WordAutomaton:
         haystack, starts, removed = spaced(lower)
         return self.hits(haystack, text, (starts, removed))
 
+    def spaced_resolved(
+        self, lower: str, text: str, insensitive: int, cased: list[list[int]], cased_words: list[str]
+    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """`spaced_hits` resolved (`longest_first`) as two sets of words: those numbered below
+        `insensitive`, wherever they occur, and the case-sensitive words `cased[index]` says a word also
+        stands for, numbered in `cased_words`, only where the text has them as written (`as_written`).
+        The native scanner does it without a Python object per hit."""
+        native = self._automaton.native if self._automaton is not None else None
+        if native is not None:
+            found: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = native.spaced_resolved(
+                lower, text, self._not_before, insensitive, cased, cased_words
+            )
+            return found
+        plain: list[tuple[int, int, int]] = []
+        as_cased: list[tuple[int, int, int]] = []
+        for start, end, index in self.spaced_hits(lower, text):
+            if index < insensitive:
+                plain.append((start, end, index))
+            for word in cased[index]:
+                if as_written(text[start:end], cased_words[word]):
+                    as_cased.append((start, end, word))
+        return longest_first(plain), longest_first(as_cased)
+
     def hits(self, haystack: str, text: str, runs: Runs = None) -> list[tuple[int, int, int]]:
         """(start, end, word index) of every whole-word occurrence, overlapping ones included."""
         if self._automaton is None:
@@ -151,6 +174,17 @@ class WordAutomaton:
                 continue
             found.append((start, end, index))
         return found
+
+
+def cased_key(word: str) -> str:
+    """A case-sensitive word as the alias pass reads it: hyphens and runs of whitespace one space."""
+    return " ".join(word.replace("-", " ").split())
+
+
+def as_written(found: str, word: str) -> bool:
+    """Whether text matched by a word's lower case is the word (a `cased_key`) as written, hyphens and
+    line breaks counting as its spaces."""
+    return found == word or (" " in word and cased_key(found) == word)
 
 
 # The compiled build's twin of `longest_first` (a few thousand instructions a hit as Python).

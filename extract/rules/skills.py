@@ -15,7 +15,7 @@ from functools import cache
 from typing import Final
 
 from extract.rules.anchored import SHARED, Anchored, fold, folded, literal_prefixes
-from extract.rules.patterns import WordAutomaton, is_word_char, longest_first
+from extract.rules.patterns import WordAutomaton, cased_key, is_word_char
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
 
@@ -160,17 +160,6 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _as_written(found: str, alias: str) -> bool:
-    """Whether text matched by an alias's lower case is the alias as written (hyphens and line breaks
-    counting as the alias's spaces)."""
-    return found == alias or (" " in alias and _cased_key(found) == alias)
-
-
-def _cased_key(alias: str) -> str:
-    """A case-sensitive alias as the alias pass reads it: hyphens and runs of whitespace one space."""
-    return " ".join(alias.replace("-", " ").split())
-
-
 @dataclass
 class SkillMatcher:
     taxonomy: Taxonomy
@@ -183,7 +172,7 @@ class SkillMatcher:
             for alias in skill.aliases:
                 ci.setdefault(_normal(alias), (skill.id, alias))
             for alias in skill.cs_aliases:
-                cs.setdefault(_cased_key(alias), (skill.id, alias))
+                cs.setdefault(cased_key(alias), (skill.id, alias))
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             patterns.extend((Anchored(p, flags), skill, p) for p in skill.patterns)
         self._patterns = patterns
@@ -221,18 +210,11 @@ class SkillMatcher:
     def _alias_matches(self, lower: str, text: str) -> list[Found]:
         """Alias matches, the case-insensitive and the case-sensitive each resolved apart (the longest at
         each start, never overlapping), as two passes would find them."""
-        ci: list[tuple[int, int, int]] = []
-        cs: list[tuple[int, int, int]] = []
-        for start, end, index in self._automaton.spaced_hits(lower, text):
-            if index < self._ci_count:
-                ci.append((start, end, index))
-            for alias in self._cased[index]:
-                if _as_written(text[start:end], self._cs_words[alias]):
-                    cs.append((start, end, alias))
+        ci, cs = self._automaton.spaced_resolved(lower, text, self._ci_count, self._cased, self._cs_words)
         return [
             Found(hits[index][0], start, end, text[start:end], hits[index][1])
             for found, hits in ((ci, self._ci_hits), (cs, self._cs_hits))
-            for start, end, index in longest_first(found)
+            for start, end, index in found
         ]
 
     def find(self, text: str) -> list[Found]:
