@@ -9,7 +9,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract.rules.anchored import fold
-from extract.rules.salary import _hints, might_state_pay, parse_number, parse_salary
+from extract.rules.salary import (
+    _PERIOD_AT_START,
+    _hints,
+    _may_state_period,
+    might_state_pay,
+    parse_number,
+    parse_salary,
+)
 from scrapers.text import collapse_whitespace, html_to_text
 
 # Base pay above 1M a year is read as a total-compensation "market range" and rejected on purpose.
@@ -135,3 +142,13 @@ def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
     # Without a hint the texts are never joined: that must only happen where `_hints` finds none.
     if _hints(fold(text)):
         assert might_state_pay(fold(head) + "\n", fold(body))
+
+
+@given(st.text(alphabet=" -/.:\n\u00a0$+1_ſKaAhHpPyYmMdDwWeEbBsSgGrRtTnNlLuU\u2019", max_size=20))
+@example(" per year")
+@example("ſalary")
+@example(" / hr")
+@settings(max_examples=500, deadline=None)
+def test_a_period_is_only_skipped_where_its_pattern_cannot_match(after):
+    """The cheap check before the pay-period pattern never rules out a text the pattern matches."""
+    assert _may_state_period(after) or _PERIOD_AT_START.match(after) is None

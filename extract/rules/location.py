@@ -259,9 +259,11 @@ _BASED_PAIR: Final = Anchored(
     re.compile(r"(?i)\b([A-Z][\w.]{0,30})[- ]?\s{1,3}or\s{1,3}([A-Z][\w.]{0,30})[- ]based\b"),
     first=r"(?i)[A-Z]",
 )
+# Only its groups are read: "the US base salary range" names the US without "the", which would open a
+# candidate at every "the" of a posting.
 _WEAK_COUNTRY: Final = Anchored(
     re.compile(
-        r"(?i)\b(?:the\s+)?(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
+        r"(?i)\b(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
         r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
     )
 )

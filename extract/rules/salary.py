@@ -262,7 +262,8 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     counts, since hourly and monthly pay is nearly always labelled as such."""
     if scale.strip().lower() == "lpa":
         return "year"
-    stated = _PERIOD_AT_START.match(text[end : end + 30])
+    after = text[end : end + 30]
+    stated = _PERIOD_AT_START.match(after) if _may_state_period(after) else None
     if stated is not None:
         return cast(Period, stated.lastgroup)  # the group of the period whose pattern matched
     head = text[max(0, end - 120) : end].lower()
@@ -274,6 +275,20 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str) 
     if value <= 500 and _RATE.search(text[max(0, end - 60) : end]):
         return "hour"  # contractor rates are hourly unless they say otherwise
     return None
+
+
+# Every period pattern begins, past the characters `\W` matches, with one of these letters (of "per",
+# "a"/"an", "each", "/h", "p/h", "p.a." or a period's word): the pattern, 1-2 us a call, is not tried on a
+# text that begins otherwise (" - $180,000", " USD", a digit).
+_PERIOD_OPENINGS: Final = frozenset("hpaedwmybsgHPAEDWMYBSG\u017f")  # and "ſ", which ignoring case reads "s"
+
+
+def _may_state_period(after: str) -> bool:
+    """Whether `_PERIOD_AT_START` can match `after`: its first word character opens a period pattern."""
+    for char in after:
+        if char.isalnum() or char == "_":
+            return char in _PERIOD_OPENINGS
+    return False
 
 
 def _looks_like_pay(match: Amount, text: str, currency_mark: str | None, has_k: bool) -> bool:
