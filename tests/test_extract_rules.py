@@ -310,7 +310,7 @@ def _varied_postings() -> list[PostingInput]:
         "Bengaluru",
     ]
     postings = []
-    for i in range(75):
+    for i in range(2 * rules.BATCH + 11):  # more than two batches
         k = (i * 5) % len(bodies)
         published = i % 7 == 0
         postings.append(
