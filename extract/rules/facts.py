@@ -18,7 +18,7 @@ from extract.rules.location import FIELD_CACHE, city_of, country_of, region_of, 
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import might_state_pay, parse_salary
 from extract.rules.seniority import seniority
-from extract.rules.skills import extract_skills
+from extract.rules.skills import extract_skills_many
 from extract.schema import Period, PostingFacts, PostingInput, Salary
 
 VERSION: Final = "rules-1"
@@ -105,7 +105,9 @@ def _salary(posting: PostingInput, title: str, body: str, country: str | None) -
 def extract_batch(postings: Sequence[PostingInput]) -> list[PostingFacts]:
     titles = [posting.title or "" for posting in postings]
     bodies = [(posting.description or "")[:MAX_CHARS] for posting in postings]
-    skills = [extract_skills(body if body else title) for title, body in zip(titles, bodies, strict=True)]
+    skills = extract_skills_many(
+        [body if body else title for title, body in zip(titles, bodies, strict=True)]
+    )
     levels = [seniority(title, body) for title, body in zip(titles, bodies, strict=True)]
     remotes = [
         remote_policy(posting.location, body, posting.remote_hint, title)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -219,12 +220,25 @@ class SkillMatcher:
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
-        before = text
-        text, lower = _blank_links(text, fold(text))
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[Found]]:
+        """`find` of each text, step by step over them all (links blanked, aliases, the rest): each step's
+        tables (the shared pass's automaton, the aliases') stay in the core's cache from text to text, as
+        the rules do posting by posting (`rules.extract_many`)."""
+        blanked = [_blank_links(text, fold(text)) for text in texts]
+        aliases = [self._alias_matches(lower, text) for text, lower in blanked]
+        return [
+            self._rest(before, text, lower, raw)
+            for before, (text, lower), raw in zip(texts, blanked, aliases, strict=True)
+        ]
+
+    def _rest(self, before: str, text: str, lower: str, raw: list[Found]) -> list[Found]:
+        """`find` past the alias pass: `before`, the text; `text` and `lower`, it and its lower case with
+        links blanked; `raw`, their alias matches (added to)."""
         # Where `_employer`'s words occur: in the posting as written, which has every one the link-blanked
         # text has (they hold no space) and whose shared pass is cached.
         cues = SHARED.starts(fold(before), _EMPLOYER_CUES)
-        raw = self._alias_matches(lower, text)
         for pattern, skill, source in self._patterns:
             for match in pattern.finditer(text, before=before):
                 raw.append(Found(skill.id, match.start(), match.end(), match.group(0), source))
@@ -373,8 +387,20 @@ def forget() -> None:
 
 def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[SkillMention]:
     """Skill mentions of a posting: one per id, first evidence kept, strongest requirement level."""
+    return extract_skills_many([text], matcher)[0]
+
+
+def extract_skills_many(
+    texts: Sequence[str], matcher: SkillMatcher | None = None
+) -> list[list[SkillMention]]:
+    """`extract_skills` of each text, the matching step by step over them all (`SkillMatcher.find_many`)."""
     matcher = matcher or default_matcher()
-    found = matcher.find(text)
+    return [
+        _mentions(text, found, matcher) for text, found in zip(texts, matcher.find_many(texts), strict=True)
+    ]
+
+
+def _mentions(text: str, found: list[Found], matcher: SkillMatcher) -> list[SkillMention]:
     if not found:
         return []
     levels = _requirements_at(text, [item.start for item in found])
