@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract.rules import _native
-from extract.rules.patterns import Literals, WordAutomaton, is_word_char, spaced
+from extract.rules.patterns import Literals, WordAutomaton, is_word_char, longest_first, spaced
 
 pytestmark = pytest.mark.skipif(_native.SCAN is None, reason="native scanner not in use (run `make native`)")
 
@@ -225,6 +225,37 @@ def test_resolved_alias_hits_are_those_of_the_python_twin(cased_words, plain, te
     assert found == reference.spaced_resolved(lower, text, insensitive, cased, cased_words)
     for start, end, word in found[1]:
         assert " ".join(text[start:end].replace("-", " ").split()) == cased_words[word]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(
+            st.text(alphabet="ab", min_size=1, max_size=3),
+            st.sampled_from(["", " ", "  "]),
+            st.text(alphabet="ab", max_size=3),
+        ).map(lambda parts: "".join(parts).strip()),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    text=st.lists(
+        st.sampled_from(["a", "b", "ab", "ba", " ", "  ", "-", "\n", " \n\t", "B", "_", "\u00e9", "."]),
+        min_size=260,
+        max_size=500,
+    ).map("".join),
+)
+@example(words=["ab"], text="x" * 298 + " ab " + "y" * 298)  # a hit across the middle
+@example(words=["a b", "b"], text="x" * 297 + " a  \n b " + "y" * 296)  # and a run of spacing across it
+def test_long_texts_resolved_in_two_halves_lose_and_repeat_no_hit(words, text):
+    """Past `SPLIT_MIN` characters the resolved alias pass walks two halves at once; hits across the
+    middle, runs of spacing straddling it included, are found once, as the one walk finds them."""
+    cased = [[] for _ in words]
+    native, reference = both(lambda: WordAutomaton(words, not_before="@-"))
+    lower = text.lower()
+    found = native.spaced_resolved(lower, text, len(words), cased, [])
+    assert found == reference.spaced_resolved(lower, text, len(words), cased, [])
+    assert found[0] == longest_first(native.spaced_hits(lower, text))
 
 
 def test_a_run_of_spacing_inside_an_alias_counts_as_its_space():

@@ -1047,6 +1047,21 @@ static PyObject *Automaton_word_hits(Automaton *self, PyObject *const *args, Py_
     }                                                                                                   \
     if (accept_in_text(words, w, start, end) < 0) return -1
 
+/* The hits of `state`, reached at chars[i], that start before `limit`: each start found by walking its
+ * literal's length back over the text, a run of spacing counting once. */
+#define SPACED_REPORT(TYPE, state, i, limit)                                                          \
+    for (int32_t j = self->out_start[state]; j < self->out_start[(state) + 1]; j++) {                \
+        int32_t w = self->out[j];                                                                     \
+        Py_ssize_t start = (i), end = (i) + 1;                                                        \
+        for (int32_t left = self->lengths[w] - 1; left > 0; left--) {                                 \
+            start--;                                                                                  \
+            if (is_spacing(chars[start]))                                                             \
+                while (start > 0 && is_spacing(chars[start - 1])) start--;                            \
+        }                                                                                             \
+        if (start >= (limit)) continue;                                                               \
+        SPACED_CHECKS(TYPE);                                                                          \
+    }
+
 #define SPACED_SCAN(NAME, TYPE)                                                                      \
     static int NAME(Automaton *self, const TYPE *chars, Py_ssize_t size, Py_ssize_t *ring, Py_ssize_t mask, \
                     Words *words) {                                                                     \
@@ -1061,20 +1076,37 @@ static PyObject *Automaton_word_hits(Automaton *self, PyObject *const *args, Py_
             const size_t states = (size_t)self->states;                                                 \
             const uint32_t first_match = self->first_match;                                             \
             const int spacing = 0; /* no literal ends with one */                                       \
-            uint32_t state = 0;                                                                         \
-            for (Py_ssize_t i = 0; i < size; i++) {                                                     \
-                STEP(state, chars[i]);                                                                  \
-                if (!MATCHED(state)) continue;                                                          \
-                for (int32_t j = self->out_start[state]; j < self->out_start[state + 1]; j++) {         \
-                    int32_t w = self->out[j];                                                           \
-                    Py_ssize_t start = i, end = i + 1;                                                  \
-                    for (int32_t left = self->lengths[w] - 1; left > 0; left--) {                       \
-                        start--;                                                                        \
-                        if (is_spacing(chars[start]))                                                   \
-                            while (start > 0 && is_spacing(chars[start - 1])) start--;                  \
-                    }                                                                                   \
-                    SPACED_CHECKS(TYPE);                                                                \
+            if (words->kept == NULL || size < SPLIT_MIN) {                                              \
+                uint32_t state = 0;                                                                     \
+                for (Py_ssize_t i = 0; i < size; i++) {                                                 \
+                    STEP(state, chars[i]);                                                              \
+                    if (MATCHED(state)) SPACED_REPORT(TYPE, state, i, PY_SSIZE_T_MAX);                  \
                 }                                                                                       \
+                return 0;                                                                               \
+            }                                                                                           \
+            /* Hits kept unboxed are sorted afterwards: the text is walked in two halves at once, as  \
+             * `scan_unordered` walks it, the first walk going on past the middle until its state     \
+             * stands for haystack characters all past it (a run of spacing counts once). */           \
+            const Py_ssize_t half = size / 2, mid = half;                                               \
+            uint32_t one = 0, two = word_start && is_word(chars[mid - 1]) ? self->in_word : 0;          \
+            for (Py_ssize_t k = 0; k < half; k++) {                                                     \
+                STEP(one, chars[k]);                                                                    \
+                STEP(two, chars[mid + k]);                                                              \
+                if (MATCHED(one) | MATCHED(two)) {                                                      \
+                    if (MATCHED(one)) SPACED_REPORT(TYPE, one, k, PY_SSIZE_T_MAX);                      \
+                    if (MATCHED(two)) SPACED_REPORT(TYPE, two, mid + k, PY_SSIZE_T_MAX);                \
+                }                                                                                       \
+            }                                                                                           \
+            for (Py_ssize_t i = mid + half; i < size; i++) {                                            \
+                STEP(two, chars[i]);                                                                    \
+                if (MATCHED(two)) SPACED_REPORT(TYPE, two, i, PY_SSIZE_T_MAX);                          \
+            }                                                                                           \
+            Py_ssize_t fed = 0; /* haystack characters from the middle on */                            \
+            for (Py_ssize_t i = mid; i < size; i++) {                                                   \
+                STEP(one, chars[i]);                                                                    \
+                fed += !(is_spacing(chars[i]) && is_spacing(chars[i - 1]));                            \
+                if (self->depth[one] <= fed) break;                                                     \
+                if (MATCHED(one)) SPACED_REPORT(TYPE, one, i, mid);                                     \
             }                                                                                           \
             return 0;                                                                                   \
         }                                                                                               \
