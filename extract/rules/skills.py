@@ -307,12 +307,14 @@ def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
     if lower is None:
         starts = [0] + [at + 1 for at, char in enumerate(text[:stop]) if char == "\n"]
     else:
-        starts = sorted(
-            {text.rfind("\n", 0, at) + 1 for at in SHARED.starts(lower, _HEADING_STARTS, 0, stop)}
-        )
+        starts = SHARED.starts(lower, _HEADING_STARTS, 0, stop)
     found: list[tuple[int, Requirement]] = []
-    for start in starts:
-        end = text.find("\n", start)
+    end = -1
+    for at in starts:  # in order: each line once, from the first of its starts
+        if at <= end:
+            continue
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
         end = len(text) if end == -1 else end
         # The line's length once stripped, measured before it is cut out: most lines holding a heading
         # word are paragraphs, far longer than a heading, and need no stripping to tell.
