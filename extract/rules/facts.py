@@ -122,9 +122,10 @@ def extract_batch(postings: Sequence[PostingInput]) -> list[PostingFacts]:
         for posting, title, body, country in zip(postings, titles, bodies, countries, strict=True)
     ]
     employment = [employment_type(title, body) for title, body in zip(titles, bodies, strict=True)]
+    # Each posting's skill ids, read once (an attribute of a pydantic model is a slow read).
+    skill_ids = [[mention.id for mention in found] for found in skills]
     ai_roles = [
-        is_ai_role(title, body, {mention.id for mention in found})
-        for title, body, found in zip(titles, bodies, skills, strict=True)
+        is_ai_role(title, body, set(ids)) for title, body, ids in zip(titles, bodies, skill_ids, strict=True)
     ]
     return [
         _FACTS.validate_python(
@@ -141,7 +142,7 @@ def extract_batch(postings: Sequence[PostingInput]) -> list[PostingFacts]:
                 "employment_type": employment[i],
                 "is_ai_role": ai_roles[i],
                 "role_family": role_family(titles[i]),
-                "certifications": [mention.id for mention in skills[i] if mention.id.startswith("cert_")],
+                "certifications": [skill_id for skill_id in skill_ids[i] if skill_id.startswith("cert_")],
                 "extractor": "rules",
                 "version": VERSION,
             }

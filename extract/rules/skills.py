@@ -206,6 +206,11 @@ class SkillMatcher:
                 self._cased.append([])
             self._cased[at].append(index)
         self._ci_count = len(ci)
+        # What each skill's aliases and patterns imply, only for the few skills that imply any: every match
+        # asks, and most find their skill absent here at one dictionary read.
+        self._implies: dict[str, dict[str, tuple[str, ...]]] = {
+            skill.id: dict(skill.implies) for skill in self.taxonomy.skills.values() if skill.implies
+        }
         self._automaton = WordAutomaton(words, not_before="@-")
 
     def _alias_matches(self, lower: str, text: str) -> list[Found]:
@@ -270,7 +275,9 @@ class SkillMatcher:
         return require is None or require.search(window, lower=lower) is not None
 
     def implied(self, found: Found) -> tuple[str, ...]:
-        return self.taxonomy.skills[found.skill_id].implies.get(found.source, ())
+        """The skills the alias or pattern that matched implies ("PyTorch Lightning" implies PyTorch)."""
+        by_source = self._implies.get(found.skill_id)
+        return () if by_source is None else by_source.get(found.source, ())
 
 
 @cache
