@@ -749,6 +749,21 @@ static PyObject *int_list(const int64_t *items, Py_ssize_t count, int high) {
     return list;
 }
 
+/* Sorts a few packed occurrences in place: a group holds a handful, for which insertion beats `qsort`
+ * (glibc's allocates and calls the comparison through a pointer). */
+static void sort_packed(int64_t *items, Py_ssize_t count) {
+    if (count > 32) {
+        qsort(items, (size_t)count, sizeof(int64_t), compare_packed);
+        return;
+    }
+    for (Py_ssize_t i = 1; i < count; i++) {
+        int64_t item = items[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && items[j - 1] > item; j--) items[j] = items[j - 1];
+        items[j] = item;
+    }
+}
+
 static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
     Py_ssize_t pos = 0, stop = -1;
@@ -760,7 +775,7 @@ static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssi
         return NULL;
     }
     for (Py_ssize_t i = 0; i < found.size; i++) found.items[i] &= ~(int64_t)0xffffffff; /* starts only */
-    if (found.size > 1) qsort(found.items, (size_t)found.size, sizeof(int64_t), compare_packed);
+    sort_packed(found.items, found.size);
     Py_ssize_t unique = 0;
     for (Py_ssize_t i = 0; i < found.size; i++)
         if (unique == 0 || found.items[unique - 1] != found.items[i]) found.items[unique++] = found.items[i];
@@ -879,21 +894,6 @@ static PyTypeObject ScanType = {
     .tp_methods = Scan_methods,
 };
 
-/* Sorts a few packed occurrences in place: a group holds a handful, for which insertion beats `qsort`
- * (glibc's allocates and calls the comparison through a pointer). */
-static void sort_packed(int64_t *items, Py_ssize_t count) {
-    if (count > 32) {
-        qsort(items, (size_t)count, sizeof(int64_t), compare_packed);
-        return;
-    }
-    for (Py_ssize_t i = 1; i < count; i++) {
-        int64_t item = items[i];
-        Py_ssize_t j = i;
-        for (; j > 0 && items[j - 1] > item; j--) items[j] = items[j - 1];
-        items[j] = item;
-    }
-}
-
 static PyObject *Automaton_grouped(Automaton *self, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *text;
     if (parse_args("grouped", args, nargs, "U", &text) < 0) return NULL;
@@ -953,7 +953,15 @@ static int compare_hits(const void *a, const void *b) {
 
 /* Sorts `hits` and returns the kept ones (`longest_first`) as new (start, end, word) tuples. */
 static PyObject *longest_first_of(Hit *hits, Py_ssize_t count) {
-    if (count > 1) qsort(hits, (size_t)count, sizeof(Hit), compare_hits);
+    if (count > 32)
+        qsort(hits, (size_t)count, sizeof(Hit), compare_hits);
+    else /* insertion: a posting has a few dozen hits, for which glibc's qsort allocates */
+        for (Py_ssize_t i = 1; i < count; i++) {
+            Hit hit = hits[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && compare_hits(&hits[j - 1], &hit) > 0; j--) hits[j] = hits[j - 1];
+            hits[j] = hit;
+        }
     PyObject *found = PyList_New(0);
     Py_ssize_t reach = -1;
     for (Py_ssize_t i = 0; found != NULL && i < count; i++) {
