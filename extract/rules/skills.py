@@ -418,10 +418,18 @@ def _mentions(text: str, found: list[Found], matcher: SkillMatcher) -> list[Skil
     mentions: dict[str, tuple[str, Requirement]] = {}
     for item in found:
         level = levels[item.start]
-        for skill_id in (item.skill_id, *matcher.implied(item)):
-            current = mentions.get(skill_id)
-            if current is None:
-                mentions[skill_id] = (item.text, level)
-            elif _STRENGTH[level] > _STRENGTH[current[1]]:
-                mentions[skill_id] = (current[0], level)
+        _mentioned(mentions, item.skill_id, item.text, level)
+        for skill_id in matcher.implied(item):  # most matches imply nothing
+            _mentioned(mentions, skill_id, item.text, level)
     return [_mention(skill_id, evidence, level) for skill_id, (evidence, level) in mentions.items()]
+
+
+def _mentioned(
+    mentions: dict[str, tuple[str, Requirement]], skill_id: str, text: str, level: Requirement
+) -> None:
+    """One more match of the skill: its first evidence is kept, at the strongest level met."""
+    current = mentions.get(skill_id)
+    if current is None:
+        mentions[skill_id] = (text, level)
+    elif level != current[1] and _STRENGTH[level] > _STRENGTH[current[1]]:
+        mentions[skill_id] = (current[0], level)
