@@ -16,9 +16,10 @@ from extract.schema import PostingFacts, PostingInput
 # Which build runs, for run summaries and warnings: the compiled one is about twice as fast.
 BUILD = "compiled" if NATIVE else f"pure Python ({WHY_PURE})"
 # Postings extracted rule by rule together (`extract_many`): enough to reload each rule's tables once
-# for many postings, few enough that what the rules share about each posting stays cached. 64 took 3.30x
-# the floor where 32 took 3.41x; 100 and 128 no less than 64.
-BATCH = 64
+# for many postings, few enough that what the rules share about each posting stays cached (100 postings,
+# up to 600 texts: `anchored.CACHED_TEXTS`). 64 took 3.30x the floor where 32 took 3.41x; later, 100 took
+# 3.03-3.04x where 64 took 3.06-3.08x. The pipeline extracts 200 at a time: two batches.
+BATCH = 100
 
 
 def clear_caches() -> None:
@@ -36,7 +37,7 @@ def extract(posting: PostingInput) -> PostingFacts:
 def extract_many(postings: Sequence[PostingInput]) -> list[PostingFacts]:
     """Extract postings with the rules backend, `BATCH` at a time, each rule over the whole batch before
     the next: the same records as `extract` gives one by one, in order, in about a seventh less time
-    (0.85-0.86x over the pool with batches of 64; 32 gave 0.89x; `make bench` measures both).
+    (0.83-0.85x over the pool with batches of 64 or 100; 32 gave 0.89x; `make bench` measures both).
 
     Each rule reads its own tables (automata of hundreds of skill aliases and literals, place names, pay
     patterns): posting by posting, the rules push one another's tables out of the core's cache. What the

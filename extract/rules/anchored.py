@@ -42,10 +42,10 @@ _PREFIX_CHARS: Final = 8
 
 
 # How many texts keep their lower case and their shared pass cached. `rules.extract_many` runs each
-# rule over a batch of postings (`rules.BATCH`, 64) before the next, and a posting has up to six texts
+# rule over a batch of postings (`rules.BATCH`, 100) before the next, and a posting has up to six texts
 # lowered (title, body, location, the pay text's parts) and three scanned: all of a batch's must still
 # be cached when the next rule reads them, or each rule lowers and scans them again.
-CACHED_TEXTS: Final = 512
+CACHED_TEXTS: Final = 1024
 
 T = TypeVar("T")
 
