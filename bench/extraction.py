@@ -106,13 +106,13 @@ def bench_rules_extraction() -> None:
     print(
         f"rules extraction ({build}): {compiled['postings']:.0f} postings, "
         f"{compiled['postings'] / compiled['full']:,.0f} postings/s on one core; "
-        f"{compiled['full'] / compiled['floor']:.1f}x the HTML-to-text floor (rounds {compiled['low']:.1f}-"
-        f"{compiled['high']:.1f}x; the floor alone {compiled['postings'] / compiled['floor']:,.0f} postings/s) "
+        f"{compiled['full'] / compiled['floor']:.2f}x the HTML-to-text floor (rounds {compiled['low']:.2f}-"
+        f"{compiled['high']:.2f}x; the floor alone {compiled['postings'] / compiled['floor']:,.0f} postings/s) "
         f"(targets: >= 2,000 postings/s, <= 3x); first pass incl. one-time loads {compiled['warm']:.1f} s"
     )
     print(
         f"rules extraction one posting at a time (`extract`, same rounds): "
-        f"{compiled['postings'] / compiled['single']:,.0f} postings/s; {compiled['single'] / compiled['floor']:.1f}x "
+        f"{compiled['postings'] / compiled['single']:,.0f} postings/s; {compiled['single'] / compiled['floor']:.2f}x "
         f"the floor; extracting {rules.BATCH} together takes {compiled['full'] / compiled['single']:.2f}x its time"
     )
     if rules.NATIVE:  # the same measurement of the sources, in a fresh process, for the before/after
