@@ -149,13 +149,15 @@ static int renumber(Automaton *self, const int32_t *child, const int32_t *order,
     int32_t *depth = PyMem_Malloc((size_t)states * sizeof(int32_t));
     uint8_t *after_space = PyMem_Malloc((size_t)states);
     uint32_t *delta = PyMem_Malloc((size_t)states * (size_t)classes * sizeof(uint32_t));
-    if (!perm || !out_start || !out || !depth || !after_space || !delta) {
+    int32_t *by_new = PyMem_Malloc((size_t)states * sizeof(int32_t)); /* new state -> old */
+    if (!perm || !out_start || !out || !depth || !after_space || !delta || !by_new) {
         PyMem_Free(perm);
         PyMem_Free(out_start);
         PyMem_Free(out);
         PyMem_Free(depth);
         PyMem_Free(after_space);
         PyMem_Free(delta);
+        PyMem_Free(by_new);
         PyErr_NoMemory();
         return -1;
     }
@@ -169,17 +171,6 @@ static int renumber(Automaton *self, const int32_t *child, const int32_t *order,
             int reports = self->out_start[old + 1] > self->out_start[old];
             if (reports == reporting) perm[old] = next++;
         }
-    }
-    int32_t *by_new = PyMem_Malloc((size_t)states * sizeof(int32_t));
-    if (by_new == NULL) {
-        PyMem_Free(perm);
-        PyMem_Free(out_start);
-        PyMem_Free(out);
-        PyMem_Free(depth);
-        PyMem_Free(after_space);
-        PyMem_Free(delta);
-        PyErr_NoMemory();
-        return -1;
     }
     for (int32_t old = 0; old < states; old++) by_new[perm[old]] = old;
     int32_t at = 0;
@@ -951,8 +942,9 @@ static int compare_hits(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at);
 }
 
-/* Sorts `hits` and returns the kept ones (`longest_first`) as new (start, end, word) tuples. */
-static PyObject *longest_first_of(Hit *hits, Py_ssize_t count) {
+/* Sorts `hits` (start, then the longest first, then as given) and moves the ones `longest_first` keeps to
+ * the front, in order; returns how many. */
+static Py_ssize_t keep_longest(Hit *hits, Py_ssize_t count) {
     if (count > 32)
         qsort(hits, (size_t)count, sizeof(Hit), compare_hits);
     else /* insertion: a posting has a few dozen hits, for which glibc's qsort allocates */
@@ -962,15 +954,26 @@ static PyObject *longest_first_of(Hit *hits, Py_ssize_t count) {
             for (; j > 0 && compare_hits(&hits[j - 1], &hit) > 0; j--) hits[j] = hits[j - 1];
             hits[j] = hit;
         }
-    PyObject *found = PyList_New(0);
-    Py_ssize_t reach = -1;
-    for (Py_ssize_t i = 0; found != NULL && i < count; i++) {
+    Py_ssize_t kept = 0, reach = -1;
+    for (Py_ssize_t i = 0; i < count; i++) {
         if (i > 0 && hits[i].start == hits[i - 1].start) continue; /* shorter, or given later */
         if (hits[i].start < reach) continue;
         reach = hits[i].end;
+        hits[kept++] = hits[i]; /* kept <= i: nothing still to be read is overwritten */
+    }
+    return kept;
+}
+
+/* The hits `longest_first` keeps, as new (start, end, word) tuples; sorts `hits`. */
+static PyObject *longest_first_of(Hit *hits, Py_ssize_t count) {
+    Py_ssize_t kept = keep_longest(hits, count);
+    PyObject *found = PyList_New(kept);
+    for (Py_ssize_t i = 0; found != NULL && i < kept; i++) {
         PyObject *item = int_triple(hits[i].start, hits[i].end, hits[i].word);
-        if (item == NULL || PyList_Append(found, item) < 0) Py_CLEAR(found);
-        Py_XDECREF(item);
+        if (item == NULL)
+            Py_CLEAR(found);
+        else
+            PyList_SET_ITEM(found, i, item);
     }
     return found;
 }
@@ -1490,14 +1493,12 @@ static PyObject *scan_longest_first(PyObject *module, PyObject *hits) {
             return NULL;
         }
     }
-    if (count > 1) qsort(sorted, (size_t)count, sizeof(Hit), compare_hits);
-    PyObject *found = PyList_New(0);
-    Py_ssize_t reach = -1;
-    for (Py_ssize_t i = 0; found != NULL && i < count; i++) {
-        if (i > 0 && sorted[i].start == sorted[i - 1].start) continue; /* shorter, or given later */
-        if (sorted[i].start < reach) continue;
-        reach = sorted[i].end;
-        if (PyList_Append(found, PyList_GET_ITEM(hits, sorted[i].at)) < 0) Py_CLEAR(found);
+    Py_ssize_t kept = keep_longest(sorted, count);
+    PyObject *found = PyList_New(kept);
+    for (Py_ssize_t i = 0; found != NULL && i < kept; i++) {
+        PyObject *hit = PyList_GET_ITEM(hits, sorted[i].at);
+        Py_INCREF(hit);
+        PyList_SET_ITEM(found, i, hit);
     }
     PyMem_Free(sorted);
     return found;
