@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
 from extract.rules._native import WHY_PURE as WHY_PURE
+from extract.rules.anchored import forget
 from extract.rules.facts import MAX_CHARS as MAX_CHARS
 from extract.rules.facts import VERSION as VERSION
 from extract.rules.facts import employment_type as employment_type
-from extract.rules.facts import extract_batch, forget
+from extract.rules.facts import extract_batch
 from extract.schema import PostingFacts, PostingInput
 
 # Which build runs, for run summaries and warnings: the compiled one is about twice as fast.

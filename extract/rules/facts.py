@@ -7,14 +7,11 @@ percent of an extraction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Final, Literal
 
 from extract.money import annual_usd, local_currency
-from extract.rules import anchored, location, role, skills
-from extract.rules import seniority as seniority_rules
-from extract.rules.anchored import Anchored, fold, folded
-from extract.rules.location import FIELD_CACHE, city_of, country_of, region_of, remote_policy
+from extract.rules.anchored import Anchored, field_cache, fold, folded
+from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import might_state_pay, parse_salary
 from extract.rules.seniority import seniority
@@ -43,7 +40,7 @@ def employment_type(title: str, text: str) -> str | None:
     return _title_employment(title) or _employment_in(text, 3000)
 
 
-@lru_cache(maxsize=FIELD_CACHE)  # titles repeat: see `location.FIELD_CACHE`
+@field_cache  # titles repeat (`anchored.FIELD_CACHE`)
 def _title_employment(title: str) -> str | None:
     return _employment_in(title, None)
 
@@ -53,16 +50,6 @@ def _employment_in(source: str, end: int | None) -> str | None:
         if pattern.search(source, 0, end):
             return kind
     return None
-
-
-def forget() -> None:
-    """Every rule's caches emptied: the lower cases and shared passes, the fields' results, the mentions."""
-    anchored.forget()
-    skills.forget()
-    location.forget()
-    seniority_rules.forget()
-    role.forget()
-    _title_employment.cache_clear()
 
 
 def _salary(posting: PostingInput, title: str, body: str, country: str | None) -> Salary | None:

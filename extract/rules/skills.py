@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from extract.rules.anchored import SHARED, Anchored, fold, folded, literal_prefixes
+from extract.rules.anchored import SHARED, Anchored, fold, folded, forgotten_by_clear, literal_prefixes
 from extract.rules.patterns import WordAutomaton, cased_key, is_word_char
 from extract.schema import Requirement, SkillMention
 from extract.taxonomy import Skill, Taxonomy, load_taxonomy
@@ -389,9 +389,7 @@ def _mention(skill_id: str, evidence: str, level: Requirement) -> SkillMention:
     return known
 
 
-def forget() -> None:
-    """Drop the validated mentions kept (`rules.clear_caches`)."""
-    _KNOWN_MENTIONS.clear()
+forgotten_by_clear(_KNOWN_MENTIONS.clear)
 
 
 def extract_skills(text: str, matcher: SkillMatcher | None = None) -> list[SkillMention]:
