@@ -523,11 +523,11 @@ class Anchored:
         # neither part of nor holding one of them: where the openings are found but it is not, nothing
         # matches, and the regex is not tried at each opening (most postings say "model", few "model
         # monitoring"). Without a space, so that it is found in the text links were blanked from too.
-        gate = required_literal(self.regex) if self.prefixes else None
-        useful = gate is not None and " " not in gate[0]
-        if gate is not None and useful and self.prefixes is not None:
-            useful = all(gate[0] not in prefix and prefix not in gate[0] for prefix in self.prefixes)
-        self._gate = gate[0] if gate is not None and useful else None
+        required = required_literal(self.regex) if self.prefixes else None
+        gate = required[0] if required is not None and " " not in required[0] else None
+        if gate is not None and any(gate in prefix or prefix in gate for prefix in self.prefixes or ()):
+            gate = None
+        self._gate = gate
         self._gate_group = SHARED.register([self._gate]) if self._gate and self._shared is not None else None
 
     @property
