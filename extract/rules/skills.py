@@ -338,33 +338,35 @@ def _heading_lines(text: str, stop: int) -> list[tuple[int, Requirement]]:
     return found
 
 
-def _requirements_at(text: str, positions: list[int]) -> dict[int, Requirement]:
-    """The requirement level at each position, from the section heading above it (or on its line) and
-    inline cues on its line ("... is a plus"). Reads the text only as far as the last position's line."""
-    wanted = sorted(set(positions))
-    last_line_end = text.find("\n", wanted[-1])
+def _requirements_at(text: str, positions: list[int]) -> list[Requirement]:
+    """The requirement level at each position (in increasing order), from the section heading above it
+    (or on its line) and inline cues on its line ("... is a plus"). Reads the text only as far as the
+    last position's line."""
+    last_line_end = text.find("\n", positions[-1])
     stop = len(text) if last_line_end == -1 else last_line_end
     # Inline cues never span a line: found in one pass over the text, then looked up per line.
     cues = [match.start() for match in _PREFERRED_INLINE.finditer(text, 0, stop)]
     headings = _heading_lines(text, stop)
-    levels: dict[int, Requirement] = {}
+    levels: list[Requirement] = []
     section: Requirement = "unknown"
-    heading = 0
-    line_start = line_end = -1
-    for position in wanted:
-        if position > line_end:  # else on the line of the position before
-            line_start = text.rfind("\n", 0, position) + 1
-            line_end = text.find("\n", position)
-            if line_end == -1:
-                line_end = len(text)
+    level: Requirement = section
+    heading = cue = 0
+    line_end = -1
+    for position in positions:
+        if position <= line_end:  # on the line of the position before: the same level
+            levels.append(level)
+            continue
+        line_start = text.rfind("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            line_end = len(text)
         while heading < len(headings) and headings[heading][0] <= line_start:
             section = headings[heading][1]
             heading += 1
-        if cues:
-            cue = bisect.bisect_left(cues, line_start)
-            levels[position] = "preferred" if cue < len(cues) and cues[cue] <= line_end else section
-        else:
-            levels[position] = section
+        while cue < len(cues) and cues[cue] < line_start:
+            cue += 1
+        level = "preferred" if cue < len(cues) and cues[cue] <= line_end else section
+        levels.append(level)
     return levels
 
 
@@ -410,12 +412,12 @@ def extract_skills_many(
 def _mentions(text: str, found: list[Found], matcher: SkillMatcher) -> list[SkillMention]:
     if not found:
         return []
+    # `found` is in text order (`SkillMatcher.find`), so are its starts.
     levels = _requirements_at(text, [item.start for item in found])
     # Gathered as plain values, then made models (`_mention`): a model built per match (and copied when
     # its level rises) went through pydantic's interpreted `__init__` each time.
     mentions: dict[str, tuple[str, Requirement]] = {}
-    for item in found:
-        level = levels[item.start]
+    for item, level in zip(found, levels, strict=True):
         _mentioned(mentions, item.skill_id, item.text, level)
         for skill_id in matcher.implied(item):  # most matches imply nothing
             _mentioned(mentions, skill_id, item.text, level)
