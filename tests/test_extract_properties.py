@@ -13,9 +13,9 @@ from extract.rules.salary import (
     _PERIOD_AT_START,
     _hints,
     _may_state_period,
-    might_state_pay,
     parse_number,
     parse_salary,
+    pay_hints,
 )
 from scrapers.text import collapse_whitespace, html_to_text
 
@@ -132,6 +132,7 @@ pay_words = st.sampled_from(
 @example(head="Salary: 150", body="k - 180k a year")  # a scaled number across the join
 @example(head="USD", body="")
 @example(head="Pay 150", body="k")  # a hint the head begins, found only with the tail's start
+@example(head="coun", body="try 50k")  # a marker at the tail's start, after a letter of the head
 @settings(max_examples=300, deadline=None)
 def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
     """The rules hand over the body's lower case, already scanned for pay hints with the other rules'
@@ -139,9 +140,12 @@ def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
     text = f"{head}\n{body}"
     assert _hints(fold(text), fold(body)) == _hints(fold(text))
     assert parse_salary(text, lower=fold(text), tail=fold(body)) == parse_salary(text)
-    # Without a hint the texts are never joined: that must only happen where `_hints` finds none.
-    if _hints(fold(text)):
-        assert might_state_pay(fold(head) + "\n", fold(body))
+    # The hints found without joining the texts are the joined text's, and serve `parse_salary` as they are.
+    hints = pay_hints(fold(head) + "\n", fold(body))
+    assert hints == _hints(fold(text))
+    assert parse_salary(text, lower=fold(text), tail=fold(body), hints=hints) == parse_salary(text)
+    # Nor does a head that ends inside a word ("coun" + "try 50k") change them.
+    assert pay_hints(fold(head), fold(body)) == _hints(fold(head) + fold(body))
 
 
 @given(st.text(alphabet=" -/.:\n\u00a0$+1_ſKaAhHpPyYmMdDwWeEbBsSgGrRtTnNlLuU\u2019", max_size=20))

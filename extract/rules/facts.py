@@ -13,7 +13,7 @@ from extract.money import annual_usd, local_currency
 from extract.rules.anchored import Anchored, field_cache, fold, folded
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
-from extract.rules.salary import might_state_pay, parse_salary
+from extract.rules.salary import parse_salary, pay_hints
 from extract.rules.seniority import seniority
 from extract.rules.skills import extract_skills_many
 from extract.schema import Period, PostingFacts, PostingInput, Salary
@@ -69,15 +69,17 @@ def _salary(posting: PostingInput, title: str, body: str, country: str | None) -
         # Lower-casing keeps offsets, so the text's lower case is its pieces' joined: the body's is cached
         # already (the same object the other rules lowered), only the short head is lowered here.
         exact = all(folded(piece) is not None for piece in pieces)  # no offset moved by lowering
+        hints: list[int] | None = None
         if exact and body:
             head = "\n".join([fold(piece) for piece in pieces[:-1]]) + "\n"
-            if not might_state_pay(head, fold(body)):
+            hints = pay_hints(head, fold(body))
+            if not hints:
                 return None  # nothing a band needs: the texts are not joined
             lower: str | None = head + fold(body)
         else:
             lower = "\n".join([fold(piece) for piece in pieces]) if exact else None
         text = "\n".join(pieces)
-        stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None)
+        stated = parse_salary(text, local_currency(country), lower, fold(body) if body else None, hints)
         if stated is None:
             return None
         low, high, currency, period = stated.min, stated.max, stated.currency, stated.period

@@ -458,22 +458,32 @@ def _hints(lower: str, tail: str | None = None) -> list[int]:
     return sorted(found)
 
 
-def might_state_pay(head: str, tail: str) -> bool:
-    """Whether the lower-cased text `head + tail` holds a hint (`_hints`), without joining them: `tail`,
-    a posting's body, has had its shared pass; half the postings hold none, and for them the text the
-    other salary rules read need not be made. True whenever `_hints(head + tail, tail)` finds one."""
-    if SHARED.spans(tail, _SHARED_MARKERS)[0] or SHARED.spans(tail, _SHARED_SCALES)[0]:
-        return True
+def pay_hints(head: str, tail: str) -> list[int]:
+    """`_hints(head + tail)` of the lower-cased `head` and `tail` (a posting's body, whose shared pass the
+    other rules have made), without joining them: half the postings hold none, and for them the text the
+    other salary rules read need not be made. Handed to `parse_salary`, they are not looked for again."""
+    at = len(head)
     # The head's hints, and those it begins that end in the tail: the tail's first characters are enough.
-    return bool(_hints(head + tail[:_LONGEST_HINT]))
+    found = [start for start in _hints(head + tail[:_LONGEST_HINT]) if start < at]
+    markers, _ = SHARED.spans(tail, _SHARED_MARKERS)
+    scales, _ = SHARED.spans(tail, _SHARED_SCALES)
+    if not markers and not scales:
+        return found
+    # The shared pass drops markers next to a letter within the tail; before the tail's first is the head.
+    after_letter = bool(head) and is_ascii_letter(head[-1])
+    found.extend(at + start for start in markers if not (start == 0 and after_letter))
+    found.extend(at + start for start in scales)
+    return sorted(found)
 
 
-def _hinted_lines(text: str, lower: str, tail: str | None = None) -> list[tuple[int, int]]:
+def _hinted_lines(
+    text: str, lower: str, tail: str | None = None, hints: list[int] | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of each line that could hold a band, in order: one pass of an automaton over the
-    whole text instead of the money pattern over every line."""
+    whole text instead of the money pattern over every line. `hints`: `_hints(lower)` when known."""
     lines: list[tuple[int, int]] = []
     size = len(text)
-    for start in _hints(lower, tail):
+    for start in _hints(lower, tail) if hints is None else hints:
         if lines and start < lines[-1][1]:
             continue
         line_start = text.rfind("\n", 0, start) + 1
@@ -483,7 +493,11 @@ def _hinted_lines(text: str, lower: str, tail: str | None = None) -> list[tuple[
 
 
 def find_bands(
-    text: str, default_currency: str = "USD", lower: str | None = None, tail: str | None = None
+    text: str,
+    default_currency: str = "USD",
+    lower: str | None = None,
+    tail: str | None = None,
+    hints: list[int] | None = None,
 ) -> list[Band]:
     """Every pay band in `text`. The money pattern runs only over lines holding a digit and a currency
     marker or a scaled number (most lines of a posting have neither), with offsets kept relative to
@@ -493,7 +507,7 @@ def find_bands(
     if lower is None:
         exact = folded(text)  # None when lower-casing moves offsets: the money pattern then runs plain
         lower = fold(text) if exact is None else exact
-    for start, end in _hinted_lines(text, lower, tail):
+    for start, end in _hinted_lines(text, lower, tail, hints):
         if _DIGIT.search(text, start, end):
             for match in _amounts(text, start, end, exact):
                 band = _band(match, text, default_currency)
@@ -503,12 +517,17 @@ def find_bands(
 
 
 def parse_salary(
-    text: str, default_currency: str = "USD", lower: str | None = None, tail: str | None = None
+    text: str,
+    default_currency: str = "USD",
+    lower: str | None = None,
+    tail: str | None = None,
+    hints: list[int] | None = None,
 ) -> TextSalary | None:
     """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`.
     `lower`, `text.lower()` when that keeps its length (`anchored.folded`), saves lowering it again;
-    `tail`, the lower case of the text's end as the other rules hold it (`fold(body)`), saves a pass."""
-    bands = find_bands(text, default_currency, lower, tail)
+    `tail`, the lower case of the text's end as the other rules hold it (`fold(body)`), saves a pass;
+    `hints`, the pay hints of `lower` (`pay_hints`), saves looking for them again."""
+    bands = find_bands(text, default_currency, lower, tail, hints)
     if not bands:
         return None
     first = bands[0]
