@@ -11,10 +11,10 @@ import itertools
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.rules import facts, location, role, salary, skills
+from extract.rules import facts, location, role, salary, seniority, skills
 from extract.rules.anchored import (
     SHARED,
     Anchored,
@@ -553,3 +553,27 @@ def test_the_periods_in_one_pattern_are_the_first_in_the_list_that_matches(tail)
     expected = next((period for pattern, period in salary._PERIODS if pattern.search(tail)), None)
     stated = salary._PERIOD_AT_START.match(tail)
     assert (stated and stated.lastgroup) == expected, tail
+
+
+year_texts = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["5+ years of experience", "3-5 years", "2 to 4 YEARS", "1 TO 2 years of experience", "10+ years'", "1.5 years", "٣ years", "year",
+             "years", " experience", " in ", "2023", ".", "-", "–", "+", " ", "\n", "To", "o", "t", "x", "12",
+             "7", "ſ", "İ", "of ", "hands-on", "Years’ ", "\u00a0", "building"]
+        ),
+        st.text(max_size=4),
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@given(text=year_texts)
+@example(text="over 2023 5 + 2 years of experience")
+@example(text="1-3 x 4 years in")
+@example(text="2 to 4 years of experience")  # the range's "to" is part of the span before "year"
+@settings(max_examples=400, deadline=None)
+def test_years_asked_are_the_years_pattern_matches(text):
+    """`years_of_experience` tries `_YEARS` only at the starts of digit runs in the run of characters
+    before a "year" that a match can span: it must find exactly what `re.finditer` finds."""
+    assert seniority._years_asked(text) == [match.span(1) for match in _YEARS.regex.finditer(text)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from extract.rules.anchored import Anchored, field_cache
+from extract.rules.anchored import SHARED, Anchored, field_cache, folded
+from extract.rules.patterns import is_ascii_letter
 from extract.schema import Seniority
 
 _LEVEL_MANAGER: Final = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
@@ -43,14 +44,64 @@ _MULTI_ROLE: Final = Anchored(
 )
 
 
+# Between a match's start and its "year" the pattern reads only a number or a range of two ("3-5", "2 to
+# 4"), "+" and spacing: never "." nor an ASCII letter but "t" and "o". So a match starts only at a digit
+# of the run of other characters that ends at a "year", and only at the first digit of a run of digits
+# (`(?<![\d.])`): those few are tried, not every digit within reach of a "year" (`Anchored`'s way, which
+# makes a match object of each from a regex of its own).
+_YEAR_WORD: Final = SHARED.register(["year"])
+_YEARS_REACH: Final = _YEARS.required[2] if _YEARS.required is not None else 0  # the characters before "year"
+if _YEARS.required is None or _YEARS.required[0] != "year" or _YEARS_REACH < 0:
+    raise ValueError("the years pattern no longer holds 'year' a bounded reach from its start")
+
+
+def _ends_gap(char: str) -> bool:
+    """Whether no match's span from its start to its "year" holds `char`."""
+    return char == "." or (is_ascii_letter(char) and char not in "tToO")
+
+
+def _years_starts(text: str, years: list[int]) -> list[int]:
+    """In order, where a match of `_YEARS` may start, given where "year" occurs (in order)."""
+    starts: list[int] = []
+    done = 0
+    for at in years:
+        first = at
+        while first > done and first > at - _YEARS_REACH and not _ends_gap(text[first - 1]):
+            first -= 1
+        for start in range(first, at):
+            if text[start].isdecimal() and not (
+                start > 0 and (text[start - 1].isdecimal() or text[start - 1] == ".")
+            ):
+                starts.append(start)
+        done = max(done, at)
+    return starts
+
+
 def years_of_experience(text: str) -> int | None:
     """The smallest 'N+ years of experience' asked, or None."""
     found = []
-    for match in _YEARS.finditer(text):
-        value = int(match.group(1))
+    for start, digits in _years_asked(text):
+        value = int(text[start:digits])
         if value <= 25:
             found.append(value)
     return min(found) if found else None
+
+
+def _years_asked(text: str) -> list[tuple[int, int]]:
+    """The span of the first number of each `_YEARS` match, as `_YEARS.finditer` finds them."""
+    lower = folded(text)
+    if lower is None:  # lowering moved offsets: the shared pass cannot say where "year" is
+        return [match.span(1) for match in _YEARS.finditer(text)]
+    spans = []
+    reach, end = 0, len(text)
+    for start in _years_starts(text, SHARED.starts(lower, _YEAR_WORD)):
+        if start < reach:
+            continue
+        match = _YEARS.regex.match(text, start, end)
+        if match is not None:
+            spans.append(match.span(1))
+            reach = match.end() if match.end() > start else start + 1
+    return spans
 
 
 def seniority_from_title(title: str) -> Seniority | None:
