@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from extract import rules
-from extract.rules import location, role
+from extract.rules import anchored, location, role
 from extract.rules import seniority as seniority_rules
 from extract.rules.location import country_of, remote_policy
 from extract.rules.role import is_ai_role
@@ -340,10 +340,13 @@ def test_records_do_not_depend_on_what_the_caches_hold():
     rules.clear_caches()
     cold = rules.extract_many(postings)
     assert location._countries_in.cache_info().currsize > 0 and role._family.cache_info().currsize > 0
+    scans = (anchored.SHARED._scans, anchored.FIELDS._scans)  # the bodies' and the titles' literal passes
+    assert all(len(kept) > 0 for kept in scans)
     warm = rules.extract_many(postings)
     rules.clear_caches()
     assert location._countries_in.cache_info().currsize == 0 and role._family.cache_info().currsize == 0
     assert seniority_rules._title_level.cache_info().currsize == 0
+    assert all(len(kept) == 0 for kept in scans)
     assert cold == warm == rules.extract_many(postings)
 
 

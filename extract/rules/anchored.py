@@ -159,6 +159,7 @@ def forget() -> None:
     shared passes, the fields' results, and those registered with `forgotten_by_clear`."""
     _LOWERED.clear()
     SHARED.forget()
+    FIELDS.forget()
     for clear in _CLEARS:
         clear()
 
@@ -452,6 +453,10 @@ class SharedLiterals:
 
 
 SHARED: Final = SharedLiterals()
+# The literals of patterns that read only a posting's short fields (its title): a pass of their own over
+# those, so that the pass over every body, hundreds of times longer, does not carry them. Each literal
+# the body's automaton holds costs every character of every body; here it costs a title's.
+FIELDS: Final = SharedLiterals()
 
 
 class Anchored:
@@ -464,6 +469,7 @@ class Anchored:
         "_gate",
         "_gate_group",
         "_lowered",
+        "_registry",
         "_shared",
         "_short",
         "_spaceless",
@@ -485,6 +491,7 @@ class Anchored:
         shared: bool = True,
         word_start: bool = False,
         lowered: str | None = None,
+        fields: bool = False,
     ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
         start positions of a pattern found through a literal it contains further on. `short`: texts
@@ -496,7 +503,8 @@ class Anchored:
         still costs 1-2 us. `lowered`: the same case-insensitive pattern written for lower-case text and
         compiled without ignoring case, which runs about twice as fast (ignoring case compares every
         literal through the Unicode case tables); `finditer(..., spans_only=True)` matches it over the
-        caller's exact lower case."""
+        caller's exact lower case. `fields`: the pattern reads only short fields (a title), and its shared
+        literals join `FIELDS`, not the pass over bodies."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         self._first = re.compile(first) if first else None
         self._short = short
@@ -516,7 +524,8 @@ class Anchored:
         # turning characters into spaces (`finditer`'s `before`).
         self._spaceless = bool(literals) and all(w.isascii() and " " not in w for w in literals)
         share = shared and self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
-        self._shared = SHARED.register(literals) if share else None
+        self._registry = FIELDS if fields else SHARED
+        self._shared = self._registry.register(literals) if share else None
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
         self._automaton = Literals(list(many)) if many and self._shared is None else None
         # A literal every match holds besides its openings ("monitoring" in "models? ... monitoring"), and
@@ -528,7 +537,9 @@ class Anchored:
         if gate is not None and any(gate in prefix or prefix in gate for prefix in self.prefixes or ()):
             gate = None
         self._gate = gate
-        self._gate_group = SHARED.register([self._gate]) if self._gate and self._shared is not None else None
+        self._gate_group = (
+            self._registry.register([self._gate]) if self._gate and self._shared is not None else None
+        )
 
     @property
     def pattern(self) -> str:
@@ -539,7 +550,7 @@ class Anchored:
 
     def _occurrences(self, haystack: str, literals: tuple[str, ...], pos: int, endpos: int) -> list[int]:
         if self._shared is not None:
-            return SHARED.starts(haystack, self._shared, pos, endpos)
+            return self._registry.starts(haystack, self._shared, pos, endpos)
         if self._automaton is not None:
             return self._automaton.starts(haystack, pos, endpos)
         starts: list[int] = []
@@ -592,7 +603,7 @@ class Anchored:
     def _gated_in(self, haystack: str, pos: int, end: int) -> bool:
         """Whether the literal every match holds (`_gate`) lies within haystack[pos:end]."""
         if self._gate_group is not None:
-            return bool(SHARED.starts(haystack, self._gate_group, pos, end))
+            return bool(self._registry.starts(haystack, self._gate_group, pos, end))
         assert self._gate is not None
         return haystack.find(self._gate, pos, end) != -1
 

@@ -21,17 +21,19 @@ _AI_TITLE: Final = Anchored(
     r"research engineer|prompt engineer|reinforcement learning|perception engineer|\bai/ml\b|\bml/ai\b|"
     rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
     r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
-    r"(?!\s*(team|native|first|startup|company|products?))"
+    r"(?!\s*(team|native|first|startup|company|products?))",
+    fields=True,
 )
-_MODEL_TITLE: Final = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b")
+_MODEL_TITLE: Final = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b", fields=True)
 _NOT_AI_TITLE: Final = Anchored(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
-    r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b"
+    r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b",
+    fields=True,
 )
 _TECH_TITLE: Final = Anchored(
-    r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker"
+    r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker", fields=True
 )
 AI_SKILLS: Final = frozenset(
     {
@@ -64,14 +66,15 @@ _VERB_RUN: Final = re.compile(r"[\w-]*")
 
 _NEVER_AI_TITLE: Final = Anchored(
     r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
-    r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b"
+    r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b",
+    fields=True,
 )
 
 
-_ENGINEER_TITLE: Final = Anchored(r"(?i)\b(engineer|scientist|researcher)\b")
-_ML_TITLE: Final = Anchored(r"(?i)machine learning|\bml\b")
+_ENGINEER_TITLE: Final = Anchored(r"(?i)\b(engineer|scientist|researcher)\b", fields=True)
+_ML_TITLE: Final = Anchored(r"(?i)machine learning|\bml\b", fields=True)
 _FAMILIES: Final = [
-    (family, Anchored(pattern))
+    (family, Anchored(pattern, fields=True))
     for family, pattern in (
         ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),
         ("data_science", r"(?i)data scien"),

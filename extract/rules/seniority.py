@@ -9,28 +9,35 @@ from extract.rules.anchored import SHARED, Anchored, field_cache, folded
 from extract.rules.patterns import is_ascii_letter
 from extract.schema import Seniority
 
-_LEVEL_MANAGER: Final = Anchored(r"(?i)engineering manager|head of|director|vp|vice president|cto|chief")
+_LEVEL_MANAGER: Final = Anchored(
+    r"(?i)engineering manager|head of|director|vp|vice president|cto|chief", fields=True
+)
 _TITLE_RULES: Final[list[tuple[Anchored, Seniority]]] = [
-    (Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
+    (
+        Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b", fields=True),
+        "intern",
+    ),
     (
         Anchored(
             r"(?i)\b(engineering manager|head of|director|vp|vice president|cto|chief|manager|managing)\b"
-            r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)"
+            r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)",
+            fields=True,
         ),
         "manager",
     ),
-    (Anchored(r"(?i)\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
-    (Anchored(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
+    (Anchored(r"(?i)\b(staff|principal|distinguished|fellow)\b", fields=True), "staff_plus"),
+    (Anchored(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b", fields=True), "senior"),
     (
         Anchored(
-            r"(?i)\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bI\b$"
+            r"(?i)\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bI\b$",
+            fields=True,
         ),
         "junior",
     ),
-    (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
+    (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b", fields=True), "mid"),
 ]
 _NON_LEVEL_MANAGER: Final = Anchored(
-    r"(?i)\b(product|program|project|account|community|office|marketing) manager"
+    r"(?i)\b(product|program|project|account|community|office|marketing) manager", fields=True
 )
 _YEARS: Final = Anchored(
     re.compile(
@@ -40,7 +47,7 @@ _YEARS: Final = Anchored(
     first=r"\d",
 )
 _MULTI_ROLE: Final = Anchored(
-    r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b"
+    r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b", fields=True
 )
 
 
