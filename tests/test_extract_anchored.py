@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.rules import facts, location, role, salary, seniority, skills
+from extract.rules import anchored, facts, location, role, salary, seniority, skills
 from extract.rules.anchored import (
     SHARED,
     Anchored,
@@ -106,6 +106,10 @@ def test_anchored_finds_exactly_what_re_finds(text, start, span):
         assert [m.span() for m in pattern.finditer(text, start, end, lower=lower)] == [s for s, _ in expected]
         found = pattern.search(text, start, end, lower=lower)
         assert (found and found.span()) == (first and first.span()), regex.pattern
+        # Told which groups of a registry the text holds, any registry's (only its own counts).
+        for registry in (anchored.SHARED, anchored.FIELDS):
+            found = pattern.search(text, start, end, presence=registry.presence(text))
+            assert (found and found.span()) == (first and first.span()), regex.pattern
 
 
 @given(text=texts, data=st.data())

@@ -60,6 +60,15 @@ def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
         pos = data.draw(st.integers(-1, len(text) + 1))
         end = data.draw(st.integers(-1, len(text) + 1))
         assert found.starts(group, pos, end) == expected.starts(group, pos, end)
+    # The groups holding any occurrence, as bits: what a rule trying several patterns reads once.
+    assert found.present() == expected.present() == sum(1 << g for g in range(6) if expected.spans(g)[0])
+
+
+def test_present_groups_beyond_a_machine_word():
+    """A registry may hold more groups than an int64 has bits."""
+    native, reference = both(lambda: Literals(["ab", "b", "zz"], [[70], [3, 64], [5]]))
+    for scanned in (native.grouped("xab"), reference.grouped("xab")):
+        assert scanned.present() == (1 << 70) | (1 << 64) | (1 << 3)
 
 
 # Longer than the native scanner's SPLIT_MIN (256): `grouped` and `starts` walk such texts in two halves.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Final, Literal
 
 from extract.money import annual_usd, local_currency
-from extract.rules.anchored import Anchored, field_cache, fold, folded
+from extract.rules.anchored import SHARED, Anchored, field_cache, fold, folded
 from extract.rules.location import city_of, country_of, region_of, remote_policy
 from extract.rules.role import is_ai_role, role_family
 from extract.rules.salary import parse_salary, pay_hints
@@ -46,8 +46,9 @@ def _title_employment(title: str) -> str | None:
 
 
 def _employment_in(source: str, end: int | None) -> str | None:
+    seen = SHARED.presence(source)
     for kind, pattern in _EMPLOYMENT:
-        if pattern.search(source, 0, end):
+        if pattern.search(source, 0, end, presence=seen):
             return kind
     return None
 

@@ -384,13 +384,16 @@ def _field_policy(field: str) -> Remote | None:
 
 def _policy(source: str, end: int | None) -> Remote | None:
     """The policy `source` states (in its first `end` characters), or None."""
-    if _REMOTE.search(source, 0, end) and not _NOT_REMOTE.search(source, 0, end):
+    seen = SHARED.presence(source)
+    if _REMOTE.search(source, 0, end, presence=seen) and not _NOT_REMOTE.search(
+        source, 0, end, presence=seen
+    ):
         return "remote"
-    if _HYBRID.search(source, 0, end) or (
+    if _HYBRID.search(source, 0, end, presence=seen) or (
         _says_office_days(source, end) and _DAYS_IN_OFFICE.search(source, 0, end)
     ):
         return "hybrid"
-    if _ONSITE.search(source, 0, end) or _NOT_REMOTE.search(source, 0, end):
+    if _ONSITE.search(source, 0, end, presence=seen) or _NOT_REMOTE.search(source, 0, end, presence=seen):
         return "onsite"
     return None
 

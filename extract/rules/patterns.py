@@ -317,6 +317,8 @@ class GroupedHits(Protocol):
 
     def spans(self, group: int) -> tuple[list[int], list[int]]: ...
 
+    def present(self) -> int: ...
+
 
 class Grouped:
     """One text's occurrences by group, for the sources' path."""
@@ -340,3 +342,10 @@ class Grouped:
     def spans(self, group: int) -> tuple[list[int], list[int]]:
         """(starts, ends) of the group's occurrences, by start then end (do not modify them)."""
         return self._hits.get(group, ([], []))
+
+    def present(self) -> int:
+        """The groups holding any occurrence, as the bits of an int (bit g for group g)."""
+        mask = 0
+        for group in self._hits:
+            mask |= 1 << group
+        return mask

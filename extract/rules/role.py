@@ -11,7 +11,7 @@ from bisect import bisect_right
 from itertools import islice
 from typing import Final
 
-from extract.rules.anchored import SHARED, Anchored, field_cache, folded, literal_prefixes
+from extract.rules.anchored import FIELDS, SHARED, Anchored, field_cache, folded, literal_prefixes
 
 _ROLE: Final = (
     r"(engineer|scientist|researcher|research|developer|architect|specialist|lead|modell?(?:er|ing)|ops)"
@@ -108,18 +108,23 @@ def is_ai_role(title: str, text: str, skill_ids: set[str]) -> bool:
 @field_cache  # titles repeat (`anchored.FIELD_CACHE`)
 def _title_verdict(title: str) -> bool | None:
     """What the title alone decides, or None."""
-    if _NEVER_AI_TITLE.search(title) and not _ENGINEER_TITLE.search(title):
+    seen = FIELDS.presence(title)
+    if _NEVER_AI_TITLE.search(title, presence=seen) and not _ENGINEER_TITLE.search(title, presence=seen):
         return False  # recruiting, selling or labelling for an ML team is not ML work
-    if _NOT_AI_TITLE.search(title) and not _ML_TITLE.search(title):
+    if _NOT_AI_TITLE.search(title, presence=seen) and not _ML_TITLE.search(title, presence=seen):
         return False
-    if _AI_TITLE.search(title):
+    if _AI_TITLE.search(title, presence=seen):
         return True
     return None
 
 
 @field_cache
 def _technical_title(title: str) -> bool:
-    return _MODEL_TITLE.search(title) is not None or _TECH_TITLE.search(title) is not None
+    seen = FIELDS.presence(title)
+    return (
+        _MODEL_TITLE.search(title, presence=seen) is not None
+        or _TECH_TITLE.search(title, presence=seen) is not None
+    )
 
 
 def _builds_models(text: str, times: int) -> bool:
@@ -159,7 +164,8 @@ def role_family(title: str) -> str | None:
 
 @field_cache
 def _family(title: str) -> str | None:
+    seen = FIELDS.presence(title)
     for family, pattern in _FAMILIES:
-        if pattern.search(title):
+        if pattern.search(title, presence=seen):
             return family
     return None

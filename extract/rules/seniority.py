@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from extract.rules.anchored import SHARED, Anchored, field_cache, folded
+from extract.rules.anchored import FIELDS, SHARED, Anchored, field_cache, folded
 from extract.rules.patterns import is_ascii_letter
 from extract.schema import Seniority
 
@@ -117,11 +117,16 @@ def seniority_from_title(title: str) -> Seniority | None:
 
 @field_cache  # titles repeat (`anchored.FIELD_CACHE`)
 def _title_level(title: str) -> Seniority | None:
+    seen = FIELDS.presence(title)
     for pattern, level in _TITLE_RULES:
-        match = pattern.search(title)
+        match = pattern.search(title, presence=seen)
         if not match:
             continue
-        if level == "manager" and _NON_LEVEL_MANAGER.search(title) and not _LEVEL_MANAGER.search(title):
+        if (
+            level == "manager"
+            and _NON_LEVEL_MANAGER.search(title, presence=seen)
+            and not _LEVEL_MANAGER.search(title, presence=seen)
+        ):
             continue
         return level
     return None
