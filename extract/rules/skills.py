@@ -124,6 +124,9 @@ def _normal(text: str) -> str:
 
 
 # Looked for in the same automaton pass as the patterns' literals (".co" covers ".com").
+# What separates the tokens links are looked for in, and the rest of a token from a position on.
+_TOKEN_ENDS: Final = " \n\t"
+_TOKEN_REST: Final = re.compile(r"[^ \n\t]*")
 _URL_CUES: Final = SHARED.register(
     ["http", "www.", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"]
 )
@@ -144,8 +147,12 @@ def _blank_links(text: str, lower: str) -> tuple[str, str]:
     for cue in cues:
         if cue < done:
             continue
-        begin = max(text.rfind(c, 0, cue) for c in " \n\t") + 1
-        stop = min([i for i in [text.find(c, cue) for c in " \n\t"] if i != -1], default=len(text))
+        # The token's bounds, walked from the cue (a search for each separator ran to the text's ends).
+        begin = cue
+        while begin > 0 and text[begin - 1] not in _TOKEN_ENDS:
+            begin -= 1
+        token = _TOKEN_REST.match(text, cue)
+        stop = token.end() if token is not None else cue
         spans.extend((begin + m.start(), begin + m.end()) for m in _URL.finditer(text[begin:stop]))
         done = stop
     return (_blank(text, spans), _blank(lower, spans)) if spans else (text, lower)
