@@ -516,6 +516,17 @@ def test_by_identity_keeps_the_last_objects_put_in():
     for n in range(3):  # and the ring still drops one entry for each new one
         kept.put(f"new {n}" * 2, n)
         assert len(kept) == 3
+    # A miss then a put of the same object (how the caches fill) skips looking again; a put after another
+    # object's miss, or of an object kept meanwhile, still finds it kept and drops nothing.
+    fresh, other = "fresh" * 3, "other" * 3
+    assert kept.get(fresh) is None and kept.get(other) is None
+    kept.put(other, 1)
+    kept.put(other, 2)
+    kept.put(fresh, 3)
+    assert kept.get(other) == (other, 2) and kept.get(fresh) == (fresh, 3) and len(kept) == 3
+    for n in range(3):
+        kept.put(f"last {n}" * 2, n)  # evicting every entry once: a ring slot held twice would fail here
+    assert len(kept) == 3
 
 
 def test_a_literal_followed_by_no_word_character_is_read_off_the_pattern():

@@ -78,6 +78,8 @@ class ByIdentity(Generic[T]):
         # row, and `id` makes a new int object each time it is called (addresses are past the small ints).
         self._last_key: object = None
         self._last: tuple[object, T] | None = None
+        # The last object looked for and not found: a `put` of it follows, which need not look again.
+        self._missed: object = None
 
     def get(self, key: object) -> tuple[object, T] | None:
         """(the object, its value) when `key` is that object, else None."""
@@ -85,13 +87,15 @@ class ByIdentity(Generic[T]):
             return self._last
         kept = self._items.get(id(key))
         if kept is None or kept[0] is not key:
+            self._missed = key
             return None
         self._last_key, self._last = key, kept
         return kept
 
     def put(self, key: object, value: T) -> None:
         """Keep `value` for `key`, dropping the oldest when full (a key kept already keeps its place)."""
-        if self.get(key) is None:
+        missed, self._missed = self._missed is key, None
+        if missed or self.get(key) is None:
             if len(self._ring) < self._size:
                 self._ring.append(id(key))
             else:
@@ -109,7 +113,7 @@ class ByIdentity(Generic[T]):
         self._items.clear()
         self._ring.clear()
         self._next = 0
-        self._last_key, self._last = None, None
+        self._last_key, self._last, self._missed = None, None, None
 
 
 # Lower cases by the identity of their text: the rules hand the same string objects from rule to rule, and
