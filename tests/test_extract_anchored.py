@@ -381,7 +381,7 @@ def test_literals_find_every_occurrence_whatever_the_script(text, words):
 )
 @settings(max_examples=200, deadline=None)
 def test_shared_literals_give_each_pattern_its_own_occurrences_in_a_window(text, pos, end):
-    shared = SharedLiterals()
+    shared = SharedLiterals(shortest=3)
     mine = shared.register(["remote", "mote"])
     shared.register(["c++", "zürich"])  # someone else's literals, in the same pass
     stop = len(text) if end < 0 else end

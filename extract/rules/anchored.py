@@ -393,7 +393,10 @@ def required_literal(regex: re.Pattern[str]) -> tuple[str, int, int] | None:
     return best, low, (high if high < _BOUNDED else -1)
 
 
-_SHARED_MIN: Final = 3  # shorter literals ("in", "1") occur everywhere and would flood the shared pass
+# Shorter literals ("in", "1") occur everywhere in a body and would flood its shared pass; in a title they
+# cost little, and a pattern sharing its literals there is skipped wherever they are missing (`Presence`).
+_SHARED_MIN: Final = 3
+_FIELDS_MIN: Final = 1
 
 
 class SharedLiterals:
@@ -406,7 +409,8 @@ class SharedLiterals:
     text, so no other text can take its id).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shortest: int) -> None:
+        self.shortest = shortest  # the shortest literal a pattern may share here
         self._ids: dict[str, int] = {}
         self._groups_of: list[list[int]] = []  # by literal id: the groups it belongs to
         self._groups = 0
@@ -475,11 +479,11 @@ class Presence:
         self.mask = mask  # bit g: group g
 
 
-SHARED: Final = SharedLiterals()
+SHARED: Final = SharedLiterals(_SHARED_MIN)
 # The literals of patterns that read only a posting's short fields (its title): a pass of their own over
 # those, so that the pass over every body, hundreds of times longer, does not carry them. Each literal
 # the body's automaton holds costs every character of every body; here it costs a title's.
-FIELDS: Final = SharedLiterals()
+FIELDS: Final = SharedLiterals(_FIELDS_MIN)
 
 
 class Anchored:
@@ -546,8 +550,8 @@ class Anchored:
         # ASCII literals without a space: wherever a text has one, so does any text it was made from by
         # turning characters into spaces (`finditer`'s `before`).
         self._spaceless = bool(literals) and all(w.isascii() and " " not in w for w in literals)
-        share = shared and self._fold and literals and min(map(len, literals)) >= _SHARED_MIN
         self._registry = FIELDS if fields else SHARED
+        share = shared and self._fold and literals and min(map(len, literals)) >= self._registry.shortest
         self._shared = self._registry.register(literals) if share else None
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
         self._automaton = Literals(list(many)) if many and self._shared is None else None
