@@ -64,6 +64,17 @@ def test_grouped_occurrences_are_those_of_ahocorasick(words, text, data):
     assert found.present() == expected.present() == sum(1 << g for g in range(6) if expected.spans(g)[0])
 
 
+def test_groups_too_high_to_pack_take_the_general_path():
+    """A grouped scan reads each reporting state's packed emits (length, "alone" flag, group); a group
+    number that does not fit them makes the automaton report the general way, with the same results."""
+    words, groups, alone = ["ron", "environment", "ro"], [[40000, 1], [1], [7]], [40000]
+    native, reference = both(lambda: Literals(words, groups, frozenset(alone)))
+    text = "ron environment RON, ro"
+    for group in (1, 7, 40000):
+        assert native.grouped(text.lower()).spans(group) == reference.grouped(text.lower()).spans(group)
+    assert native.grouped("environ ron").starts(40000) == [8]  # "ron" alone, not inside "environ"
+
+
 def test_present_groups_beyond_a_machine_word():
     """A registry may hold more groups than an int64 has bits."""
     native, reference = both(lambda: Literals(["ab", "b", "zz"], [[70], [3, 64], [5]]))
