@@ -123,10 +123,10 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-# Looked for in the same automaton pass as the patterns' literals (".co" covers ".com").
 # What separates the tokens links are looked for in, and the rest of a token from a position on.
 _TOKEN_ENDS: Final = " \n\t"
 _TOKEN_REST: Final = re.compile(r"[^ \n\t]*")
+# Looked for in the same automaton pass as the patterns' literals (".co" covers ".com").
 _URL_CUES: Final = SHARED.register(
     ["http", "www.", ".io", ".ai", ".co", ".org", ".net", ".dev", ".app", ".run"]
 )
