@@ -592,3 +592,27 @@ def test_years_asked_are_the_years_pattern_matches(text):
     """`years_of_experience` tries `_YEARS` only at the starts of digit runs in the run of characters
     before a "year" that a match can span: it must find exactly what `re.finditer` finds."""
     assert seniority._years_asked(text) == [match.span(1) for match in _YEARS.regex.finditer(text)]
+
+
+link_texts = st.lists(
+    st.sampled_from(
+        ["https://", "http://x", "www.", "example", ".com", ".io", "/path", ".ai", "pytorch.org", " ", "\n", "\t",
+         "\r", "\u00a0", "a", "-", "(", ")", "Go", "C++", ".", "/"]
+    ),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@given(text=link_texts)
+@settings(max_examples=300, deadline=None)
+def test_links_blanked_are_the_link_pattern_in_each_token(text):
+    """`_blank_links` looks for links only in the token (run without " ", newline or tab) around each cue
+    of the shared pass: the spaces it leaves are those of the link pattern run over every token."""
+    spans, offset = [], 0
+    for token in re.split(r"([ \n\t])", text):
+        spans.extend((offset + m.start(), offset + m.end()) for m in skills._URL.finditer(token))
+        offset += len(token)
+    expected = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
+    blanked, lower = skills._blank_links(text, fold(text))
+    assert blanked == expected
+    assert lower == fold(expected)
