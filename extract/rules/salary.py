@@ -163,7 +163,7 @@ _SALARY_CUE: Final = re.compile(
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
 )
 # Looked for only where its words begin (the plain pattern tries every character of a line).
-_SALARY_CUE_AT: Final = Anchored(_SALARY_CUE, shared=False)
+_SALARY_CUE_AT: Final = Anchored(_SALARY_CUE, shared=None)
 # The pay-context checks run on the few dozen characters around each amount. As plain regexes they are
 # tried at every position of those (17 us for `_NOT_BEFORE`, a posting has a couple of amounts); anchored
 # on their literals they are tried only where one of their words is.
@@ -173,7 +173,7 @@ _NOT_BEFORE: Final = Anchored(
         r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
         r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
     ),
-    shared=False,
+    shared=None,
 )
 # What an amount is of when it is not pay ("$2M in funding", "10k users").
 _NOT_PAY_NOUN: Final = (
@@ -191,9 +191,9 @@ _NOT_AFTER: Final = re.compile(
 )
 # `_NOT_AFTER` can only match where one of its nouns (or "bonus") does: looked for first, anchored; the
 # full pattern (5 us, backtracking over the words before the noun) runs only when one is there.
-_NOT_AFTER_CUE: Final = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), shared=False)
+_NOT_AFTER_CUE: Final = Anchored(re.compile(r"(?i)" + _NOT_PAY_NOUN + r"|bonus"), shared=None)
 _SALARY_WORDS: Final = Anchored(
-    re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), shared=False
+    re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b"), shared=None
 )
 _MILLIONS: Final = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _401K: Final = re.compile(r"401\s?\(?k", re.IGNORECASE)
@@ -418,38 +418,23 @@ _SHARED_SCALES: Final = SHARED.register([hint for hint in _SCALE_HINTS if hint.i
 _LONGEST_HINT: Final = max(len(hint) for hint in _HINTS.words)
 
 
-def _occurrences(lower: str, tail: str | None) -> tuple[list[int], list[int], list[bool]]:
+def _occurrences(lower: str) -> tuple[list[int], list[int], list[bool]]:
     """Starts, ends and whether a currency marker (else a symbol or a scaled number), for every hint
-    literal.
-
-    With `tail` (the lower case of the text's last part, which the other rules have scanned already)
-    only the head before it, and the few characters a hint can reach into the tail, are scanned here.
-    """
-    if not tail:
-        found = _HINTS.positions(lower)
-        markers = len(_MARKERS)
-        return [s for _, s, _ in found], [e for _, _, e in found], [i < markers for i, _, _ in found]
-    at = len(lower) - len(tail)
-    starts, ends, is_marker = [], [], []
-    for start, end, marker in zip(*_occurrences(lower[: at + _LONGEST_HINT], None), strict=True):
-        if start < at:
-            starts.append(start)
-            ends.append(end)
-            is_marker.append(marker)
-    for group, marker in ((_SHARED_MARKERS, True), (_SHARED_SCALES, False)):
-        tail_starts, tail_ends = SHARED.spans(tail, group)
-        starts.extend(at + start for start in tail_starts)
-        ends.extend(at + end for end in tail_ends)
-        is_marker.extend([marker] * len(tail_starts))
-    return starts, ends, is_marker
+    literal."""
+    found = _HINTS.positions(lower)
+    markers = len(_MARKERS)
+    return [s for _, s, _ in found], [e for _, _, e in found], [i < markers for i, _, _ in found]
 
 
 def _hints(lower: str, tail: str | None = None) -> list[int]:
     """Start of every currency marker standing alone, every currency symbol and every scaled number in
-    the lower-cased text."""
+    the lower-cased text. With `tail` (the lower case of the text's last part, which the other rules have
+    scanned already) only the head before it is scanned here (`pay_hints`)."""
+    if tail:
+        return pay_hints(lower[: len(lower) - len(tail)], tail)
     size = len(lower)
     found = []
-    for start, end, marker in zip(*_occurrences(lower, tail), strict=True):
+    for start, end, marker in zip(*_occurrences(lower), strict=True):
         if marker and (
             (start > 0 and is_ascii_letter(lower[start - 1])) or (end < size and is_ascii_letter(lower[end]))
         ):
