@@ -516,23 +516,22 @@ class Anchored:
         first: str | None = None,
         short: int = _SHORT,
         max_prefixes: int = _MAX_PREFIXES,
-        shared: bool = True,
+        shared: SharedLiterals | None = SHARED,
         word_start: bool = False,
         lowered: str | None = None,
-        fields: bool = False,
     ) -> None:
         """`first`: a one-character pattern every match begins with (say `\\d`), which narrows the
         start positions of a pattern found through a literal it contains further on. `short`: texts
         shorter than this go to the plain regex (for short texts that nothing else lowers or scans).
-        `max_prefixes`: how many start literals are still worth looking for. `shared`: whether its
-        literals join the shared pass (not for patterns over many small windows of a text).
+        `max_prefixes`: how many start literals are still worth looking for. `shared`: the pass its
+        literals join: `SHARED`, over every posting's fields; `FIELDS`, for a pattern that reads only
+        short fields (a title); None, for patterns over many small windows of a text.
         `word_start`: no match begins between two ASCII letters (found without saying for patterns that
         open with `\\b`), so the literals found inside words are skipped: a regex call that fails there
         still costs 1-2 us. `lowered`: the same case-insensitive pattern written for lower-case text and
         compiled without ignoring case, which runs about twice as fast (ignoring case compares every
         literal through the Unicode case tables); `finditer(..., spans_only=True)` matches it over the
-        caller's exact lower case. `fields`: the pattern reads only short fields (a title), and its shared
-        literals join `FIELDS`, not the pass over bodies."""
+        caller's exact lower case."""
         self.regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
         self._first = re.compile(first) if first else None
         self._short = short
@@ -551,9 +550,9 @@ class Anchored:
         # ASCII literals without a space: wherever a text has one, so does any text it was made from by
         # turning characters into spaces (`finditer`'s `before`).
         self._spaceless = bool(literals) and all(w.isascii() and " " not in w for w in literals)
-        self._registry = FIELDS if fields else SHARED
-        share = shared and self._fold and literals and min(map(len, literals)) >= self._registry.shortest
-        self._shared = self._registry.register(literals) if share else None
+        share = shared is not None and self._fold and literals and min(map(len, literals)) >= shared.shortest
+        self._registry = shared if share else None  # the pass holding its literals
+        self._shared = shared.register(literals) if shared is not None and share else None
         many = self.prefixes if self.prefixes and len(self.prefixes) > _FIND_EACH else None
         self._automaton = Literals(list(many)) if many and self._shared is None else None
         # A literal every match holds besides its openings ("monitoring" in "models? ... monitoring"), and
@@ -566,7 +565,7 @@ class Anchored:
             gate = None
         self._gate = gate
         self._gate_group = (
-            self._registry.register([self._gate]) if self._gate and self._shared is not None else None
+            self._registry.register([self._gate]) if self._gate and self._registry is not None else None
         )
 
     @property
@@ -577,7 +576,7 @@ class Anchored:
         return folded(text) if self._fold else text
 
     def _occurrences(self, haystack: str, literals: tuple[str, ...], pos: int, endpos: int) -> list[int]:
-        if self._shared is not None:
+        if self._shared is not None and self._registry is not None:
             return self._registry.starts(haystack, self._shared, pos, endpos)
         if self._automaton is not None:
             return self._automaton.starts(haystack, pos, endpos)
@@ -630,7 +629,7 @@ class Anchored:
 
     def _gated_in(self, haystack: str, pos: int, end: int) -> bool:
         """Whether the literal every match holds (`_gate`) lies within haystack[pos:end]."""
-        if self._gate_group is not None:
+        if self._gate_group is not None and self._registry is not None:
             return bool(self._registry.starts(haystack, self._gate_group, pos, end))
         assert self._gate is not None
         return haystack.find(self._gate, pos, end) != -1

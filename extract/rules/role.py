@@ -22,18 +22,18 @@ _AI_TITLE: Final = Anchored(
     rf"\b(ai|ml|llm|genai|nlp|gen ai)[\s)/]+(\w+\s+)?{_ROLE}|"
     r"(engineer|scientist|researcher)\s*,\s*(ai|ml|llm|genai|machine learning|applied ai|nlp)\b"
     r"(?!\s*(team|native|first|startup|company|products?))",
-    fields=True,
+    shared=FIELDS,
 )
-_MODEL_TITLE: Final = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b", fields=True)
+_MODEL_TITLE: Final = Anchored(r"(?i)data scien|research scien|scientist|\bresearcher\b", shared=FIELDS)
 _NOT_AI_TITLE: Final = Anchored(
     r"(?i)\b(sales|account (executive|manager)|recruit\w*|marketing|customer success|support|legal|counsel|"
     r"finance|accountant|designer|writer|tutor|trainer|annotat\w*|labell?er|office|operations manager|"
     r"business development|partnerships?|solutions? (engineer|architect|consultant)|"
     r"data analyst|analytics engineer|data engineer(ing)?|bi (developer|engineer|analyst)|business intelligence)\b",
-    fields=True,
+    shared=FIELDS,
 )
 _TECH_TITLE: Final = Anchored(
-    r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker", fields=True
+    r"(?i)engineer|developer|scientist|architect|researcher|programmer|\bcto\b|founding|hacker", shared=FIELDS
 )
 AI_SKILLS: Final = frozenset(
     {
@@ -67,14 +67,14 @@ _VERB_RUN: Final = re.compile(r"[\w-]*")
 _NEVER_AI_TITLE: Final = Anchored(
     r"(?i)\b(recruit\w*|sourcer|talent (partner|acquisition)|sales|account (executive|manager)|marketing|"
     r"legal|counsel|paralegal|finance|accountant|tutor|trainer|annotat\w*|labell?er)\b",
-    fields=True,
+    shared=FIELDS,
 )
 
 
-_ENGINEER_TITLE: Final = Anchored(r"(?i)\b(engineer|scientist|researcher)\b", fields=True)
-_ML_TITLE: Final = Anchored(r"(?i)machine learning|\bml\b", fields=True)
+_ENGINEER_TITLE: Final = Anchored(r"(?i)\b(engineer|scientist|researcher)\b", shared=FIELDS)
+_ML_TITLE: Final = Anchored(r"(?i)machine learning|\bml\b", shared=FIELDS)
 _FAMILIES: Final = [
-    (family, Anchored(pattern, fields=True))
+    (family, Anchored(pattern, shared=FIELDS))
     for family, pattern in (
         ("ml_research", r"(?i)research (scientist|engineer)|applied scientist|\bresearcher\b"),
         ("data_science", r"(?i)data scien"),

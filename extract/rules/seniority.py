@@ -10,34 +10,34 @@ from extract.rules.patterns import is_ascii_letter
 from extract.schema import Seniority
 
 _LEVEL_MANAGER: Final = Anchored(
-    r"(?i)engineering manager|head of|director|vp|vice president|cto|chief", fields=True
+    r"(?i)engineering manager|head of|director|vp|vice president|cto|chief", shared=FIELDS
 )
 _TITLE_RULES: Final[list[tuple[Anchored, Seniority]]] = [
     (
-        Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b", fields=True),
+        Anchored(r"(?i)\b(intern|internship|co-?op|werkstudent|working student|trainee)\b", shared=FIELDS),
         "intern",
     ),
     (
         Anchored(
             r"(?i)\b(engineering manager|head of|director|vp|vice president|cto|chief|manager|managing)\b"
             r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)",
-            fields=True,
+            shared=FIELDS,
         ),
         "manager",
     ),
-    (Anchored(r"(?i)\b(staff|principal|distinguished|fellow)\b", fields=True), "staff_plus"),
-    (Anchored(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b", fields=True), "senior"),
+    (Anchored(r"(?i)\b(staff|principal|distinguished|fellow)\b", shared=FIELDS), "staff_plus"),
+    (Anchored(r"(?i)\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b", shared=FIELDS), "senior"),
     (
         Anchored(
             r"(?i)\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bI\b$",
-            fields=True,
+            shared=FIELDS,
         ),
         "junior",
     ),
-    (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b", fields=True), "mid"),
+    (Anchored(r"(?i)\b(mid[- ]level|intermediate|ii|level 2)\b", shared=FIELDS), "mid"),
 ]
 _NON_LEVEL_MANAGER: Final = Anchored(
-    r"(?i)\b(product|program|project|account|community|office|marketing) manager", fields=True
+    r"(?i)\b(product|program|project|account|community|office|marketing) manager", shared=FIELDS
 )
 _YEARS: Final = Anchored(
     re.compile(
@@ -47,7 +47,7 @@ _YEARS: Final = Anchored(
     first=r"\d",
 )
 _MULTI_ROLE: Final = Anchored(
-    r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b", fields=True
+    r"(?i)multiple roles|several roles|various roles|many roles|all levels|\broles\b", shared=FIELDS
 )
 
 

@@ -188,7 +188,7 @@ class SkillMatcher:
         # Context rules run on small windows around a match: anchored on their literals in the window
         # (the plain regex scans every position of it, ~15 us a window), outside the shared pass.
         def windowed(rule: re.Pattern[str] | None) -> Anchored | None:
-            return None if rule is None else Anchored(rule, shared=False)
+            return None if rule is None else Anchored(rule, shared=None)
 
         self._contexts: dict[str, tuple[int, Anchored | None, Anchored | None]] = {
             skill.id: (skill.context.window, windowed(skill.context.exclude), windowed(skill.context.require))
