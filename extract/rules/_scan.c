@@ -652,6 +652,20 @@ typedef struct {
 
 static inline int is_ascii_letter(Py_UCS4 c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 
+/* Whether text[start:end] has an ASCII letter next to it: an occurrence an "alone" group drops. */
+static inline int next_to_letter(const Grouping *grouping, Py_ssize_t start, Py_ssize_t end) {
+    return (start > 0 && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, start - 1))) ||
+           (end < grouping->size && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, end)));
+}
+
+/* Pushes one occurrence of `group` onto the scan's hits. */
+static inline int push_grouped(Grouping *grouping, int64_t group, Py_ssize_t start, Py_ssize_t end) {
+    return buffer_push(grouping->hits, group) < 0 ||
+                   buffer_push(grouping->hits, ((int64_t)start << 32) | (int64_t)end) < 0
+               ? -1
+               : 0;
+}
+
 static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end);
 
 /* `report` for `grouped`, from the state's packed emits (`build_emits`): what `emit_grouped` pushes for
@@ -659,26 +673,21 @@ static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssi
 static int report_emits(const Automaton *self, uint32_t s, Py_ssize_t i, Py_ssize_t limit, Grouping *grouping) {
     const int32_t at = (int32_t)(s - self->first_match);
     const Py_ssize_t end = i + 1;
-    int next_to_letter = -1;       /* of the literal being pushed, worked out for its first "alone" group */
+    int beside_letter = -1;       /* of the literal being pushed, worked out for its first "alone" group */
     uint32_t length = 0;
     for (int32_t k = self->emit_start[at]; k < self->emit_start[at + 1]; k++) {
         const uint32_t emit = self->emits[k];
         if (emit >> 16 != length) { /* the next literal: one length per literal of a state */
             length = emit >> 16;
-            next_to_letter = -1;
+            beside_letter = -1;
         }
         const Py_ssize_t start = end - (Py_ssize_t)length;
         if (start >= limit) continue;
         if (emit & EMIT_ALONE) {
-            if (next_to_letter < 0)
-                next_to_letter =
-                    (start > 0 && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, start - 1))) ||
-                    (end < grouping->size && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, end)));
-            if (next_to_letter) continue;
+            if (beside_letter < 0) beside_letter = next_to_letter(grouping, start, end);
+            if (beside_letter) continue;
         }
-        if (buffer_push(grouping->hits, (int64_t)(emit & (EMIT_ALONE - 1))) < 0 ||
-            buffer_push(grouping->hits, ((int64_t)start << 32) | (int64_t)end) < 0)
-            return -1;
+        if (push_grouped(grouping, (int64_t)(emit & (EMIT_ALONE - 1)), start, end) < 0) return -1;
     }
     return 0;
 }
@@ -869,19 +878,14 @@ static PyObject *Automaton_starts(Automaton *self, PyObject *const *args, Py_ssi
 static int emit_grouped(void *context, int32_t literal, Py_ssize_t start, Py_ssize_t end) {
     Grouping *grouping = context;
     Automaton *self = grouping->automaton;
-    int next_to_letter = -1; /* worked out for the first group that asks */
+    int beside_letter = -1; /* worked out for the first group that asks */
     for (int32_t j = self->group_start[literal]; j < self->group_start[literal + 1]; j++) {
         int32_t group = self->group_of[j];
         if (self->alone[group]) {
-            if (next_to_letter < 0)
-                next_to_letter =
-                    (start > 0 && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, start - 1))) ||
-                    (end < grouping->size && is_ascii_letter(PyUnicode_READ(grouping->kind, grouping->data, end)));
-            if (next_to_letter) continue;
+            if (beside_letter < 0) beside_letter = next_to_letter(grouping, start, end);
+            if (beside_letter) continue;
         }
-        if (buffer_push(grouping->hits, group) < 0 ||
-            buffer_push(grouping->hits, ((int64_t)start << 32) | (int64_t)end) < 0)
-            return -1;
+        if (push_grouped(grouping, group, start, end) < 0) return -1;
     }
     return 0;
 }
