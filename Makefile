@@ -10,12 +10,9 @@ LLM_STAMP := $(VENV)/.llm-installed
 # sandbox (general protection fault in libggml-cpu), and pip's wheel cache would hand that build back.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 
-.PHONY: install install-llm native test demo bench lint format lock clean
+.PHONY: install install-llm test demo bench lint format lock clean
 
-NATIVE := extract/rules/native.json
-RULES_SOURCES := $(filter-out extract/rules/__init__.py extract/rules/_native.py,$(wildcard extract/rules/*.py))
-
-install: $(STAMP) $(NATIVE)
+install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -31,14 +28,7 @@ $(LLM_STAMP): $(STAMP) requirements-llm.lock
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir -r requirements-llm.lock
 	touch $(LLM_STAMP)
 
-# The rules extractor compiled with mypyc (about a third faster, same results), rebuilt whenever a rules
-# source changes. Without a fresh build, or with SKILLRADAR_NATIVE=0, the pure-Python sources run.
-native: $(NATIVE)
-
-$(NATIVE): $(STAMP) build_native.py $(RULES_SOURCES) extract/rules/_scan.c
-	$(BIN)/python build_native.py
-
-test: $(STAMP) $(NATIVE)
+test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -50,10 +40,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo: $(STAMP) $(NATIVE)
+demo: $(STAMP)
 	$(BIN)/skillradar demo --serve
 
-bench: $(STAMP) $(NATIVE)
+bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to the package index).
@@ -64,4 +54,4 @@ lock: $(STAMP)
 		-c requirements.lock -o requirements-llm.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo build *__mypyc*.so extract/rules/*.so $(NATIVE)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo build

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 
 from extract import rules
 from extract.money import annual_usd
-from extract.rules.location import region_of
+from extract.rules.places import region_of
 from extract.rules.skills import default_matcher
 from extract.schema import Period, PostingFacts, PostingInput, Remote, Salary, Seniority, SkillMention
 

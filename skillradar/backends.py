@@ -8,7 +8,6 @@ from enum import StrEnum
 
 from extract import rules
 from extract.errors import ExtractionError
-from extract.rules import _native
 from extract.schema import PostingFacts, PostingInput
 from warehouse.extractions import ExtractorKey
 
@@ -43,23 +42,7 @@ def _rules_one(posting: PostingInput) -> tuple[PostingFacts, str | None]:
 
 
 def _rules_batch(postings: Sequence[PostingInput]) -> BatchResult:
-    """The batch extracted together (`rules.extract_many`, the fast path); if a posting in it trips a
-    bug, the batch again posting by posting, so only that posting is stored as failed."""
-    try:
-        return [(facts, None) for facts in rules.extract_many(postings)]
-    except _RULE_BUGS:
-        return [_rules_one(posting) for posting in postings]
-
-
-def rules_build_warning() -> str | None:
-    """A line for the user when the rules run from their Python sources (about 2x slower) for a reason
-    they did not choose (a stale or missing compiled build), else None."""
-    if rules.NATIVE or rules.WHY_PURE == _native.ASKED_FOR:
-        return None
-    return (
-        f"rules extraction runs its pure-Python sources, about 2x slower: {rules.WHY_PURE}; "
-        "`make native` builds the compiled rules"
-    )
+    return [_rules_one(posting) for posting in postings]
 
 
 def rules_backend() -> ExtractionBackend:

@@ -300,7 +300,7 @@ def run(
     Exit 0 when every source worked, 3 when some failed (the rest landed), 1 when nothing worked or
     another run holds the lock. The summary is printed and stored in the `runs` table.
     """
-    from skillradar.backends import Backend, rules_build_warning
+    from skillradar.backends import Backend
     from skillradar.nightly import RunLocked, run_nightly
 
     settings = Settings()
@@ -318,8 +318,6 @@ def run(
         raise _fail_usage(str(exc)) from exc
     if not config.boards:
         raise _fail_usage(f"no boards to scrape in {sources_path}")
-    if chosen is not Backend.llm and (warning := rules_build_warning()):
-        err.print(f"[yellow]{warning}[/]")
     try:
         summary = run_nightly(settings, config, path, chosen)
     except RunLocked as exc:

