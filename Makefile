@@ -10,7 +10,7 @@ LLM_STAMP := $(VENV)/.llm-installed
 # sandbox (general protection fault in libggml-cpu), and pip's wheel cache would hand that build back.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 
-.PHONY: install install-llm test demo bench lint format lock clean
+.PHONY: install install-llm test demo bench eval lint format lock clean
 
 install: $(STAMP)
 
@@ -45,6 +45,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Accuracy of the rules backend on the labelled sets in ../shared/eval (not part of `make test`).
+EVAL_SETS ?= ../shared/eval/dev.jsonl ../shared/eval/ats-dev.jsonl
+eval: $(STAMP)
+	@for set in $(EVAL_SETS); do echo "== $$set"; $(BIN)/skillradar eval $$set --backend rules || exit $$?; done
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to the package index).
 lock: $(STAMP)

@@ -35,24 +35,29 @@ def _version() -> str:
 
 VERSION = _version()
 
-# Over the lower-cased title, then text.
-_EMPLOYMENT = (
-    ("internship", re.compile(r"\b(internship|intern|co-op|werkstudent)\b")),
-    ("contract", re.compile(r"\b(contract(or)?|freelance|b2b contract|fixed[- ]term|temporary)\b")),
-    ("part_time", re.compile(r"\bpart[- ]time\b")),
-    ("full_time", re.compile(r"\bfull[- ]time\b|\bpermanent\b")),
+# The kinds of employment in order of strength, each with its words (over the lower-cased title, then text).
+_EMPLOYMENT = {
+    "internship": r"internship|intern|co-op|werkstudent",
+    "contract": r"contract(?:or)?|freelance|b2b contract|fixed[- ]term|temporary",
+    "part_time": r"part[- ]time",
+    "full_time": r"full[- ]time|permanent",
+}
+_EMPLOYMENT_WORDS = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{kind}>{words})" for kind, words in _EMPLOYMENT.items()) + r")\b"
 )
 _EMPLOYMENT_WITHIN = 3000  # characters of the text read for it
 
 
 def employment_type(posting: Posting) -> str | None:
-    """Internship, contract, part-time or full-time: the title decides first, then the text."""
+    """Internship, contract, part-time or full-time: the strongest kind the title names, else the strongest
+    the text names ("full-time internship" is an internship)."""
     for lower, end in (
         (posting.title_lower, len(posting.title_lower)),
         (posting.body_lower, _EMPLOYMENT_WITHIN),
     ):
-        for kind, pattern in _EMPLOYMENT:
-            if pattern.search(lower, 0, end):
+        named = {match.lastgroup for match in _EMPLOYMENT_WORDS.finditer(lower, 0, end)}
+        for kind in _EMPLOYMENT:
+            if kind in named:
                 return kind
     return None
 

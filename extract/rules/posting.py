@@ -11,7 +11,8 @@ from extract.schema import PostingInput
 # Longer descriptions are pasted pages or junk; their first 200k characters hold the posting.
 MAX_CHARS = 200_000
 
-_LINK = re.compile(r"(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
+# Over lower-cased text.
+_LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|io|ai|co|org|net|dev|app|run)(?:/\S*)?")
 
 
 def fold(text: str) -> str:
@@ -23,10 +24,23 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def links(lower: str) -> list[tuple[int, int]]:
+    """Where the links of a lower-cased text are."""
+    return [link.span() for link in _LINK.finditer(lower)]
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span replaced by as many spaces, so that the offsets of everything else stay put."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join([*pieces, text[last:]])
+
+
 def blank_links(text: str) -> str:
-    """`text` with every link replaced by as many spaces: a link is not a skill ("langchain.com"), and
-    the offsets of everything else stay put."""
-    return _LINK.sub(lambda link: " " * len(link.group()), text)
+    """`text` with every link blanked out: a link is not a skill ("langchain.com")."""
+    return blank(text, links(fold(text)))
 
 
 def lines(text: str) -> list[tuple[int, str]]:
@@ -62,12 +76,13 @@ class Posting:
         title = posting.title or ""
         body = (posting.description or "")[:MAX_CHARS]
         location = posting.location or ""
-        text = body if body else title
-        linkless = blank_links(text)
+        title_lower, body_lower = fold(title), fold(body)
+        text, lower = (body, body_lower) if body else (title, title_lower)
+        spans = links(lower)
         return cls(
-            source=posting, title=title, body=body, location=location, title_lower=fold(title),
-            body_lower=fold(body), location_lower=fold(location), text=text, lines=lines(fold(text)),
-            linkless=linkless, linkless_lower=fold(linkless),
+            source=posting, title=title, body=body, location=location, title_lower=title_lower,
+            body_lower=body_lower, location_lower=fold(location), text=text, lines=lines(lower),
+            linkless=blank(text, spans), linkless_lower=blank(lower, spans),
         )  # fmt: skip
 
 
