@@ -146,17 +146,15 @@ def parse_number(raw: str) -> float | None:
         return None
 
 
+# What a scale written after a number multiplies it by ("150k", "12 LPA", "2 crore").
+_SCALE_FACTORS = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
+    "lacs": 1e5, "l": 1e5, "lpa": 1e5, "cr": 1e7, "crore": 1e7,
+}  # fmt: skip
+
+
 def _scaled(number: float, scale: str) -> float:
-    scale = scale.strip().lower()
-    if scale in {"k", "thousand"}:
-        return number * 1_000
-    if scale in {"m", "mm", "million"}:
-        return number * 1_000_000
-    if scale in {"lakh", "lakhs", "lac", "lacs", "l", "lpa"}:
-        return number * 100_000
-    if scale in {"cr", "crore"}:
-        return number * 10_000_000
-    return number
+    return number * _SCALE_FACTORS.get(scale.strip().lower(), 1)
 
 
 def _period_after(text: str, end: int, scale: str, value: float) -> Period | None:
