@@ -57,8 +57,7 @@ class PostingInput(BaseModel):
 
 
 class SkillMention(BaseModel):
-    """Frozen: a value, which the rules backend hands out to every posting that mentions the skill in
-    the same words at the same level (`skills.extract_skills`)."""
+    """One skill a posting asks for, with the words that name it; a value (frozen)."""
 
     model_config = ConfigDict(frozen=True)
 
