@@ -139,6 +139,6 @@ _PHRASES = ["machine learning", "learning", "go", "r", "ml ops", "c++", "gpt-4",
 @settings(max_examples=500, deadline=None)
 def test_phrases_are_found_as_the_regex_alternation_finds_them(text):
     # Hyphens inside a phrase are spacing in spaced matching: the phrases are given as the index reads them.
-    index = PhraseIndex([p.replace("-", " ") for p in _PHRASES], spaced=True, not_after="@-")
+    index = PhraseIndex([p.replace("-", " ") for p in _PHRASES], spaced=True, not_preceded_by="@-")
     found = [(start, end) for start, end, _ in index.find(text, fold(text))]
     assert found == _spec([p.replace("-", " ") for p in _PHRASES], text)

@@ -36,13 +36,13 @@ class PhraseIndex:
     """Phrases (lower case) found in a text's lower case (`posting.fold`), offsets into the text.
 
     `spaced`: hyphens and line breaks count as spaces and runs of spacing as one, so "machine learning"
-    is also found in "machine-learning" or broken over two lines. `not_after`: characters that may not
+    is also found in "machine-learning" or broken over two lines. `not_preceded_by`: characters that may not
     come right before a phrase besides word characters ("@" of a handle, "-" of "ex-GitHub")."""
 
-    def __init__(self, phrases: list[str], *, spaced: bool = False, not_after: str = "") -> None:
+    def __init__(self, phrases: list[str], *, spaced: bool = False, not_preceded_by: str = "") -> None:
         self.phrases = phrases
         self._spaced = spaced
-        self._not_after = not_after
+        self._not_preceded_by = not_preceded_by
         self._automaton = AhoCorasick(phrases) if phrases else None
 
     def find(self, text: str, lower: str) -> list[Span]:
@@ -66,7 +66,7 @@ class PhraseIndex:
                 continue
             if where is not None:
                 start, end = where(start), where(end - 1) + 1
-            if start > 0 and (is_word_char(text[start - 1]) or text[start - 1] in self._not_after):
+            if start > 0 and (is_word_char(text[start - 1]) or text[start - 1] in self._not_preceded_by):
                 continue
             if end < size and is_word_char(text[end]):
                 continue

@@ -81,7 +81,7 @@ class SkillMatcher:
             flags = 0 if skill.case_sensitive_patterns else re.IGNORECASE
             self._patterns.extend((re.compile(p, flags), skill.id, p) for p in skill.patterns)
         self._keys = list(dict.fromkeys([*self._aliases, *self._cased]))
-        self._index = PhraseIndex(self._keys, spaced=True, not_after="@-")
+        self._index = PhraseIndex(self._keys, spaced=True, not_preceded_by="@-")
 
     def find(self, text: str) -> list[Found]:
         """Every accepted skill match in `text`, overlaps resolved to the longest, in text order."""
