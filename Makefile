@@ -47,9 +47,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Accuracy of the rules backend on the labelled sets in ../shared/eval (not part of `make test`).
-EVAL_SETS ?= ../shared/eval/dev.jsonl ../shared/eval/ats-dev.jsonl
+EVAL_SETS ?= ../shared/eval/dev.jsonl ../shared/eval/ats-dev.jsonl ../shared/eval/peercases/cases.jsonl
 eval: $(STAMP)
-	@for set in $(EVAL_SETS); do echo "== $$set"; $(BIN)/skillradar eval $$set --backend rules || exit $$?; done
+	$(BIN)/skillradar eval $(EVAL_SETS) --backend rules
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to the package index).
 lock: $(STAMP)

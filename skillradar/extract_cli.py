@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -13,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extract.evaluate import load_vocabulary, read_jsonl, score
+from extract.peercases import KINDS, Tally, is_peer_case, score_peer_cases
 from extract.schema import PostingFacts, PostingInput
 from extract.taxonomy import load_taxonomy
 from skillradar.backends import Backend, ExtractionBackend, build_backend
@@ -26,6 +29,9 @@ TARGETS = {
     "country_accuracy": 0.95, "remote_accuracy": 0.90, "is_ai_role_f1": 0.90,
 }  # fmt: skip
 MAX_INVENTED = 0.02
+# Other projects' counted test cases: the share agreed with, per kind.
+PEER_TARGET = 0.95
+PEER_METRICS = {f"peer_{kind}" for kind in KINDS}
 
 BackendOption = Annotated[
     Backend | None,
@@ -177,56 +183,119 @@ def extract_file(
         console.print(chosen.describe_usage())
 
 
-def evaluate(
-    gold: Annotated[Path, typer.Argument(help="labelled postings (JSONL with `labels`)")],
-    backend: BackendOption = None,
-    model: ModelOption = None,
-    base_url: BaseUrlOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the metrics as one JSON object")] = False,
-    misses: Annotated[int, typer.Option("--misses", help="how many of the worst misses to show")] = 8,
-) -> None:
-    """Score an extraction backend against hand-labelled postings and show the worst misses."""
-    if not gold.is_file():
-        raise _fail(f"{gold} does not exist")
-    chosen = _backend(Settings(), backend, model, base_url, None)
+@dataclass
+class Scored:
+    """One gold file's metrics, misses and, for peer cases, the agreement per peer."""
+
+    metrics: dict[str, float | int]
+    misses: list[dict[str, Any]]
+    by_peer: dict[str, Tally] | None = None
+
+
+def _scored(gold: Path, chosen: ExtractionBackend) -> Scored:
+    rows = list(read_jsonl(gold))
+    if rows and is_peer_case(rows[0]):
+        peers = score_peer_cases(rows, lambda posting: chosen.extract_batch([posting])[0][0])
+        return Scored(peers.metrics(), peers.misses, peers.by_peer)
     vocabulary_file = gold.with_name("vocabulary.yaml")
     vocabulary = (
         load_vocabulary(vocabulary_file)
         if vocabulary_file.is_file()
         else {s.id: s.kind for s in load_taxonomy().skills.values()}
     )
-    try:
-        rows = list(read_jsonl(gold))
-        answers = {
-            facts.id: facts
-            for facts, _ in chosen.extract_batch([PostingInput.model_validate(row) for row in rows])
-        }
-        report = score(rows, lambda posting: answers[posting.id], vocabulary)
-    except (ValueError, KeyError) as exc:
-        raise _fail(f"{gold}: {exc}") from exc
-    metrics = report.metrics()
-    if as_json:
-        console.print_json(json.dumps({"backend": chosen.key.extractor, **metrics}))
-        return
-    table = Table(
-        "metric", "value", "target", title=f"{chosen.key.extractor} backend on {gold.name} (n={report.n})"
-    )
-    for name, value in metrics.items():
-        if name == "n":
+    answers = {
+        facts.id: facts
+        for facts, _ in chosen.extract_batch([PostingInput.model_validate(row) for row in rows])
+    }
+    report = score(rows, lambda posting: answers[posting.id], vocabulary)
+    return Scored(report.metrics(), report.misses)
+
+
+def _target(name: str) -> tuple[str, Callable[[float], bool]] | None:
+    if name.endswith("_n"):
+        return None
+    if name == "salary_invented":
+        return f"<= {MAX_INVENTED}", lambda value: value <= MAX_INVENTED
+    target = TARGETS.get(name) or (PEER_TARGET if name in PEER_METRICS else None)
+    return None if target is None else (f">= {target}", lambda value: value >= target)
+
+
+def _metrics_table(results: dict[str, Scored], backend: str) -> Table:
+    """A row per metric, a column per gold file, the target last; met targets green, missed red."""
+    columns = [f"{name} (n={scored.metrics['n']})" for name, scored in results.items()]
+    table = Table("metric", *columns, "target", title=f"{backend} backend")
+    names = dict.fromkeys(name for scored in results.values() for name in scored.metrics if name != "n")
+    for name in names:
+        target = _target(name)
+        cells = []
+        for scored in results.values():
+            value = scored.metrics.get(name)
+            if value is None or target is None:
+                cells.append("–" if value is None else str(value))
+            else:
+                cells.append(f"[{'green' if target[1](value) else 'red'}]{value}[/]")
+        table.add_row(name, *cells, target[0] if target else "")
+    return table
+
+
+def _peer_table(name: str, by_peer: dict[str, Tally]) -> Table:
+    table = Table("peer project", "agreed", "counted cases", "share", title=f"{name}: counted cases per peer")
+    for peer, tally in sorted(by_peer.items(), key=lambda item: item[1].share):
+        table.add_row(peer, str(tally.agreed), str(tally.total), f"{tally.share:.2f}")
+    return table
+
+
+def _print_misses(name: str, missed: list[dict[str, Any]], shown: int) -> None:
+    if missed[:shown]:
+        console.print(f"[bold]misses in {name}[/] ({len(missed)}; the first {min(shown, len(missed))})")
+    for miss in missed[:shown]:
+        if "errors" not in miss:  # a peer case
+            console.print(f"   {json.dumps(miss, ensure_ascii=False, default=str)[:300]}")
             continue
-        target = TARGETS.get(name)
-        if name == "salary_invented":
-            ok, shown = value <= MAX_INVENTED, f"<= {MAX_INVENTED}"
-        elif target is not None:
-            ok, shown = value >= target, f">= {target}"
-        else:
-            ok, shown = True, ""
-        style = "green" if ok else "red"
-        table.add_row(name, f"[{style}]{value}[/]" if shown else str(value), shown)
-    console.print(table)
-    if chosen.describe_usage():
-        console.print(chosen.describe_usage())
-    for miss in report.misses[:misses]:
         console.print(f"[bold]{miss['id']}[/] {miss['title']}")
         for error in miss["errors"]:
             console.print(f"   {json.dumps(error, ensure_ascii=False, default=str)[:300]}")
+
+
+def evaluate(
+    gold: Annotated[
+        list[Path],
+        typer.Argument(
+            help="gold files: labelled postings (JSONL with `labels`) or peer cases (`kind`, `expected`)"
+        ),
+    ],
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the metrics as JSON")] = False,
+    misses: Annotated[int, typer.Option("--misses", help="how many misses to show per file")] = 8,
+) -> None:
+    """Score an extraction backend against gold files: one table, a column per file, then the misses.
+
+    Labelled postings give skills, salary, seniority, country, remote and AI-role metrics; peer cases (other
+    projects' test cases) give the share agreed with per kind and per peer, debatable cases apart.
+    """
+    for path in gold:
+        if not path.is_file():
+            raise _fail(f"{path} does not exist")
+    chosen = _backend(Settings(), backend, model, base_url, None)
+    results: dict[str, Scored] = {}
+    for path in gold:
+        try:
+            results[path.name] = _scored(path, chosen)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _fail(f"{path}: {exc}") from exc
+    if as_json:
+        found = {
+            name: {"backend": chosen.key.extractor, **scored.metrics} for name, scored in results.items()
+        }
+        console.print_json(json.dumps(found[gold[0].name] if len(gold) == 1 else found))
+        return
+    console.print(_metrics_table(results, chosen.key.extractor))
+    for name, scored in results.items():
+        if scored.by_peer:
+            console.print(_peer_table(name, scored.by_peer))
+    if chosen.describe_usage():
+        console.print(chosen.describe_usage())
+    for name, scored in results.items():
+        _print_misses(name, scored.misses, misses)

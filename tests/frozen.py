@@ -5,6 +5,8 @@ Two corpora:
 - the project's own postings (every source fixture in tests/fixtures parsed by its source, the demo's
   synthetic Greenhouse, Lever and Ashby boards, and a few hand-written postings): their full records are
   committed in `fixture-records.jsonl`, so a clone without ../shared still guards behaviour;
+- the counted cases of other projects' test suites (../shared/eval/peercases) that the rules agree with: their
+  ids in `peer-agreeing.txt`, so that no case agreed with today is lost;
 - the real postings of ../shared (pool.jsonl and eval/dev.jsonl), which may not be copied into the
   repository: one hash per record is committed in `shared-records.sha256`, and the full records are
   written beside it to `shared-records.jsonl` (git-ignored) so that a difference can be shown.
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import rules
+from extract.peercases import score_peer_cases
 from extract.schema import PostingFacts, PostingInput
 from scrapers.base import ParseContext, get_source
 from scrapers.models import RawPosting
@@ -41,6 +44,8 @@ SHARED = ROOT.parent / "shared"
 FIXTURE_RECORDS = HERE / "fixture-records.jsonl"
 SHARED_HASHES = HERE / "shared-records.sha256"
 SHARED_RECORDS = HERE / "shared-records.jsonl"  # git-ignored: records of postings that may not be copied
+PEER_CASES = SHARED / "eval" / "peercases" / "cases.jsonl"
+PEER_AGREEING = HERE / "peer-agreeing.txt"  # the counted peer cases the rules agree with
 FETCHED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
@@ -157,16 +162,28 @@ def read_hashes() -> dict[str, str]:
     return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
 
 
+def peer_cases() -> list[dict[str, Any]] | None:
+    """Other projects' test cases (../shared/eval/peercases), or None when absent."""
+    if not PEER_CASES.is_file():
+        return None
+    return [json.loads(line) for line in PEER_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def freeze() -> None:
     own = records(own_postings())
     FIXTURE_RECORDS.write_text(
         "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in own), encoding="utf-8"
     )
     print(f"{len(own)} records of the project's own postings -> {FIXTURE_RECORDS.relative_to(ROOT)}")
-    shared = shared_postings()
-    if shared is None:
-        print("../shared is absent: the hashes of its records are left as they are")
+    shared, cases = shared_postings(), peer_cases()
+    if shared is None or cases is None:
+        print(
+            "../shared is absent: the hashes of its records and the peer cases agreed with are left as they are"
+        )
         return
+    agreeing = score_peer_cases(cases, rules.extract).agreeing
+    PEER_AGREEING.write_text("".join(f"{case}\n" for case in agreeing), encoding="utf-8")
+    print(f"{len(agreeing)} counted peer cases agreed with -> {PEER_AGREEING.relative_to(ROOT)}")
     keyed = list(zip([key for key, _ in shared], records([p for _, p in shared]), strict=True))
     SHARED_HASHES.write_text(
         "# key\tsha256 of the record without its version (tests/frozen.py)\n"

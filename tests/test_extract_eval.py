@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from extract import rules
 from extract.errors import TaxonomyError
 from extract.evaluate import score
+from extract.peercases import score_peer_cases
 from extract.schema import PostingFacts, PostingInput, Salary, SkillMention
 from extract.taxonomy import load_taxonomy, parse_taxonomy
 from scrapers.text import html_to_text
@@ -157,3 +158,38 @@ def test_agrees_with_the_peer_projects_salary_currency_and_remote_cases(shared: 
                 assert remote in expect["is_remote_in"], case["id"]
         checked += 1
     assert checked == 9
+
+
+def test_peer_cases_are_scored_by_their_grammar_and_debatable_ones_apart():
+    def case(pid: str, kind: str, expected: dict, debatable: str | None = None) -> dict:
+        return {"id": pid, "kind": kind, "source": {"repo": f"peer/{kind}"}, "debatable": debatable,
+                "input": {"title": "", "location": None, "description": pid}, "expected": expected}  # fmt: skip
+
+    answers = {
+        "a": PostingFacts(id="a", salary=Salary(min=100_500, max=None, currency="USD")),
+        "b": PostingFacts(id="b", salary=Salary(min=90_000, max=110_000, currency="USD")),
+        "c": PostingFacts(id="c", country="PL"),
+        "d": PostingFacts(id="d", remote="hybrid"),
+        "e": PostingFacts(id="e", seniority="mid"),
+    }
+    cases = [
+        # within 1%, and a single figure given as min only
+        case(
+            "a", "salary", {"salary": {"min": 100_000, "max": {"any_of": [None, 100_000]}, "currency": "USD"}}
+        ),
+        case("b", "salary", {"salary": {"mid": 100_000, "period": "hour"}}),  # the period differs
+        case("c", "country", {"country": {"any_of": ["PL", None]}}),
+        case("d", "remote", {"remote": {"any_of": ["onsite", "hybrid"]}}),
+        case("e", "seniority", {"seniority": "senior"}, debatable="a title with no level word"),
+    ]
+    report = score_peer_cases(cases, lambda posting: answers[posting.id])
+    metrics = report.metrics()
+    assert (metrics["n"], metrics["peer_salary"], metrics["peer_country"], metrics["peer_remote"]) == (
+        4,
+        0.5,
+        1.0,
+        1.0,
+    )
+    assert metrics["peer_seniority_debatable"] == 0.0 and "peer_seniority" not in metrics
+    assert report.agreeing == ["a", "c", "d"] and [miss["id"] for miss in report.misses] == ["b"]
+    assert report.by_peer["peer/salary"].total == 2 and report.by_peer["peer/salary"].agreed == 1

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from extract import rules
+from extract.peercases import score_peer_cases
 from tests import frozen
 
 
@@ -57,3 +59,14 @@ def test_records_of_the_pool_and_dev_set_are_the_frozen_ones(shared: Path):
         if frozen.digest(record) != expected[key]
     ]
     assert not changed, _report(changed, len(keys))
+
+
+def test_every_peer_case_agreed_with_is_still_agreed_with(shared: Path):
+    """Other projects' counted test cases that the rules agreed with when the records were last frozen: none
+    may be lost. (How many are agreed with is an eval figure: `make eval`.)"""
+    cases = frozen.peer_cases()
+    if cases is None:
+        pytest.skip("no peer cases in ../shared")
+    expected = frozen.PEER_AGREEING.read_text(encoding="utf-8").split()
+    lost = sorted(set(expected) - set(score_peer_cases(cases, rules.extract).agreeing))
+    assert not lost, f"{len(lost)} peer cases no longer agreed with: {lost[:20]}"
