@@ -174,6 +174,23 @@ def test_foreign_pay_converts_to_usd():
         ("ML Engineer", "0-1 years of experience", "junior"),
         ("Product Manager", "", "unknown"),
         ("Multiple roles", "5+ years of experience", "unknown"),
+        # executives are managers whatever else the title says
+        ("EVP, Product", "", "manager"),
+        ("CISO", "", "manager"),
+        ("President of Operations", "", "manager"),
+        ("VP Product Manager", "", "manager"),
+        # a bare "Mid" is a level, "mid-market" is not
+        ("Mid Backend Engineer", "", "mid"),
+        ("Mid-Market Account Executive", "", "unknown"),
+        ("Data Analyst (Fresher)", "", "junior"),
+        ("Software Engineer, Internal Tools", "", "unknown"),
+        # the text states the level when the title and the years do not
+        ("Data Analyst", "This is an entry-level position.", "junior"),
+        ("Data Analyst", "We welcome fresh graduates.", "junior"),
+        ("Data Analyst", "We invest in talent through internship programs.", "unknown"),
+        ("Data Intern Program", "", "intern"),
+        ("Data Analyst", "This internship is for students.", "intern"),
+        ("Data Analyst", "You will mentor interns. 3+ years of experience.", "mid"),
     ],
 )
 def test_seniority(title, text, expected):

@@ -7,12 +7,20 @@ import re
 from extract.rules.posting import Posting
 from extract.schema import Seniority
 
-# Over the lower-cased title, tried in order: the first level whose words the title holds wins.
+# Executives: a level of their own whatever else the title says ("EVP, Product", "CISO", "President").
+_EXECUTIVE = r"vp|evp|svp|avp|vice president|president|cto|ceo|cfo|coo|cio|ciso|cso|cpo|cmo|chief"
+# Over the lower-cased title, tried in order: the first level whose words the title holds wins. Intern and
+# junior words include other languages' ("werkstudent", "thực tập sinh") and regions' ("fresher").
 _TITLE_LEVELS: list[tuple[re.Pattern[str], Seniority]] = [
-    (re.compile(r"\b(intern|internship|co-?op|werkstudent|working student|trainee)\b"), "intern"),
     (
         re.compile(
-            r"\b(engineering manager|head of|director|vp|vice president|cto|chief|manager|managing)\b"
+            r"\b(intern|internship|co-?op|werkstudent|working student|trainee|praktikant|stagiaire|thực tập)\b"
+        ),
+        "intern",
+    ),
+    (
+        re.compile(
+            rf"\b(engineering manager|head of|director|{_EXECUTIVE}|manager|managing)\b"
             r"(?<!product manager)(?<!program manager)(?<!project manager)(?<!account manager)"
         ),
         "manager",
@@ -20,14 +28,35 @@ _TITLE_LEVELS: list[tuple[re.Pattern[str], Seniority]] = [
     (re.compile(r"\b(staff|principal|distinguished|fellow)\b"), "staff_plus"),
     (re.compile(r"\b(senior|sr\.?|snr|lead|tech lead|iii|level 3|l5)\b"), "senior"),
     (
-        re.compile(r"\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice)\b|\bi\b$"),
+        re.compile(
+            r"\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|associate|apprentice|fresher)\b|\bi\b$"
+        ),
         "junior",
     ),
-    (re.compile(r"\b(mid[- ]level|intermediate|ii|level 2)\b"), "mid"),
+    # A bare "Mid" is a level; "mid-market" and "mid-size" are not.
+    (re.compile(r"\b(mid[- ]level|intermediate|ii|level 2)\b|\bmid\b(?![- ](market|size))"), "mid"),
 ]
 # A "manager" that manages a product or a programme, not people: not a level, unless the title also says one.
 _NON_LEVEL_MANAGER = re.compile(r"\b(product|program|project|account|community|office|marketing) manager")
-_LEVEL_MANAGER = re.compile(r"engineering manager|head of|director|vp|vice president|cto|chief")
+_LEVEL_MANAGER = re.compile(rf"engineering manager|head of|director|\b({_EXECUTIVE})\b")
+# Where neither the title nor the years asked say the level, a sentence about this role may ("this is an
+# entry-level position", "this internship", "open to fresh graduates"); a company's "internship programs"
+# do not.
+_STATED_LEVELS: list[tuple[re.Pattern[str], Seniority]] = [
+    (
+        re.compile(
+            r"\bthis (?:is an? )?(?:paid |summer )?(?:internship|intern)\b|\bopportunity for interns\b"
+        ),
+        "intern",
+    ),
+    (
+        re.compile(
+            r"\bthis (?:is an? )?entry[- ]level\b|\b(?:students|open|opportunity|welcome) (?:to |for |and )?"
+            r"(?:fresh|recent) graduates\b|\bfreshers\b"
+        ),
+        "junior",
+    ),
+]
 _YEARS = re.compile(
     r"(?i)(?<![\d.])(\d{1,2})(?:\s{0,12}(?:\+|-|–|to)\s{0,12}(\d{1,2}))?\+?\s{0,12}(?:\+\s{0,12})?years?(?:'|’)?\s*(?:of\s+)?"
     r"(?:[\w/+-]+\s+){0,4}?(?:experience|exp\b|industry|professional|hands-on|working|building|in\s)"
@@ -56,13 +85,17 @@ def seniority_from_title(title_lower: str) -> Seniority | None:
 
 
 def seniority(posting: Posting) -> tuple[Seniority, int | None]:
-    """(level, minimum years asked): title first, then years (0-1 junior, 2-4 mid, 5+ senior)."""
+    """(level, minimum years asked): title first, then years (0-1 junior, 2-4 mid, 5+ senior), then a
+    sentence stating the level."""
     years = years_of_experience(posting.body)
     from_title = seniority_from_title(posting.title_lower)
     if from_title is not None:
         return from_title, years
-    if _MULTI_ROLE.search(posting.title_lower) or years is None:
+    if _MULTI_ROLE.search(posting.title_lower):
         return "unknown", years
+    if years is None:
+        stated = (level for pattern, level in _STATED_LEVELS if pattern.search(posting.body_lower))
+        return next(stated, "unknown"), None
     if years <= 1:
         return "junior", years
     if years <= 4:
