@@ -225,6 +225,22 @@ def test_country(location, text, country):
         (None, "remote / optional hybrid", "remote"),
         (None, "You will work 3 days per week in the office.", "hybrid"),
         (None, "We build hybrid search over vector stores.", None),
+        # "remotely", in any phrase
+        (None, "You will be based remotely in the UK.", "remote"),
+        ("Remotely in Poland", "", "remote"),
+        ("Remotely", "", "remote"),
+        (None, "We use computer vision to remotely monitor crops.", None),
+        # set office days make it hybrid, either word order, whatever the company says of itself
+        (None, "We are remote-first; this role requires you to be in-office 3 days a week.", "hybrid"),
+        (None, "You must work in office at least 3 days per week.", "hybrid"),
+        (None, "Able to commute to downtown 3+ days a week.", "hybrid"),
+        (None, "On-site for 3 days of onboarding, then fully remote.", "remote"),
+        (None, "Mandatory return to office starts next month.", "onsite"),
+        (None, "#LI-Hybrid", "hybrid"),
+        # a location field naming only an office, or anywhere, when nothing else says
+        ("SF Office - 171 2nd St", "", "onsite"),
+        ("Anywhere", "", "remote"),
+        ("NYC Office", "Hybrid: two days a week at home.", "hybrid"),
     ],
 )
 def test_remote_policy(location, text, remote):

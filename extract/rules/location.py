@@ -32,18 +32,31 @@ _POLICY_WITHIN = 8000  # ... and the remote policy
 # Over lower-cased text.
 _REMOTE = re.compile(
     r"\b(fully[- ]remote|100% remote|remote[- ]first|remote[- ]friendly|remote ok|remote work|remote position|"
-    r"remote role|remote opportunity|work from home|work from anywhere|wfh|work remotely|working remotely|"
+    r"remote role|remote opportunity|work from home|work from anywhere|wfh|"
+    # "remotely" where it says where the work is done ("based remotely", "remotely in the UK"), not in
+    # "remotely monitor crops"
+    r"(?:work|working|based|located|hired|live|living)\s+remotely|remotely\s+(?:based|located|from|in|within|anywhere)|"
     r"remote\b(?!\s+(sensing|control)))"
 )
 _NOT_REMOTE = re.compile(r"\b(not (a )?remote|no remote|non[- ]remote|remote work is not)\b")
 _HYBRID = re.compile(r"\bhybrid\b(?!\s+(cloud|search|model|approach|architecture|retrieval|systems?|app))")
+# A set number of days a week in the office, either way round: "3 days a week in the office", "in-office at
+# least 3 days per week", "commute to the office 2x a week".
+_OFFICE = r"(?:the\s*|our\s*)?(?:office|site)"
+_DAYS = r"[1-4]\+?\s*(?:days?|x)"
+_A_WEEK = r"\s*(?:a|per|/|each)?\s*(?:week|wk)"
 _DAYS_IN_OFFICE = re.compile(
-    r"\b[1-4]\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week\s*)?(?:in|at)\s*(?:the\s*|our\s*)?office"
-    r"|\b[1-4] days (?:a|per) week (?:in|on)[- ]?(?:the )?(?:office|site)|working onsite[^.\n]{0,60}\b[1-4] days"
+    rf"\b{_DAYS}(?:{_A_WEEK})?\s*(?:in|at|on)[- ]?\s*{_OFFICE}"
+    rf"|\b(?:in[- ]office|in[- ]person|on[- ]?site|in the office|into the office|commute|come in)\b"
+    rf"[^.\n]{{0,60}}?\b{_DAYS}{_A_WEEK}\b"
 )
 _ONSITE = re.compile(
-    r"\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to)\b"
+    r"\b(on[- ]?site|in[- ]office|in[- ]person|office[- ]based|on[- ]premises? role|relocat(e|ion) to|"
+    r"return(ing)? to (the )?office)\b"
 )
+# A location field that names only an office, or anywhere: weaker than what any field or the text says.
+_OFFICE_FIELD = re.compile(r"\boffice\b")
+_ANYWHERE_FIELD = re.compile(r"\b(anywhere|remotely)\b")
 
 
 def _single(named: list[str]) -> str | None:
@@ -88,11 +101,14 @@ def country_of(posting: Posting) -> str | None:
 
 
 def _policy(lower: str, end: int) -> Remote | None:
-    """The policy a lower-cased field states in its first `end` characters, or None. Where remote work is
-    offered at all ("remote / optional hybrid") the role counts as remote; set office days make it hybrid."""
+    """The policy a lower-cased field states in its first `end` characters, or None. Set office days make
+    it hybrid whatever else is said ("a remote-first company; this role is in-office 3 days a week");
+    otherwise where remote work is offered at all ("remote / optional hybrid") the role counts as remote."""
+    if _DAYS_IN_OFFICE.search(lower, 0, end):
+        return "hybrid"
     if _REMOTE.search(lower, 0, end) and not _NOT_REMOTE.search(lower, 0, end):
         return "remote"
-    if _HYBRID.search(lower, 0, end) or _DAYS_IN_OFFICE.search(lower, 0, end):
+    if _HYBRID.search(lower, 0, end):
         return "hybrid"
     if _ONSITE.search(lower, 0, end) or _NOT_REMOTE.search(lower, 0, end):
         return "onsite"
@@ -100,10 +116,15 @@ def _policy(lower: str, end: int) -> Remote | None:
 
 
 def remote_policy(posting: Posting) -> Remote | None:
-    """remote | hybrid | onsite from the location field, the title, then the text, then a source's flag."""
+    """remote | hybrid | onsite from the location field, the title, then the text; then a location field
+    naming only an office (onsite) or anywhere (remote); then a source's flag."""
     fields = (posting.location_lower, posting.title_lower, posting.body_lower)
     for field, end in zip(fields, (len(fields[0]), len(fields[1]), _POLICY_WITHIN), strict=True):
         policy = _policy(field, end) if field else None
         if policy is not None:
             return policy
+    if _ANYWHERE_FIELD.search(posting.location_lower):
+        return "remote"
+    if _OFFICE_FIELD.search(posting.location_lower):
+        return "onsite"
     return "remote" if posting.source.remote_hint is True else None
