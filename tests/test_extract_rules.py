@@ -114,6 +114,67 @@ def test_not_salaries(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "local", "expected"),
+    [
+        # currencies written as in their countries
+        ("40 000 - 60 000 Kč", "CZK", (40000, 60000, "CZK", "month")),
+        ("300 Kč/hod", "CZK", (300, 300, "CZK", "hour")),
+        ("60-80 000 Kč", "CZK", (60000, 80000, "CZK", "month")),  # the thousands written once
+        ("Lønn: kr 600 000 – 750 000 per år", "NOK", (600000, 750000, "NOK", "year")),
+        ("Lön: 45 000 kr per månad", "SEK", (45000, 45000, "SEK", "month")),
+        ("₺35.000–₺45.000", "TRY", (35000, 45000, "TRY", "month")),
+        ("NT$ 60,000 - 80,000 (月薪)", "TWD", (60000, 80000, "TWD", "month")),
+        # where monthly pay is the custom, a monthly-sized amount with no period is a month's
+        ("Wynagrodzenie: 9 500 zł — 11 000 zł", "PLN", (9500, 11000, "PLN", "month")),
+        ("Mzda 2000 EUR", "CZK", (2000, 2000, "EUR", "month")),
+        ("Salary: €2000", None, None),  # no country, no period: not known to be pay
+        # a bare number with a rate after it, in the currency of the posting's country
+        ("76,000 - 85,000 per year", "AUD", (76000, 85000, "AUD", "year")),
+        ("I want to earn 35 ph", "GBP", (35, 35, "GBP", "hour")),
+        ("Labour near Birmingham 12-13/h", "GBP", (12, 13, "GBP", "hour")),
+        ("I want to earn 35 hourly", "GBP", (35, 35, "GBP", "hour")),
+        ("Paid 12 to 14 pounds hourly.", None, (12, 14, "GBP", "hour")),
+        # ... or with a pay word before it
+        ("Lønn 500 000", "NOK", (500000, 500000, "NOK", "year")),
+        ("Gehalt: 65.000", "EUR", (65000, 65000, "EUR", "year")),
+        ("Version 2.0 released in 2024", "EUR", None),
+        ("76,000 - 85,000 per year", None, None),  # no country: no currency to read it in
+        ("We are hiring 2-3 per month.", "USD", None),  # a count, not pay
+        ("Codecs (e.g. H264/H.265)", "USD", None),
+        ("Our audience of 300K monthly readers", "USD", None),
+        # each end of one range may carry its period
+        ("$120K/yr - $150K/yr", None, (120000, 150000, "USD", "year")),
+    ],
+)
+def test_salary_in_the_currencies_and_customs_of_countries(text, local, expected):
+    salary = parse_salary(text, local)
+    found = salary and (salary.min or salary.max, salary.max, salary.currency, salary.period)
+    assert found == expected
+    assert salary is None or not salary.multi
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The salary range is $120,000 - $150,000 (OTE $142,500 - $172,500).", (120000, 150000)),
+        ("The estimated salary for this role is $175,000 base ($300,000 OTE).", (175000, 175000)),
+        ("- Base: $140,000\n- Base + Bonus Target: $180,000", (140000, 140000)),
+        ("Salary $150k-$180k. Lead a team of AEs (avg. deal sizes $50K–$150K+).", (150000, 180000)),
+        ("We pay $20.00 an hour.\nThe on-target wage of our reps is $36/hour.", (20, 20)),
+        ("Salary 8 000 zł.\nLanguage classes are subsidized for up to 2 000 PLN.", (8000, 8000)),
+    ],
+)
+def test_other_amounts_beside_the_base_pay_are_left_out(text, expected):
+    salary = parse_salary(text, "PLN" if "zł" in text else None)
+    assert salary is not None and (salary.min, salary.max) == expected and not salary.multi
+
+
+def test_bands_for_several_levels_are_multi_even_with_a_bonus_between():
+    salary = parse_salary("Junior SWE ($300k + equity + bonus), SWE ($350k + equity + bonus)")
+    assert salary is not None and salary.multi and salary.min == 300000
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from extract.money import annual_usd, local_currency
+from extract.money import COUNTRY_CURRENCY, annual_usd
 from extract.rules import location, places, role, salary, seniority, skills
 from extract.rules.posting import MAX_CHARS as MAX_CHARS
 from extract.rules.posting import Posting
@@ -78,7 +78,7 @@ def posting_salary(posting: Posting, country: str | None) -> Salary | None:
             if source.pay_text
             else [posting.title, posting.body]
         )
-        stated = salary.parse_salary("\n".join(pieces), local_currency(country))
+        stated = salary.parse_salary("\n".join(pieces), COUNTRY_CURRENCY.get(country or ""))
         if stated is None:
             return None
         pay = Salary(

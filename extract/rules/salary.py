@@ -1,7 +1,7 @@
 """Salary stated in posting text: ranges, k/K, every locale's thousands separators, LPA/lakh, periods,
 currency symbols and codes, several bands — and never funding rounds, revenue, budgets or headcounts.
 
-`parse_salary(text, default_currency)` is pure; the rules backend prefers a source's published pay and
+`parse_salary(text, local)` is pure (`local`: the currency of the posting's country, when known); the rules backend prefers a source's published pay and
 falls back to this. The money pattern runs over the lines that mention pay (`pay_lines`), and each amount
 it finds is judged by the words around it in the whole text.
 """
@@ -21,7 +21,11 @@ CURRENCY_MARKERS: dict[str, str] = {
     "¥": "JPY", "JPY": "JPY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "CZK": "CZK", "ILS": "ILS", "₪": "ILS",
     "ZAR": "ZAR", "AED": "AED", "KRW": "KRW", "₩": "KRW", "TRY": "TRY", "HUF": "HUF", "RON": "RON", "UAH": "UAH",
     "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
+    "Kč": "CZK", "₺": "TRY", "NT$": "TWD", "TWD": "TWD", "kr": "SEK", "kr.": "SEK", "pounds": "GBP",
+    "dollars": "USD",
 }  # fmt: skip
+# "kr" is the crown of whichever Nordic country the posting is in (Swedish where none is named).
+_CROWNS = frozenset({"SEK", "NOK", "DKK", "ISK"})
 # Markers longest first, so that "CA$" is read as one marker and not as "$"; a marker made of letters
 # stands alone ("try" in "country" is not the Turkish lira).
 _MARKER = "|".join(re.escape(m) for m in sorted(CURRENCY_MARKERS, key=len, reverse=True))
@@ -32,6 +36,7 @@ _AMOUNT = (
     rf"(?:(?P<@cur1>{_CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{_CURRENCY}))?"
 )
 _RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
+_PER = r"(?:\s?/\s?(?:yr|year|hr|hour|mo|month|wk|week|day))"  # a period written after the first amount too
 _LEADS = [
     "up to",
     "upto",
@@ -51,23 +56,39 @@ _LEAD = r"(?P<lead>\b(?:" + "|".join(w.replace(" ", r"[\s\-]+") for w in _LEADS)
 _MONEY = re.compile(
     _LEAD
     + _AMOUNT.replace("@", "a")
-    + rf"(?:{_RANGE_SEP}"
+    + rf"(?:(?P<aper>{_PER})?{_RANGE_SEP}"
     + _AMOUNT.replace("@", "b")
     + r")?(?P<plus>\s?\+)?",
     re.IGNORECASE,
 )
-# What a line needs to hold a band (`_looks_like_pay`): a currency marker, or a number scaled in
-# thousands or lakhs ("150k", "12 LPA", "40 thousand").
-_PAY_MENTION = re.compile(rf"(?i){_CURRENCY}|\d\s?[klt]")
+# A rate stated right after a bare number ("35 per hour", "76,000 - 85,000 per year", "150 pd", "12-13/h"):
+# pay in the currency of the posting's country even with no currency written. ("Monthly" and the like only
+# where no word follows: not "300K monthly audience".) What a bare amount must reach to be pay, by period:
+_BARE_AT_LEAST: dict[Period, float] = {"hour": 5, "day": 30, "week": 150, "month": 300, "year": 5_000}
+_RATE_WORDS = (
+    r"\s*(?:/\s*|per\s+|an?\s+|each\s+)(?:hr|hour|day|week|month|year|annum|hod|år)\b"
+    r"|\s*/\s*h\b|\s*(?:p\.a\.|pa|ph|pd|pw|pcm|p/h)\b|\s*(?:hourly|daily|weekly|monthly|annually)\b(?!\s+[^\W\d_])"
+)
+_RATE_AFTER = re.compile(rf"(?i){_RATE_WORDS}")
+# A pay word right before a bare number ("Salary 120,000", "Lønn 500 000", "Gehalt: 60.000") makes it pay in
+# the currency of the posting's country, as a rate after it does.
+_PAY_WORDS = r"salary|pay|wage|lønn|lön|løn|gehalt|salaire|salario|mzda|wynagrodzenie|maaş"
+_PAY_WORD_BEFORE = re.compile(rf"(?i)\b(?:{_PAY_WORDS})\W{{0,3}}$")
+# What a line needs to hold a band (`_looks_like_pay`): a currency marker, a number scaled in thousands or
+# lakhs ("150k", "12 LPA", "40 thousand"), a number with a rate after it ("35 per hour") or a pay word
+# before it.
+_PAY_MENTION = re.compile(rf"(?i){_CURRENCY}|\d\s?[klt]|\d(?:{_RATE_WORDS})|\b(?:{_PAY_WORDS})\W{{0,3}}\d")
 
+# The period written right after an amount, in English and the languages of the boards (Czech "/hod",
+# Norwegian "per år", German "Monat"), and the abbreviations of job ads ("ph", "pd", "pcm", "p.a.").
 _PERIODS: list[tuple[re.Pattern[str], Period]] = [
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly)\b|^\W{0,3}/h\b|^\s*p/h\b"), "hour"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:day|daily|diem)\b"), "day"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:week|weekly|wk)\b"), "week"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:month|monthly|mo|mth)\b"), "month"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly|hod|hodinu|stunde)\b|^\W{0,3}/h\b|^\s*(?:p/h|ph)\b"), "hour"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:day|daily|diem|den|tag)\b|^\s*pd\b"), "day"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:week|weekly|wk)\b|^\s*pw\b"), "week"),
+    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:month|monthly|mo|mth|měs\w*|monat\w*|mois|mies\w*|måned|månad|月薪|月給)\b|^\s*pcm\b"), "month"),
     (
         re.compile(
-            r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+|an\s+)?(?:year|yr|annum|annual|annually|yearly|p\.?a\.?|ann)\b"
+            r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+|an\s+)?(?:year|yr|annum|annual|annually|yearly|p\.?a\.?|ann|år|jahr|rok|年薪)\b"
             r"|^\s*(?:base|salary|gross)"
         ),
         "year",
@@ -75,8 +96,19 @@ _PERIODS: list[tuple[re.Pattern[str], Period]] = [
 ]  # fmt: skip
 # Words before an amount that state its period when nothing after it does.
 _PERIOD_WORDS_BEFORE: list[tuple[str, Period]] = [
-    ("hourly", "hour"), ("per hour", "hour"), ("monthly", "month"), ("per month", "month"),
+    ("hourly", "hour"), ("per hour", "hour"), ("monthly", "month"), ("per month", "month"), ("月薪", "month"),
+    ("年薪", "year"),
 ]  # fmt: skip
+# Where monthly pay is the custom (by the currency of the posting's country, or of the amount where the
+# country is not known), an amount with no period
+# stated is a month's pay when it is of a monthly size: in the local currency, within the range given; in a
+# major currency, under 15,000.
+_MONTHLY: dict[str, tuple[float, float]] = {
+    "CZK": (10_000, 300_000), "PLN": (2_000, 60_000), "HUF": (150_000, 5_000_000), "RON": (2_000, 60_000),
+    "TRY": (10_000, 600_000), "TWD": (20_000, 400_000), "BRL": (1_500, 100_000), "UAH": (10_000, 400_000),
+    "SEK": (15_000, 150_000), "DKK": (20_000, 150_000),
+}  # fmt: skip
+_MONTHLY_IN_MAJOR = (500, 15_000)
 _SALARY_CUE = re.compile(
     r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
     r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
@@ -85,8 +117,12 @@ _SALARY_CUE = re.compile(
 _NOT_BEFORE = re.compile(
     r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
     r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
-    r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?)\W+(\w+\W+){0,4}$"
+    r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?|"
+    r"\bote\b|deals?|quota|pipeline|contract value|\bacv\b|subsidi[sz]ed|subsidy|bonus|referral)\W+(\w+\W+){0,4}$"
 )
+# ... and anywhere in the clause before it ("the on-target wage of our reps is $36/hour": not base pay).
+_NOT_PAY_CLAUSE = re.compile(r"(?i)\bon[- ]target\b")
+_BEFORE_CHARS = 80  # how far back the words before an amount are read
 # ... and when the words after it do ("$2M in funding", "10k users", "$5k signing bonus").
 _NOT_AFTER = re.compile(
     r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
@@ -97,12 +133,14 @@ _NOT_AFTER = re.compile(
     r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
     r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
 )
-_SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bote\b|\bctc\b")
+# Words that vouch for an amount as pay whatever else is said of it (not "OTE": on-target earnings are not
+# base pay).
+_SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bctc\b")
 _MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
 _401K = re.compile(r"(?i)401\s?\(?k")
 _RATE = re.compile(r"(?i)\brate\b")
-_SENTENCE_END = re.compile(r"[.;|!?]\s")
+_CLAUSE_END = re.compile(r"[.;|!?]\s|\)")  # where the words qualifying an amount stop
 _GROUP_MARKS = re.compile(r"[,.' ]")
 _DIGIT = re.compile(r"\d")
 
@@ -157,9 +195,10 @@ def _scaled(number: float, scale: str) -> float:
     return number * _SCALE_FACTORS.get(scale.strip().lower(), 1)
 
 
-def _period_after(text: str, end: int, scale: str, value: float) -> Period | None:
-    """The period stated after (or just before) an amount; without one, only an annual-sized amount
-    counts, since hourly and monthly pay is nearly always labelled as such."""
+def _period_after(text: str, end: int, scale: str, value: float, currency: str, local: str) -> Period | None:
+    """The period stated after (or just before) an amount; without one, a monthly-sized amount where
+    monthly pay is the custom is a month's, an annual-sized one a year's, and a small one next to "rate" an
+    hour's. Other hourly and monthly pay is nearly always labelled as such."""
     if scale.strip().lower() == "lpa":
         return "year"
     after = text[end : end + 30]
@@ -170,6 +209,12 @@ def _period_after(text: str, end: int, scale: str, value: float) -> Period | Non
     for word, period in _PERIOD_WORDS_BEFORE:
         if word in before:
             return period
+    if local in _MONTHLY:
+        low, high = (
+            _MONTHLY[local] if currency == local else _MONTHLY_IN_MAJOR if currency in _MAJOR else (0, 0)
+        )
+        if low <= value < high:
+            return "month"
     if value >= 15_000:
         return "year"
     if value <= 500 and _RATE.search(text[max(0, end - 60) : end]):
@@ -177,22 +222,22 @@ def _period_after(text: str, end: int, scale: str, value: float) -> Period | Non
     return None
 
 
-def _looks_like_pay(
-    match: re.Match[str], text: str, line: Line, currency_mark: str | None, has_k: bool
-) -> bool:
-    """Whether the amount is stated as pay at all: a currency or a k-range in a pay context, and not a
-    funding round, revenue, budget, benefit, commission or 401(k)."""
-    if not currency_mark and not has_k:
-        return False  # a bare number ("5 years", "2024")
+def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, stated: bool) -> bool:
+    """Whether an amount with a currency, a thousands scale, a rate after it or a pay word before it
+    (`stated`: either of the last two) is stated as pay:
+    in a pay context, and not a funding round, revenue, budget, benefit, commission or 401(k). The words
+    before it are read back to the clause's start or the amount before it on its line (`since`), so that
+    a base range's "salary" does not vouch for the OTE range after it, nor "(+ bonus)" condemn the next."""
     if _MILLIONS.search((match.group("ascale") or "") + (match.group("bscale") or "")):
         return False  # nobody's base pay is stated in millions; funding and revenue are
     if _401K.match(match.group().strip()):
         return False
-    if not currency_mark and match.group("bnum") is None and not line.says_pay:
+    marked = any(match.group(name) for name in ("acur1", "acur2", "bcur1", "bcur2"))
+    if not marked and not stated and match.group("bnum") is None and not line.says_pay:
         return False  # a scaled number alone ("150k") needs a pay word on its line
-    before = _SENTENCE_END.split(text[max(line.start, match.start() - 50) : match.start()])[-1]
+    before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
     after = text[match.end() : match.end() + 40]
-    not_pay = _NOT_BEFORE.search(before) is not None or _NOT_AFTER.search(after) is not None
+    not_pay = any(rule.search(before) for rule in (_NOT_BEFORE, _NOT_PAY_CLAUSE)) or _NOT_AFTER.search(after)
     return not (not_pay and _SALARY_WORDS.search(before) is None)
 
 
@@ -202,8 +247,10 @@ def _currency(mark: str | None, default_currency: str) -> str:
         return default_currency
     if mark.lower() in {"euro", "euros"}:
         return "EUR"
-    if mark == "$" and default_currency in _OTHER_DOLLARS:
+    if mark.lower() in {"$", "dollars"} and default_currency in _OTHER_DOLLARS:
         return default_currency
+    if mark.lower().rstrip(".") == "kr":
+        return default_currency if default_currency in _CROWNS else "SEK"
     return CURRENCY_MARKERS.get(mark) or CURRENCY_MARKERS.get(mark.upper(), default_currency)
 
 
@@ -217,29 +264,43 @@ def _ends(match: re.Match[str]) -> tuple[float, float] | None:
     if second is None:
         low = high = _scaled(first, scale_a)
     else:
-        low = _scaled(first, scale_a or (scale_b if first < 1000 else ""))
+        # the scale written once applies to both ends, unless each end is written whole ("$90/hr - $120K")
+        shared = scale_b if first < 1000 and not match.group("aper") else ""
+        low = _scaled(first, scale_a or shared)
         high = _scaled(second, scale_b or scale_a)
+        if match.group("anum").isdigit() and low < 1000 <= high and high / 3 <= low * 1000 <= high:
+            low *= 1000  # the thousands written once, on the second figure ("60-80 000 Kč")
     if low <= 0 or high <= 0:
         return None
     low, high = min(low, high), max(low, high)
     return None if high > 50 * low else (low, high)
 
 
-def _plausible(low: float, high: float, currency: str, period: Period, explicit: bool) -> bool:
+def _plausible(low: float, high: float, currency: str, period: Period) -> bool:
     if period == "year" and currency in _MAJOR and high > 1_000_000:
         return False  # a "market range" of total compensation, not a base salary
     if period == "year" and (high < 1_000 or (currency in _MAJOR and high < 10_000)):
         return False  # "5 years", or a stray small number with a year cue
-    return not (period == "hour" and (high > 1_000 or not explicit))
+    return not (period == "hour" and high > 1_000)
 
 
-def _band(match: re.Match[str], text: str, line: Line, default_currency: str) -> Band | None:
+def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | None) -> Band | None:
+    """The band an amount states, or None. `since`: where the words that may qualify it begin (see
+    `_looks_like_pay`); `local`: the currency of the posting's country, if known."""
     currency_mark = (
         match.group("acur1") or match.group("acur2") or match.group("bcur1") or match.group("bcur2")
     )
     scales = (match.group("ascale") or "") + (match.group("bscale") or "")
     has_k = bool(scales) and _THOUSANDS.search(scales) is not None
-    if not _looks_like_pay(match, text, line, currency_mark, has_k):
+    # A bare number with a rate after it or a pay word before it is pay only where the country says in which
+    # currency, and not when it is glued to a word ("H264/H.265").
+    bare = not currency_mark and not has_k
+    rate = _RATE_AFTER.match(text, match.end()) is not None
+    named = _PAY_WORD_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+    glued = match.start() > 0 and text[match.start() - 1].isalnum()
+    if bare and (not (rate or named) or local is None or glued):
+        return None
+    if not _looks_like_pay(match, text, since, line, rate or named):
         return None
     ends = _ends(match)
     if ends is None:
@@ -247,9 +308,12 @@ def _band(match: re.Match[str], text: str, line: Line, default_currency: str) ->
     low: float | None
     high: float | None
     low, high = ends
-    currency = _currency(currency_mark, default_currency)
-    period = _period_after(text, match.end(), match.group("bscale") or match.group("ascale") or "", high)
-    if period is None or not _plausible(low, high, currency, period, bool(currency_mark or has_k)):
+    currency = _currency(currency_mark, local or "USD")
+    scale = match.group("bscale") or match.group("ascale") or ""
+    period = _period_after(text, match.end(), scale, high, currency, local or currency)
+    if period is None or not _plausible(low, high, currency, period):
+        return None
+    if bare and low < _BARE_AT_LEAST[period]:
         return None
     single = match.group("bnum") is None
     lead = (match.group("lead") or "").strip().lower()
@@ -283,20 +347,22 @@ def pay_lines(text: str) -> list[Line]:
     return found
 
 
-def find_bands(text: str, default_currency: str = "USD") -> list[Band]:
+def find_bands(text: str, local: str | None = None) -> list[Band]:
     """Every pay band in `text`, in order."""
     bands = []
     for line in pay_lines(text):
+        since = line.start
         for match in _MONEY.finditer(text, line.start, line.end):
-            band = _band(match, text, line, default_currency)
+            band = _band(match, text, since, line, local)
             if band is not None:
                 bands.append(band)
+            since = match.end()
     return bands
 
 
-def parse_salary(text: str, default_currency: str = "USD") -> TextSalary | None:
+def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
     """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`."""
-    bands = find_bands(text, default_currency)
+    bands = find_bands(text, local)
     if not bands:
         return None
     first = bands[0]
