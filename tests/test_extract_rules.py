@@ -389,3 +389,53 @@ def test_case_sensitive_aliases_match_as_written_and_resolve_apart_from_the_othe
     assert found("R and r, R&D aside; in R.") == [("r", "R"), ("r", "R"), ("r", "R")]
     # "Rust belt" is found by both kinds; the longer match wins when they are put together.
     assert found("Rust belt jobs") == [("rust_belt", "Rust belt")]
+
+
+def _skills_of(description: str, company: str | None = None) -> set[str]:
+    facts = rules.extract(
+        PostingInput(id="s", title="Program Manager", company=company, description=description)
+    )
+    return {mention.id for mention in facts.skills}
+
+
+def test_what_the_company_builds_is_not_what_the_role_needs():
+    text = (
+        "About Cohere\nCohere builds LLMs, RAG and agents for enterprises.\n\n"
+        "The role\nYou will run our programs with Python.\n\n"
+        "Benefits\n- A learning budget for LangChain courses\n\n"
+        "Equal opportunity\nWe welcome TensorFlow fans of every background."
+    )
+    assert _skills_of(text, company="cohere") == {"python"}
+
+
+def test_sections_about_the_role_count_whatever_they_are_called():
+    text = "About the role\nYou will build RAG systems.\n\nAbout the gig\nKubernetes and AWS every day."
+    assert {"rag", "kubernetes", "aws"} <= _skills_of(text, company="Acme")
+    # "About X" where X is not the company is the role's (a team, a product area)
+    assert "rag" in _skills_of("About Disputes\nYou will build RAG systems.", company="Stripe")
+
+
+def test_an_opening_paragraph_presenting_the_company_is_the_companys():
+    text = (
+        "Netic is the AI revenue engine for multimodal workflows.\n\nWhat you'll do\n- Train PyTorch models"
+    )
+    assert _skills_of(text, company="netic") == {"pytorch"}
+    # without sections (a Hacker News comment) the opening lines are the role's
+    assert "ai_agents" in _skills_of(
+        "YCharts | Applied AI | We build AI agents for analysts.", company="YCharts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Help customers by embedding AI into their daily operations.", set(), {"embeddings"}),
+        ("Train embedding models and tune vector search.", {"embeddings"}, set()),
+        ("2+ years of React Native", set(), {"react"}),
+        ("React and React Native apps", {"react"}, set()),
+        ("Swift, Objective C or Java", {"java"}, {"c"}),
+    ],
+)
+def test_names_that_mean_something_else_here(text, present, absent):
+    found = ids(text)
+    assert present <= found and not (absent & found), found

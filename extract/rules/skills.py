@@ -17,21 +17,11 @@ from functools import cache
 
 from extract.rules.phrases import PhraseIndex, longest_first, spaced_key
 from extract.rules.posting import Posting, blank_links, fold
+from extract.rules.sections import sections
 from extract.schema import PostingInput, Requirement, SkillMention
 from extract.taxonomy import Taxonomy, load_taxonomy
 
 # A short line opening a section: "Nice to have" (preferred) is tried before "Requirements" (required).
-# Over lower-cased lines.
-_PREFERRED_HEADING = re.compile(
-    r"^\W*(nice[- ]to[- ]haves?|preferred|bonus|pluses|plus|good to have|desired|extra credit|"
-    r"it would be great|ideally|even better|additional qualifications|bonus points)"
-)
-_REQUIRED_HEADING = re.compile(
-    r"^\W*(requirements?|qualifications?|must[- ]haves?|what you(?:'ll| will)? (?:need|bring)|who you are|"
-    r"you (?:have|bring|are)|minimum|basic qualifications|required|about you|skills|experience|"
-    r"what we(?:'re| are) looking for)"
-)
-_HEADING_MAX = 70  # characters of a heading line, stripped
 # "... is a plus" on a line makes what it names preferred whatever the section.
 _PREFERRED_INLINE = re.compile(r"\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
 # "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill. Tried on the
@@ -155,36 +145,27 @@ def default_matcher() -> SkillMatcher:
     return SkillMatcher(load_taxonomy())
 
 
-def _sections(text_lines: list[tuple[int, str]]) -> list[Requirement]:
-    """The section each line is in: that of the last heading at or above it."""
-    sections: list[Requirement] = []
-    section: Requirement = "unknown"
-    for _, line in text_lines:
-        stripped = line.strip()
-        if len(stripped) <= _HEADING_MAX and _PREFERRED_HEADING.match(stripped):
-            section = "preferred"
-        elif len(stripped) <= _HEADING_MAX and _REQUIRED_HEADING.match(stripped):
-            section = "required"
-        sections.append(section)
-    return sections
-
-
 def posting_skills(posting: Posting, matcher: SkillMatcher | None = None) -> list[SkillMention]:
     """Skill mentions of a posting: one per id, first evidence kept, strongest requirement level. A match
-    is at the level of its section, or preferred when its line says so ("... is a plus")."""
+    counts only in a section about the role (`sections`), at the level of its section, or preferred when
+    its line says so ("... is a plus")."""
     matcher = matcher or default_matcher()
     found = matcher.find_in(posting)
     if not found:
         return []
     starts = [offset for offset, _ in posting.lines]
     last = bisect.bisect_right(starts, found[-1].start)  # no line after the last match's is read
-    sections = _sections(posting.lines[:last])
+    parts = sections(posting.lines[:last], posting.source.company)
     levels: dict[int, Requirement] = {}  # by line, for the lines holding a match
     mentions: dict[str, tuple[str, Requirement]] = {}
     for item in found:
         line = bisect.bisect_right(starts, item.start) - 1
+        if not parts[line].about_role:
+            continue
         if line not in levels:
-            levels[line] = "preferred" if _PREFERRED_INLINE.search(posting.lines[line][1]) else sections[line]
+            levels[line] = (
+                "preferred" if _PREFERRED_INLINE.search(posting.lines[line][1]) else parts[line].level
+            )
         level = levels[line]
         for skill_id in (item.skill_id, *matcher.implied(item)):
             known = mentions.get(skill_id)
