@@ -47,7 +47,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Accuracy of the rules backend on the labelled sets in ../shared/eval (not part of `make test`).
-EVAL_SETS ?= ../shared/eval/dev.jsonl ../shared/eval/ats-dev.jsonl ../shared/eval/peercases/cases.jsonl
+EVAL_SETS ?= ../shared/eval/dev.jsonl ../shared/eval/ats-dev.jsonl ../shared/eval/peercases/cases.jsonl \
+	../shared/data/ashby-2025-10
 eval: $(STAMP)
 	$(BIN)/skillradar eval $(EVAL_SETS) --backend rules
 

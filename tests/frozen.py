@@ -7,6 +7,7 @@ Two corpora:
   committed in `fixture-records.jsonl`, so a clone without ../shared still guards behaviour;
 - the counted cases of other projects' test suites (../shared/eval/peercases) that the rules agree with: their
   ids in `peer-agreeing.txt`, so that no case agreed with today is lost;
+- the recorded Ashby boards' postings whose stated pay the rules read exactly (`stated-pay-read.txt`);
 - the real postings of ../shared (pool.jsonl and eval/dev.jsonl), which may not be copied into the
   repository: one hash per record is committed in `shared-records.sha256`, and the full records are
   written beside it to `shared-records.jsonl` (git-ignored) so that a difference can be shown.
@@ -33,6 +34,8 @@ from typing import Any
 from extract import rules
 from extract.peercases import score_peer_cases
 from extract.schema import PostingFacts, PostingInput
+from extract.statedpay import cases as stated_pay_cases
+from extract.statedpay import score_stated_pay
 from scrapers.base import ParseContext, get_source
 from scrapers.models import RawPosting
 from skillradar import demo_data
@@ -46,6 +49,8 @@ SHARED_HASHES = HERE / "shared-records.sha256"
 SHARED_RECORDS = HERE / "shared-records.jsonl"  # git-ignored: records of postings that may not be copied
 PEER_CASES = SHARED / "eval" / "peercases" / "cases.jsonl"
 PEER_AGREEING = HERE / "peer-agreeing.txt"  # the counted peer cases the rules agree with
+ASHBY = SHARED / "data" / "ashby-2025-10"
+STATED_PAY_READ = HERE / "stated-pay-read.txt"  # the Ashby postings whose stated pay the rules read exactly
 FETCHED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
@@ -169,6 +174,13 @@ def peer_cases() -> list[dict[str, Any]] | None:
     return [json.loads(line) for line in PEER_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def stated_pay_read() -> list[str]:
+    """Ids of the recorded Ashby postings whose stated pay the rules read exactly (`extract.statedpay`)."""
+    found = list(stated_pay_cases(ASHBY))
+    missed = {miss["id"] for miss in score_stated_pay(found, rules.extract).misses}
+    return [case.posting.id for case in found if case.posting.id not in missed]
+
+
 def freeze() -> None:
     own = records(own_postings())
     FIXTURE_RECORDS.write_text(
@@ -184,6 +196,9 @@ def freeze() -> None:
     agreeing = score_peer_cases(cases, rules.extract).agreeing
     PEER_AGREEING.write_text("".join(f"{case}\n" for case in agreeing), encoding="utf-8")
     print(f"{len(agreeing)} counted peer cases agreed with -> {PEER_AGREEING.relative_to(ROOT)}")
+    read = stated_pay_read()
+    STATED_PAY_READ.write_text("".join(f"{case}\n" for case in read), encoding="utf-8")
+    print(f"{len(read)} postings' stated pay read exactly -> {STATED_PAY_READ.relative_to(ROOT)}")
     keyed = list(zip([key for key, _ in shared], records([p for _, p in shared]), strict=True))
     SHARED_HASHES.write_text(
         "# key\tsha256 of the record without its version (tests/frozen.py)\n"

@@ -70,3 +70,13 @@ def test_every_peer_case_agreed_with_is_still_agreed_with(shared: Path):
     expected = frozen.PEER_AGREEING.read_text(encoding="utf-8").split()
     lost = sorted(set(expected) - set(score_peer_cases(cases, rules.extract).agreeing))
     assert not lost, f"{len(lost)} peer cases no longer agreed with: {lost[:20]}"
+
+
+def test_every_stated_pay_read_is_still_read(shared: Path):
+    """The recorded Ashby postings whose text states the pay their employer published, and whose range the
+    rules read exactly when the records were last frozen: none may be lost (`make eval` reports the share)."""
+    if not frozen.ASHBY.is_dir():
+        pytest.skip("no recorded Ashby boards in ../shared")
+    expected = frozen.STATED_PAY_READ.read_text(encoding="utf-8").split()
+    lost = sorted(set(expected) - set(frozen.stated_pay_read()))
+    assert not lost, f"{len(lost)} postings' stated pay no longer read: {lost[:20]}"

@@ -106,7 +106,6 @@ def test_salary_forms(text, expected):
         "$10k signing bonus for early joiners.",
         "Handle 500k requests per minute.",
         "Competitive salary and equity.",
-        "$120-350k OTE (50% base, 50% commission)",
     ],
 )
 def test_not_salaries(text):
@@ -167,6 +166,13 @@ def test_salary_in_the_currencies_and_customs_of_countries(text, local, expected
 def test_other_amounts_beside_the_base_pay_are_left_out(text, expected):
     salary = parse_salary(text, "PLN" if "zł" in text else None)
     assert salary is not None and (salary.min, salary.max) == expected and not salary.multi
+
+
+def test_on_target_earnings_count_only_where_no_base_pay_is_stated():
+    alone = parse_salary("Compensation: $100,000 - $170,000 on-target earnings per year")
+    assert alone is not None and (alone.min, alone.max) == (100000, 170000)
+    beside = parse_salary("$65k base salary ($80k OTE) + equity")
+    assert beside is not None and (beside.min, beside.max) == (65000, 65000)
 
 
 def test_bands_for_several_levels_are_multi_even_with_a_bonus_between():

@@ -58,7 +58,7 @@ _MONEY = re.compile(
     + _AMOUNT.replace("@", "a")
     + rf"(?:(?P<aper>{_PER})?{_RANGE_SEP}"
     + _AMOUNT.replace("@", "b")
-    + r")?(?P<plus>\s?\+)?",
+    + r")?(?P<plus>\+)?",  # "$150k+" is 150k or more; "$150k + equity" adds to it
     re.IGNORECASE,
 )
 # A rate stated right after a bare number ("35 per hour", "76,000 - 85,000 per year", "150 pd", "12-13/h"):
@@ -97,12 +97,11 @@ _PERIODS: list[tuple[re.Pattern[str], Period]] = [
 # Words before an amount that state its period when nothing after it does.
 _PERIOD_WORDS_BEFORE: list[tuple[str, Period]] = [
     ("hourly", "hour"), ("per hour", "hour"), ("monthly", "month"), ("per month", "month"), ("月薪", "month"),
-    ("年薪", "year"),
+    ("annualized", "year"), ("annualised", "year"), ("annual", "year"), ("per year", "year"), ("年薪", "year"),
 ]  # fmt: skip
 # Where monthly pay is the custom (by the currency of the posting's country, or of the amount where the
-# country is not known), an amount with no period
-# stated is a month's pay when it is of a monthly size: in the local currency, within the range given; in a
-# major currency, under 15,000.
+# country is not known), an amount with no period stated is a month's pay when it is of a monthly size: in
+# the local currency, within the range given; in a major currency, under 15,000.
 _MONTHLY: dict[str, tuple[float, float]] = {
     "CZK": (10_000, 300_000), "PLN": (2_000, 60_000), "HUF": (150_000, 5_000_000), "RON": (2_000, 60_000),
     "TRY": (10_000, 600_000), "TWD": (20_000, 400_000), "BRL": (1_500, 100_000), "UAH": (10_000, 400_000),
@@ -118,19 +117,21 @@ _NOT_BEFORE = re.compile(
     r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
     r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
     r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?|"
-    r"\bote\b|deals?|quota|pipeline|contract value|\bacv\b|subsidi[sz]ed|subsidy|bonus|referral)\W+(\w+\W+){0,4}$"
+    r"deals?|quota|pipeline|contract value|\bacv\b|subsidi[sz]ed|subsidy|bonus|referral|benefits?|relocation|capped|one[- ]time|sign[- ]on|signing)\W+(\w+\W+){0,4}$"
 )
-# ... and anywhere in the clause before it ("the on-target wage of our reps is $36/hour": not base pay).
-_NOT_PAY_CLAUSE = re.compile(r"(?i)\bon[- ]target\b")
+# On-target earnings (base and commission) anywhere in an amount's clause: pay only where no base pay is
+# stated beside it (`parse_salary`).
+_ON_TARGET = re.compile(r"(?i)\bon[- ]target\b|\bote\b")
 _BEFORE_CHARS = 80  # how far back the words before an amount are read
 # ... and when the words after it do ("$2M in funding", "10k users", "$5k signing bonus").
 _NOT_AFTER = re.compile(
     r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
     r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
     r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|reimburs\w*|"
-    r"ote\b|on[- ]target|commission|(recurring |passive )?income|earnings|revenue share|per (\w+ )?(subscriber|user|customer|referral|sale|lead|seat|member)|"
+    r"commission|(recurring |passive )?income|(?<!target )earnings|revenue share|per (\w+ )?(subscriber|user|customer|referral|sale|lead|seat|member)|"
     r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
-    r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants)"
+    r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants|"
+    r"payments?|fees?|(average )?deal (value|size)s?|acvs?\b|benefits?)"
     r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
 )
 # Words that vouch for an amount as pay whatever else is said of it (not "OTE": on-target earnings are not
@@ -140,7 +141,9 @@ _MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
 _401K = re.compile(r"(?i)401\s?\(?k")
 _RATE = re.compile(r"(?i)\brate\b")
-_CLAUSE_END = re.compile(r"[.;|!?]\s|\)")  # where the words qualifying an amount stop
+_CLAUSE_END = re.compile(r"[.;|!?]\s|\)")  # where the words qualifying an amount stop, before it
+# ... and after it, up to the next amount too ("$150,000 to $175,000 salary with OTE $300,000").
+_CLAUSE_AFTER = re.compile(r"[,;()\n]|[.!?](?:\s|$)|\+|\b(?:plus|and|with)\b|[$€£¥₹]|\d")
 _GROUP_MARKS = re.compile(r"[,.' ]")
 _DIGIT = re.compile(r"\d")
 
@@ -156,6 +159,8 @@ class Band:
     period: Period
     evidence: str
     start: int
+    on_target: bool = False  # on-target earnings, not base pay
+    named: bool = False  # on a line that says "salary", "pay", "compensation"
 
 
 @dataclass(frozen=True)
@@ -201,17 +206,20 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str, 
     hour's. Other hourly and monthly pay is nearly always labelled as such."""
     if scale.strip().lower() == "lpa":
         return "year"
-    after = text[end : end + 30]
+    after = text[end : end + 30].split("\n")[0]  # on the amount's line
     for pattern, period in _PERIODS:
         if pattern.search(after):
             return period
-    before = text[max(0, end - 120) : end].lower()
-    for word, period in _PERIOD_WORDS_BEFORE:
-        if word in before:
-            return period
-    if local in _MONTHLY:
+    # on the amount's line, or a line before it that speaks of pay ("Pay is listed per hour below.")
+    lines = text[max(0, end - 120) : end].lower().split("\n")
+    before = "\n".join([line for line in lines[:-1] if _SALARY_WORDS.search(line)] + lines[-1:])
+    said = [(before.rfind(word), period) for word, period in _PERIOD_WORDS_BEFORE if word in before]
+    if said:
+        return max(said)[1]  # the nearest ("an hourly rate equivalent to an annualized range of $105,000")
+    custom = local if local in _MONTHLY else currency
+    if custom in _MONTHLY:
         low, high = (
-            _MONTHLY[local] if currency == local else _MONTHLY_IN_MAJOR if currency in _MAJOR else (0, 0)
+            _MONTHLY[custom] if currency == custom else _MONTHLY_IN_MAJOR if currency in _MAJOR else (0, 0)
         )
         if low <= value < high:
             return "month"
@@ -222,12 +230,20 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str, 
     return None
 
 
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` in `text` starts, -1 if none."""
+    return max((found.start() for found in pattern.finditer(text)), default=-1)
+
+
 def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, stated: bool) -> bool:
     """Whether an amount with a currency, a thousands scale, a rate after it or a pay word before it
-    (`stated`: either of the last two) is stated as pay:
-    in a pay context, and not a funding round, revenue, budget, benefit, commission or 401(k). The words
-    before it are read back to the clause's start or the amount before it on its line (`since`), so that
-    a base range's "salary" does not vouch for the OTE range after it, nor "(+ bonus)" condemn the next."""
+    (`stated`: either of the last two) is stated as pay: not a funding round, revenue, a budget, a benefit,
+    a deal, commission, OTE or a 401(k).
+
+    The words after it are read to the end of its own clause ("$80k OTE)", not "+ housing stipend"): what
+    they say decides. The words before it are read back to the clause's start or the amount before it on
+    its line (`since`); a pay word there vouches for it only when it comes after the words saying
+    otherwise ("a 401k match and a salary of $150k", not "$150,000 salary with OTE $300,000")."""
     if _MILLIONS.search((match.group("ascale") or "") + (match.group("bscale") or "")):
         return False  # nobody's base pay is stated in millions; funding and revenue are
     if _401K.match(match.group().strip()):
@@ -235,10 +251,19 @@ def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, sta
     marked = any(match.group(name) for name in ("acur1", "acur2", "bcur1", "bcur2"))
     if not marked and not stated and match.group("bnum") is None and not line.says_pay:
         return False  # a scaled number alone ("150k") needs a pay word on its line
+    after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
+    if _NOT_AFTER.search(after):
+        return False
     before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
-    after = text[match.end() : match.end() + 40]
-    not_pay = any(rule.search(before) for rule in (_NOT_BEFORE, _NOT_PAY_CLAUSE)) or _NOT_AFTER.search(after)
-    return not (not_pay and _SALARY_WORDS.search(before) is None)
+    cue = _last_start(_NOT_BEFORE, before)
+    return cue < 0 or _last_start(_SALARY_WORDS, before) > cue
+
+
+def _on_target(match: re.Match[str], text: str, since: int) -> bool:
+    """Whether the amount is on-target earnings (base and commission), by the words of its clause."""
+    after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
+    before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
+    return _ON_TARGET.search(after) is not None or _ON_TARGET.search(before) is not None
 
 
 def _currency(mark: str | None, default_currency: str) -> str:
@@ -323,7 +348,10 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
         lead in {"from", "starting at", "starts at", "min", "minimum", "at least"} or match.group("plus")
     ):
         high = None
-    return Band(low, high, currency, period, match.group().strip().rstrip("+").strip(), match.start())
+    evidence = match.group().strip().rstrip("+").strip()
+    on_target = _on_target(match, text, since)
+    named = _SALARY_WORDS.search(text, line.start, line.end) is not None
+    return Band(low, high, currency, period, evidence, match.start(), on_target, named)
 
 
 @dataclass(frozen=True)
@@ -361,11 +389,14 @@ def find_bands(text: str, local: str | None = None) -> list[Band]:
 
 
 def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
-    """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`."""
-    bands = find_bands(text, local)
+    """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`, of the
+    currency and period of the first band on a line that names pay (else the first band). On-target
+    earnings count only where no base pay is stated."""
+    found = find_bands(text, local)
+    bands = [band for band in found if not band.on_target] or found
     if not bands:
         return None
-    first = bands[0]
+    first = next((band for band in bands if band.named), bands[0])
     same = [b for b in bands if b.currency == first.currency and b.period == first.period]
     lows = [b.low for b in same if b.low is not None]
     highs = [b.high for b in same if b.high is not None]

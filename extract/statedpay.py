@@ -1,0 +1,117 @@
+"""Stated pay checked against published pay: Ashby boards publish each posting's pay as structured data
+(`compensation.summaryComponents`), and many postings also state that range in their text. Where the text
+states both ends of the published range, the rules must read that range from the text alone.
+
+Reads the recorded boards in ../shared/data/ashby-2025-10 (one gzip of an API response per board).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.schema import Period, PostingFacts, PostingInput
+
+Extractor = Callable[[PostingInput], PostingFacts]
+_PERIODS: dict[str, Period] = {"1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 HOUR": "hour"}
+
+
+@dataclass(frozen=True)
+class StatedPay:
+    """A posting (its text, no published pay) and the range its employer published."""
+
+    posting: PostingInput
+    min: float
+    max: float
+    currency: str
+    period: Period
+
+
+def _written(value: float) -> list[str]:
+    """How a figure is commonly written: 150,000 / 150.000 / 150 000 / 150000 / 150k / 150K / 42.50."""
+    if value != int(value):
+        return [f"{value:.2f}", f"{value:.1f}"]
+    whole = int(value)
+    forms = [f"{whole:,}", f"{whole:,}".replace(",", "."), f"{whole:,}".replace(",", " "), str(whole)]
+    if whole % 1000 == 0 and whole >= 1000:
+        forms += [f"{whole // 1000}k", f"{whole // 1000}K"]
+    elif whole % 100 == 0 and whole >= 1000:
+        forms += [f"{whole / 1000:.1f}k", f"{whole / 1000:.1f}K"]
+    return forms
+
+
+def states(text: str, value: float) -> bool:
+    """Whether `text` writes the figure `value` as a number of its own (not inside a longer one)."""
+    return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text) for form in _written(value))
+
+
+def _salary(job: dict[str, Any]) -> dict[str, Any] | None:
+    for component in (job.get("compensation") or {}).get("summaryComponents") or []:
+        if (
+            component.get("compensationType") == "Salary"
+            and component.get("minValue")
+            and component.get("maxValue")
+        ):
+            return component
+    return None
+
+
+def cases(directory: Path) -> Iterator[StatedPay]:
+    """Every posting of the recorded boards whose text states both ends of its published salary range."""
+    for path in sorted(directory.glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            board = json.load(handle)
+        for job in board.get("jobs") or []:
+            pay = _salary(job)
+            text = job.get("descriptionPlain") or ""
+            if pay is None or pay.get("interval") not in _PERIODS:
+                continue
+            low, high = float(pay["minValue"]), float(pay["maxValue"])
+            if not (states(text, low) and states(text, high)):
+                continue
+            posting = PostingInput(
+                id=f"{path.name.removesuffix('.json.gz')}:{job['id']}", title=job.get("title") or "",
+                company=path.name.removesuffix(".json.gz"), location=job.get("location"), description=text,
+            )  # fmt: skip
+            yield StatedPay(posting, low, high, str(pay["currencyCode"]), _PERIODS[pay["interval"]])
+
+
+@dataclass
+class StatedPayReport:
+    total: int = 0
+    exact: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float | int]:
+        return {"n": self.total, "stated_pay_exact": round(self.exact / self.total, 4) if self.total else 0.0}
+
+
+def _close(a: float | None, b: float) -> bool:
+    return a is not None and abs(a - b) <= 0.01 * b
+
+
+def score_stated_pay(found: Iterator[StatedPay] | list[StatedPay], extractor: Extractor) -> StatedPayReport:
+    """How many postings' stated range the extractor reads exactly (both ends within 1%, currency, period)."""
+    report = StatedPayReport()
+    for case in found:
+        salary = extractor(case.posting).salary
+        report.total += 1
+        if (
+            salary is not None
+            and _close(salary.min, case.min)
+            and _close(salary.max, case.max)
+            and (salary.currency, salary.period) == (case.currency, case.period)
+        ):
+            report.exact += 1
+            continue
+        report.misses.append(
+            {"id": case.posting.id, "title": case.posting.title,
+             "published": {"min": case.min, "max": case.max, "currency": case.currency, "period": case.period},
+             "got": salary and salary.model_dump(include={"min", "max", "currency", "period", "evidence"})}
+        )  # fmt: skip
+    return report
