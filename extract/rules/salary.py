@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.rules.phrases import alternation
 from extract.schema import Period
 
 CURRENCY_MARKERS: dict[str, str] = {
@@ -28,7 +29,7 @@ CURRENCY_MARKERS: dict[str, str] = {
 _CROWNS = frozenset({"SEK", "NOK", "DKK", "ISK"})
 # Markers longest first, so that "CA$" is read as one marker and not as "$"; a marker made of letters
 # stands alone ("try" in "country" is not the Turkish lira).
-_MARKER = "|".join(re.escape(m) for m in sorted(CURRENCY_MARKERS, key=len, reverse=True))
+_MARKER = alternation(sorted({marker.lower() for marker in CURRENCY_MARKERS}))  # matched ignoring case
 _CURRENCY = rf"(?<![A-Za-z])(?:{_MARKER})(?![A-Za-z])"
 _NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
 _SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
@@ -72,12 +73,15 @@ _RATE_WORDS = (
 _RATE_AFTER = re.compile(rf"(?i){_RATE_WORDS}")
 # A pay word right before a bare number ("Salary 120,000", "Lønn 500 000", "Gehalt: 60.000") makes it pay in
 # the currency of the posting's country, as a rate after it does.
-_PAY_WORDS = r"salary|pay|wage|lønn|lön|løn|gehalt|salaire|salario|mzda|wynagrodzenie|maaş"
+_PAY_WORDS = alternation(["salary", "pay", "wage", "lønn", "lön", "løn", "gehalt", "salaire", "salario", "mzda",
+                          "wynagrodzenie", "maaş"])  # fmt: skip
 _PAY_WORD_BEFORE = re.compile(rf"(?i)\b(?:{_PAY_WORDS})\W{{0,3}}$")
-# What a line needs to hold a band (`_looks_like_pay`): a currency marker, a number scaled in thousands or
-# lakhs ("150k", "12 LPA", "40 thousand"), a number with a rate after it ("35 per hour") or a pay word
-# before it.
-_PAY_MENTION = re.compile(rf"(?i){_CURRENCY}|\d\s?[klt]|\d(?:{_RATE_WORDS})|\b(?:{_PAY_WORDS})\W{{0,3}}\d")
+# What a line needs to hold a band (`_looks_like_pay`), over its lower case: a currency marker, a number
+# scaled in thousands or lakhs ("150k", "12 LPA", "40 thousand"), a number with a rate after it ("35 per
+# hour") or a pay word before it.
+_PAY_MENTION = re.compile(
+    rf"(?<![a-z])(?:{_MARKER})(?![a-z])|\d\s?[klt]|\d(?:{_RATE_WORDS})|\b(?:{_PAY_WORDS})\W{{0,3}}\d"
+)
 
 # The period written right after an amount, in English and the languages of the boards (Czech "/hod",
 # Norwegian "per år", German "Monat"), and the abbreviations of job ads ("ph", "pd", "pcm", "p.a.").
@@ -266,17 +270,20 @@ def _on_target(match: re.Match[str], text: str, since: int) -> bool:
     return _ON_TARGET.search(after) is not None or _ON_TARGET.search(before) is not None
 
 
+_BY_LOWER = {marker.lower(): code for marker, code in CURRENCY_MARKERS.items()}
+
+
 def _currency(mark: str | None, default_currency: str) -> str:
-    """ISO code for a symbol or code; a bare "$" in a dollar country other than the US is that dollar."""
+    """ISO code for a symbol or code, in any case; a bare "$" in a dollar country other than the US is that
+    dollar, and "kr" the crown of the Nordic country the posting is in."""
     if not mark:
         return default_currency
-    if mark.lower() in {"euro", "euros"}:
-        return "EUR"
-    if mark.lower() in {"$", "dollars"} and default_currency in _OTHER_DOLLARS:
+    mark = mark.lower()
+    if mark in {"$", "dollars"} and default_currency in _OTHER_DOLLARS:
         return default_currency
-    if mark.lower().rstrip(".") == "kr":
+    if mark.rstrip(".") == "kr":
         return default_currency if default_currency in _CROWNS else "SEK"
-    return CURRENCY_MARKERS.get(mark) or CURRENCY_MARKERS.get(mark.upper(), default_currency)
+    return _BY_LOWER.get(mark, default_currency)
 
 
 def _ends(match: re.Match[str]) -> tuple[float, float] | None:
@@ -369,7 +376,7 @@ def pay_lines(text: str) -> list[Line]:
     found = []
     start = 0
     for line in text.split("\n"):
-        if _DIGIT.search(line) and _PAY_MENTION.search(line):
+        if _DIGIT.search(line) and _PAY_MENTION.search(line.lower()):
             found.append(Line(start, start + len(line), _SALARY_CUE.search(line) is not None))
         start += len(line) + 1
     return found

@@ -118,7 +118,7 @@ def sections(lines: list[tuple[int, str]], company: str | None = None) -> list[S
     found: list[Section] = []
     level: Requirement = "unknown"
     about_role, opened = True, False  # opened: a heading was met
-    headed = any(_known_heading(line.strip(), key) for _, line in lines)  # a posting written in sections
+    headed: bool | None = None  # whether the posting is written in sections, once it matters
     for _, line in lines:
         stripped = line.strip()
         if len(stripped) <= _LEVEL_HEADING_MAX and _PREFERRED_HEADING.match(stripped):
@@ -128,12 +128,13 @@ def sections(lines: list[tuple[int, str]], company: str | None = None) -> list[S
         if _is_heading(stripped):
             about_role = not _about_company(stripped, key)
             opened = True
-        elif _ROLE_AGAIN.search(stripped):
+        elif not about_role and _ROLE_AGAIN.search(stripped):
             about_role = True
-        elif not opened and headed and _presents(stripped, key):
-            found.append(
-                Section(level, False)
-            )  # before the first heading, a paragraph presenting the company
-            continue
+        elif not opened and _presents(stripped, key):
+            if headed is None:
+                headed = any(_known_heading(other.strip(), key) for _, other in lines)
+            if headed:  # before the first heading, a paragraph presenting the company
+                found.append(Section(level, False))
+                continue
         found.append(Section(level, about_role))
     return found

@@ -154,8 +154,7 @@ def posting_skills(posting: Posting, matcher: SkillMatcher | None = None) -> lis
     if not found:
         return []
     starts = [offset for offset, _ in posting.lines]
-    last = bisect.bisect_right(starts, found[-1].start)  # no line after the last match's is read
-    parts = sections(posting.lines[:last], posting.source.company)
+    parts = sections(posting.lines, posting.source.company)
     levels: dict[int, Requirement] = {}  # by line, for the lines holding a match
     mentions: dict[str, tuple[str, Requirement]] = {}
     for item in found:
