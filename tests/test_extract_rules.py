@@ -277,10 +277,35 @@ def test_seniority(title, text, expected):
         ("Remote", "You must be based in the United States.", "US"),
         (None, "Location:\nHybrid, Bangalore, India", "IN"),
         ("Remote", "", None),
+        # a two-letter code: the country of the city before it, a US state or Canadian province after a
+        # comma, the ISO code after "Remote"
+        ("Berlin, DE", "", "DE"),
+        ("Bangalore, IN", "", "IN"),
+        ("Portland, OR", "", "US"),
+        ("Remote DE", "", "DE"),
+        ("Remote GB", "", "GB"),
+        # a place whose name holds another's, a state named like a country
+        ("Sydney, New South Wales, Australia", "", "AU"),
+        ("Remote, Georgia, Carolinas, New York, New Jersey", "", "US"),
+        # an area beside the one country it holds is context; an area where the work may be done remotely is not
+        ("remote, india, apac", "", "IN"),
+        ("Munich, Germany; Remote - EMEA", "", None),
+        # phrases of the text
+        (None, "This role is remote in Poland.", "PL"),
+        (None, "Work remotely from Spain.", "ES"),
+        (None, "Applicants can be based in CA, NY, TX.", "US"),
+        (None, "This role is for Canadian residents only.", "CA"),
+        (None, "This is an Australia only position.", "AU"),
+        (None, "You will join our London office.", "GB"),
+        ("EMEA", "", None),
     ],
 )
 def test_country(location, text, country):
     assert country_of(posting(description=text, location=location)) == country
+
+
+def test_an_area_alone_leaves_the_title_to_name_the_country():
+    assert country_of(posting("HR Experience Specialist | Israel", location="EMEA")) == "IL"
 
 
 @pytest.mark.parametrize(

@@ -6,24 +6,28 @@ from __future__ import annotations
 
 import re
 
-from extract.rules.places import MANY, countries_in
+from extract.rules.places import MANY, countries_in, load_places
 from extract.rules.posting import Posting
 from extract.schema import Remote
 
 _LOCATION_LABEL = re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$")
-# "must be based in Canada", "US-only", "remote within the UK".
+# "must be based in Canada", "US-only", "an Australia only position", "remote in Poland", "work remotely from
+# Spain", "Canadian residents only": the place is read by `countries_in` (or as a people, `demonyms`).
 _MUST_BE_IN = re.compile(
     r"(?i)(?:must|should|need to|required to)\s+(?:be\s+)?(?:based|located|reside|live|residing)\s+(?:in|within)\s+"
     r"(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})|"
-    r"\b(US|USA|U\.S\.|United States|Canada|UK|EU|Europe|India)[- ](?:only|based)\b|"
-    r"(?:remote|anywhere)\s*(?:in|within)\s+(?:the\s+)?(US|USA|United States|Canada|UK|United Kingdom|India|Germany)"
+    r"\b((?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))[- ](?:only|based)\b(?<!residents only)(?<!citizens only)(?<!nationals only)|"
+    r"(?:remote(?:ly)?|anywhere|based)\s*(?:in|within|from)\s+(?:the\s+)?([A-Z][\w.]*(?:,?\s+[A-Z][\w.]*){0,3})|"
+    r"\b(\w+)\s+(?:residents|citizens|nationals)\s+only\b"
 )
 # "Berlin- or London-based": two places, no single country.
 _BASED_PAIR = re.compile(r"(?i)\b([A-Z][\w.]{0,30})[- ]?\s{1,3}or\s{1,3}([A-Z][\w.]{0,30})[- ]based\b")
-# Weaker cues anywhere in the text: "the US base salary range", "authorized to work in the UK".
+# Weaker cues anywhere in the text: "the US base salary range", "authorized to work in the UK", "our London
+# office".
 _WEAK_COUNTRY = re.compile(
     r"(?i)\b(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
-    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
+    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)|"
+    r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+office\b"
 )
 _LABEL_WITHIN = 4000  # characters of the text a "Location:" label is looked for in
 _PHRASES_WITHIN = 6000  # ... and "must be based in" phrases
@@ -83,18 +87,19 @@ def country_of(posting: Posting) -> str | None:
     """
     text = posting.body
     for place in (posting.location, posting.title, _labelled_location(text)):
-        if not place:
-            continue
-        named = countries_in(place)
-        if named:
+        named = countries_in(place) if place else []
+        if named and named != [MANY]:  # an area alone ("EMEA") leaves the title to say which country
             return _single(named)
     pair = _BASED_PAIR.search(text, 0, _PHRASES_WITHIN)
     if pair and len(set(countries_in(pair.group(1)) + countries_in(pair.group(2)))) > 1:
         return None
     for match in _MUST_BE_IN.finditer(text, 0, _PHRASES_WITHIN):
         phrase = next(group for group in match.groups() if group)
-        found = _single(countries_in(phrase))
-        if found:
+        if match.group(4):  # "Canadian residents only": a people, not a place
+            found = load_places().demonyms.get(phrase.lower())
+        else:
+            found = _single(countries_in(phrase))
+        if found and found != MANY:
             return found
     weak = {c for m in _WEAK_COUNTRY.finditer(text) for g in m.groups() if g for c in countries_in(g)}
     return weak.pop() if len(weak) == 1 else None

@@ -23,10 +23,14 @@ from extract.schema import Remote
 
 PLACES_FILE = Path(__file__).resolve().parent.parent / "taxonomy" / "places.yaml"
 _CODE = re.compile(r"^[A-Z]{2}$")
-_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b")
+# A two-letter code after a comma ("Austin, TX", "Berlin, DE") or after "Remote" ("Remote DE").
+_CODE_AFTER = re.compile(r"(,\s*|\b[Rr]emote[\s,/-]+)([A-Z]{2})\b")
+# "Remote - EMEA", "remote in EU", "EU remote": an area where the work may be done, not context for a country.
+_REMOTE_BEFORE = re.compile(r"(?i)remote(?:ly)?(?:\s+(?:in|within|from|across))?[\s,/()-]*$")
+_REMOTE_AFTER = re.compile(r"(?i)[\s,/()-]*remote")
 _MANY_COUNTRIES = re.compile(
     r"(?i)\b(eu|europe|emea|latam|latin america|apac|asia|worldwide|global|globally|anywhere|north america|americas|"
-    r"multiple (countries|locations))\b"
+    r"multiple countries|multiple locations)\b"
 )
 MANY = "*"  # what `countries_in` adds for a multi-country area
 
@@ -40,6 +44,9 @@ class Places:
     ca_provinces: frozenset[str]
     regions: dict[str, str]  # country code -> region
     default_region: str
+    demonyms: dict[str, str]  # "canadian" -> "CA"
+    areas: dict[str, frozenset[str]]  # "apac" -> the regions it holds
+    iso: frozenset[str]  # every ISO 3166 alpha-2 code
     index: PhraseIndex  # every name above
 
     def code(self, name: str) -> str | None:
@@ -88,6 +95,9 @@ def load_places() -> Places:
         countries=countries, states=states, state_codes=frozenset(gc.get_us_states()), cities=cities,
         ca_provinces=frozenset(_code_list(data["ca_provinces"], "ca_provinces")),
         regions=regions, default_region=str(data["default_region"]),
+        demonyms={str(k).lower(): str(v) for k, v in data["demonyms"].items()},
+        areas={str(k).lower(): frozenset(v) for k, v in data["areas"].items()},
+        iso=frozenset(country.alpha_2 for country in pycountry.countries),
         index=PhraseIndex(sorted(set(countries) | set(states) | set(cities))),
     )  # fmt: skip
 
@@ -98,28 +108,54 @@ def place_names(place: str) -> list[str]:
 
 
 def countries_in(place: str) -> list[str]:
-    """Every country a location string names, in order, without repeats; `MANY` for a multi-country area."""
+    """Every country a location string names, in order, without repeats; `MANY` for a multi-country area,
+    unless the one country named lies in it and it is not where the work may be done remotely ("Remote,
+    India, APAC" is India; "Munich, Germany; Remote - EMEA" is several countries)."""
     places = load_places()
-    found: list[str] = []
-    for match in _STATE_CODE.finditer(place):  # "Austin, TX", "Toronto, ON"
-        code = match.group(1)
-        if code in places.ca_provinces:
-            found.append("CA")
-        elif code in places.state_codes:
-            found.append("US")
-        elif code == "UK":
-            found.append("GB")
-    for name in place_names(place):
+    named: list[str] = []
+    names = place_names(place)
+    for name in names:
         if name.lower() == "us" and name != "US":
             continue  # the pronoun
         if name.lower() in {"la", "sf", "dc"} and name != name.upper():
             continue
         code = places.code(name)
         if code:
-            found.append(code)
-    if _MANY_COUNTRIES.search(place):
+            named.append(code)
+    coded = [
+        _read_code(match.group(2), match.group(1).startswith(","), named)
+        for match in _CODE_AFTER.finditer(place)
+    ]
+    found = list(dict.fromkeys([code for code in coded if code] + named))
+    if (
+        "US" in found
+        and len(found) == 2
+        and any(name.lower() in places.states.keys() & places.countries.keys() for name in names)
+    ):
+        found = ["US"]  # a name of both a US state and a country, beside US places: the state ("Georgia")
+    areas = [
+        None
+        if _REMOTE_BEFORE.search(place, 0, area.start()) or _REMOTE_AFTER.match(place, area.end())
+        else places.areas.get(area.group(1).lower())
+        for area in _MANY_COUNTRIES.finditer(place)
+    ]
+    if areas and not (len(found) == 1 and all(area and region_of(found[0], None) in area for area in areas)):
         found.append(MANY)
-    return list(dict.fromkeys(found))
+    return found
+
+
+def _read_code(code: str, after_comma: bool, named: list[str]) -> str | None:
+    """The country a two-letter code stands for: none beside a place of that country ("Berlin, DE"); after a
+    comma a Canadian province or a US state ("Toronto, ON", "Austin, TX"); after "Remote" the country of
+    that ISO code where skillradar knows its region ("Remote DE"; not "Remote AI")."""
+    places = load_places()
+    if code in named:
+        return None
+    if after_comma:
+        return "CA" if code in places.ca_provinces else "US" if code in places.state_codes else None
+    if code == "UK":
+        return "GB"
+    return code if code in places.regions else None
 
 
 def city_of(location: str | None) -> str | None:
