@@ -1,9 +1,10 @@
 """Salary stated in posting text: ranges, k/K, every locale's thousands separators, LPA/lakh, periods,
 currency symbols and codes, several bands — and never funding rounds, revenue, budgets or headcounts.
 
-`parse_salary(text, local)` is pure (`local`: the currency of the posting's country, when known); the rules backend prefers a source's published pay and
-falls back to this. The money pattern runs over the lines that mention pay (`pay_lines`), and each amount
-it finds is judged by the words around it in the whole text.
+`parse_salary(text, local)` is pure (`local`: the currency of the posting's country, when known); the rules
+backend prefers a source's published pay and falls back to this. The money pattern runs over the lines that
+mention pay (`pay_lines`), and each amount it finds is judged by the words around it (`pay_words.py` holds
+the words: currencies, periods, the customs of countries, what marks other amounts).
 """
 
 from __future__ import annotations
@@ -11,31 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.rules.phrases import alternation
+from extract.rules import pay_words as words
 from extract.schema import Period
 
-CURRENCY_MARKERS: dict[str, str] = {
-    "US$": "USD", "USD": "USD", "CA$": "CAD", "C$": "CAD", "CAD": "CAD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
-    "S$": "SGD", "SGD": "SGD", "NZ$": "NZD", "NZD": "NZD", "HK$": "HKD", "HKD": "HKD", "R$": "BRL", "BRL": "BRL",
-    "MX$": "MXN", "MXN": "MXN", "$": "USD", "€": "EUR", "EUR": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP",
-    "GBP": "GBP", "₹": "INR", "INR": "INR", "Rs.": "INR", "Rs": "INR", "CHF": "CHF", "PLN": "PLN", "zł": "PLN",
-    "¥": "JPY", "JPY": "JPY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "CZK": "CZK", "ILS": "ILS", "₪": "ILS",
-    "ZAR": "ZAR", "AED": "AED", "KRW": "KRW", "₩": "KRW", "TRY": "TRY", "HUF": "HUF", "RON": "RON", "UAH": "UAH",
-    "COP": "COP", "ARS": "ARS", "CLP": "CLP", "PHP": "PHP", "NGN": "NGN", "PKR": "PKR", "CNY": "CNY", "RMB": "CNY",
-    "Kč": "CZK", "₺": "TRY", "NT$": "TWD", "TWD": "TWD", "kr": "SEK", "kr.": "SEK", "pounds": "GBP",
-    "dollars": "USD",
-}  # fmt: skip
-# "kr" is the crown of whichever Nordic country the posting is in (Swedish where none is named).
-_CROWNS = frozenset({"SEK", "NOK", "DKK", "ISK"})
-# Markers longest first, so that "CA$" is read as one marker and not as "$"; a marker made of letters
-# stands alone ("try" in "country" is not the Turkish lira).
-_MARKER = alternation(sorted({marker.lower() for marker in CURRENCY_MARKERS}))  # matched ignoring case
-_CURRENCY = rf"(?<![A-Za-z])(?:{_MARKER})(?![A-Za-z])"
 _NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
 _SCALE = r"(?:\s?(?:k|K|thousand|m|M|mm|MM|million|lakhs?|lacs?|L|LPA|lpa|cr|crore)\b)?"
-_AMOUNT = (
-    rf"(?:(?P<@cur1>{_CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{_CURRENCY}))?"
-)
+_AMOUNT = rf"(?:(?P<@cur1>{words.CURRENCY})\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})(?:\s?(?P<@cur2>{words.CURRENCY}))?"
 _RANGE_SEP = r"\s*(?:-|–|—|~|to|and|through)\s*"
 _PER = r"(?:\s?/\s?(?:yr|year|hr|hour|mo|month|wk|week|day))"  # a period written after the first amount too
 _LEADS = [
@@ -62,85 +44,8 @@ _MONEY = re.compile(
     + r")?(?P<plus>\+)?",  # "$150k+" is 150k or more; "$150k + equity" adds to it
     re.IGNORECASE,
 )
-# A rate stated right after a bare number ("35 per hour", "76,000 - 85,000 per year", "150 pd", "12-13/h"):
-# pay in the currency of the posting's country even with no currency written. ("Monthly" and the like only
-# where no word follows: not "300K monthly audience".) What a bare amount must reach to be pay, by period:
-_BARE_AT_LEAST: dict[Period, float] = {"hour": 5, "day": 30, "week": 150, "month": 300, "year": 5_000}
-_RATE_WORDS = (
-    r"\s*(?:/\s*|per\s+|an?\s+|each\s+)(?:hr|hour|day|week|month|year|annum|hod|år)\b"
-    r"|\s*/\s*h\b|\s*(?:p\.a\.|pa|ph|pd|pw|pcm|p/h)\b|\s*(?:hourly|daily|weekly|monthly|annually)\b(?!\s+[^\W\d_])"
-)
-_RATE_AFTER = re.compile(rf"(?i){_RATE_WORDS}")
-# A pay word right before a bare number ("Salary 120,000", "Lønn 500 000", "Gehalt: 60.000") makes it pay in
-# the currency of the posting's country, as a rate after it does.
-_PAY_WORDS = alternation(["salary", "pay", "wage", "lønn", "lön", "løn", "gehalt", "salaire", "salario", "mzda",
-                          "wynagrodzenie", "maaş"])  # fmt: skip
-_PAY_WORD_BEFORE = re.compile(rf"(?i)\b(?:{_PAY_WORDS})\W{{0,3}}$")
-# What a line needs to hold a band (`_looks_like_pay`), over its lower case: a currency marker, a number
-# scaled in thousands or lakhs ("150k", "12 LPA", "40 thousand"), a number with a rate after it ("35 per
-# hour") or a pay word before it.
-_PAY_MENTION = re.compile(
-    rf"(?<![a-z])(?:{_MARKER})(?![a-z])|\d\s?[klt]|\d(?:{_RATE_WORDS})|\b(?:{_PAY_WORDS})\W{{0,3}}\d"
-)
 
-# The period written right after an amount, in English and the languages of the boards (Czech "/hod",
-# Norwegian "per år", German "Monat"), and the abbreviations of job ads ("ph", "pd", "pcm", "p.a.").
-_PERIODS: list[tuple[re.Pattern[str], Period]] = [
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|an?\s+|each\s+)?(?:hr|hour|hourly|hod|hodinu|stunde)\b|^\W{0,3}/h\b|^\s*(?:p/h|ph)\b"), "hour"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:day|daily|diem|den|tag)\b|^\s*pd\b"), "day"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:week|weekly|wk)\b|^\s*pw\b"), "week"),
-    (re.compile(r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+)?(?:month|monthly|mo|mth|měs\w*|monat\w*|mois|mies\w*|måned|månad|月薪|月給)\b|^\s*pcm\b"), "month"),
-    (
-        re.compile(
-            r"(?i)^\W{0,3}(?:/\s*|per\s+|a\s+|an\s+)?(?:year|yr|annum|annual|annually|yearly|p\.?a\.?|ann|år|jahr|rok|年薪)\b"
-            r"|^\s*(?:base|salary|gross)"
-        ),
-        "year",
-    ),
-]  # fmt: skip
-# Words before an amount that state its period when nothing after it does.
-_PERIOD_WORDS_BEFORE: list[tuple[str, Period]] = [
-    ("hourly", "hour"), ("per hour", "hour"), ("monthly", "month"), ("per month", "month"), ("月薪", "month"),
-    ("annualized", "year"), ("annualised", "year"), ("annual", "year"), ("per year", "year"), ("年薪", "year"),
-]  # fmt: skip
-# Where monthly pay is the custom (by the currency of the posting's country, or of the amount where the
-# country is not known), an amount with no period stated is a month's pay when it is of a monthly size: in
-# the local currency, within the range given; in a major currency, under 15,000.
-_MONTHLY: dict[str, tuple[float, float]] = {
-    "CZK": (10_000, 300_000), "PLN": (2_000, 60_000), "HUF": (150_000, 5_000_000), "RON": (2_000, 60_000),
-    "TRY": (10_000, 600_000), "TWD": (20_000, 400_000), "BRL": (1_500, 100_000), "UAH": (10_000, 400_000),
-    "SEK": (15_000, 150_000), "DKK": (20_000, 150_000),
-}  # fmt: skip
-_MONTHLY_IN_MAJOR = (500, 15_000)
-_SALARY_CUE = re.compile(
-    r"(?i)salary|salaries|compensation|\bpay\b|pay range|base|\bote\b|per (year|annum|hour|month)|/\s?(yr|year|hr|hour)|"
-    r"annual|yearly|hourly|\brate\b|wage|\bctc\b|\blpa\b|\bgross\b|equity|\bcomp\b|k\s?(-|–|to)\s?\d"
-)
-# What an amount is of when the words before it say it is not pay ("raised $2M", "a budget of $50k").
-_NOT_BEFORE = re.compile(
-    r"(?i)(rais(e|ed|ing)|funding|funded|series [a-e]|seed|valuation|valued at|revenue|\barr\b|\bmrr\b|"
-    r"invest(ed|ment)|backed by|over|more than|manag(e|es|ing)|budget of|grant|prize|donat\w*|worth|"
-    r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?|"
-    r"deals?|quota|pipeline|contract value|\bacv\b|subsidi[sz]ed|subsidy|bonus|referral|benefits?|relocation|capped|one[- ]time|sign[- ]on|signing)\W+(\w+\W+){0,4}$"
-)
-# On-target earnings (base and commission) anywhere in an amount's clause: pay only where no base pay is
-# stated beside it (`parse_salary`).
-_ON_TARGET = re.compile(r"(?i)\bon[- ]target\b|\bote\b")
 _BEFORE_CHARS = 80  # how far back the words before an amount are read
-# ... and when the words after it do ("$2M in funding", "10k users", "$5k signing bonus").
-_NOT_AFTER = re.compile(
-    r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"
-    r"customers|users|clients|transactions|gmv|loans|assets|aum\b|under management|budget|stipend|allowance|"
-    r"relocation|referral|signing|sign-on|learning|education|home[- ]office|equipment|wellness|reimburs\w*|"
-    r"commission|(recurring |passive )?income|(?<!target )earnings|revenue share|per (\w+ )?(subscriber|user|customer|referral|sale|lead|seat|member)|"
-    r"per (user|seat|employee|month per)|of (funding|revenue|capital|investment)|investment|"
-    r"in (sales|bookings|payments|volume|spend|savings)|downloads|employees|companies|businesses|merchants|"
-    r"payments?|fees?|(average )?deal (value|size)s?|acvs?\b|benefits?)"
-    r"|^\s*(signing |sign-on |annual |performance |referral |relocation )?bonus"
-)
-# Words that vouch for an amount as pay whatever else is said of it (not "OTE": on-target earnings are not
-# base pay).
-_SALARY_WORDS = re.compile(r"(?i)salary|base pay|pay range|compensation|\bpay\b|\bctc\b")
 _MILLIONS = re.compile(r"(?i)\b(m|mm|million|b|bn|billion|cr|crore)\b")
 _THOUSANDS = re.compile(r"(?i)k|thousand|lakh|lac|lpa|\bl\b")
 _401K = re.compile(r"(?i)401\s?\(?k")
@@ -211,19 +116,23 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str, 
     if scale.strip().lower() == "lpa":
         return "year"
     after = text[end : end + 30].split("\n")[0]  # on the amount's line
-    for pattern, period in _PERIODS:
+    for pattern, period in words.PERIODS:
         if pattern.search(after):
             return period
     # on the amount's line, or a line before it that speaks of pay ("Pay is listed per hour below.")
     lines = text[max(0, end - 120) : end].lower().split("\n")
-    before = "\n".join([line for line in lines[:-1] if _SALARY_WORDS.search(line)] + lines[-1:])
-    said = [(before.rfind(word), period) for word, period in _PERIOD_WORDS_BEFORE if word in before]
+    before = "\n".join([line for line in lines[:-1] if words.SALARY_WORDS.search(line)] + lines[-1:])
+    said = [(before.rfind(word), period) for word, period in words.PERIOD_WORDS_BEFORE if word in before]
     if said:
         return max(said)[1]  # the nearest ("an hourly rate equivalent to an annualized range of $105,000")
-    custom = local if local in _MONTHLY else currency
-    if custom in _MONTHLY:
+    custom = local if local in words.MONTHLY else currency
+    if custom in words.MONTHLY:
         low, high = (
-            _MONTHLY[custom] if currency == custom else _MONTHLY_IN_MAJOR if currency in _MAJOR else (0, 0)
+            words.MONTHLY[custom]
+            if currency == custom
+            else words.MONTHLY_IN_MAJOR
+            if currency in _MAJOR
+            else (0, 0)
         )
         if low <= value < high:
             return "month"
@@ -256,21 +165,21 @@ def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, sta
     if not marked and not stated and match.group("bnum") is None and not line.says_pay:
         return False  # a scaled number alone ("150k") needs a pay word on its line
     after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
-    if _NOT_AFTER.search(after):
+    if words.NOT_AFTER.search(after):
         return False
     before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
-    cue = _last_start(_NOT_BEFORE, before)
-    return cue < 0 or _last_start(_SALARY_WORDS, before) > cue
+    cue = _last_start(words.NOT_BEFORE, before)
+    return cue < 0 or _last_start(words.SALARY_WORDS, before) > cue
 
 
 def _on_target(match: re.Match[str], text: str, since: int) -> bool:
     """Whether the amount is on-target earnings (base and commission), by the words of its clause."""
     after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
     before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
-    return _ON_TARGET.search(after) is not None or _ON_TARGET.search(before) is not None
+    return words.ON_TARGET.search(after) is not None or words.ON_TARGET.search(before) is not None
 
 
-_BY_LOWER = {marker.lower(): code for marker, code in CURRENCY_MARKERS.items()}
+_BY_LOWER = {marker.lower(): code for marker, code in words.CURRENCY_MARKERS.items()}
 
 
 def _currency(mark: str | None, default_currency: str) -> str:
@@ -282,7 +191,7 @@ def _currency(mark: str | None, default_currency: str) -> str:
     if mark in {"$", "dollars"} and default_currency in _OTHER_DOLLARS:
         return default_currency
     if mark.rstrip(".") == "kr":
-        return default_currency if default_currency in _CROWNS else "SEK"
+        return default_currency if default_currency in words.CROWNS else "SEK"
     return _BY_LOWER.get(mark, default_currency)
 
 
@@ -327,8 +236,8 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
     # A bare number with a rate after it or a pay word before it is pay only where the country says in which
     # currency, and not when it is glued to a word ("H264/H.265").
     bare = not currency_mark and not has_k
-    rate = _RATE_AFTER.match(text, match.end()) is not None
-    named = _PAY_WORD_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+    rate = words.RATE_AFTER.match(text, match.end()) is not None
+    named = words.PAY_WORD_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
     glued = match.start() > 0 and text[match.start() - 1].isalnum()
     if bare and (not (rate or named) or local is None or glued):
         return None
@@ -345,7 +254,7 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
     period = _period_after(text, match.end(), scale, high, currency, local or currency)
     if period is None or not _plausible(low, high, currency, period):
         return None
-    if bare and low < _BARE_AT_LEAST[period]:
+    if bare and low < words.BARE_AT_LEAST[period]:
         return None
     single = match.group("bnum") is None
     lead = (match.group("lead") or "").strip().lower()
@@ -357,7 +266,7 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
         high = None
     evidence = match.group().strip().rstrip("+").strip()
     on_target = _on_target(match, text, since)
-    named = _SALARY_WORDS.search(text, line.start, line.end) is not None
+    named = words.SALARY_WORDS.search(text, line.start, line.end) is not None
     return Band(low, high, currency, period, evidence, match.start(), on_target, named)
 
 
@@ -376,8 +285,8 @@ def pay_lines(text: str) -> list[Line]:
     found = []
     start = 0
     for line in text.split("\n"):
-        if _DIGIT.search(line) and _PAY_MENTION.search(line.lower()):
-            found.append(Line(start, start + len(line), _SALARY_CUE.search(line) is not None))
+        if _DIGIT.search(line) and words.PAY_MENTION.search(line.lower()):
+            found.append(Line(start, start + len(line), words.SALARY_CUE.search(line) is not None))
         start += len(line) + 1
     return found
 
