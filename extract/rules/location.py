@@ -11,24 +11,29 @@ from extract.rules.posting import Posting
 from extract.schema import Remote
 
 _LOCATION_LABEL = re.compile(r"(?im)^\W*(?:job\s+)?location(?:s)?\s*:\s*(.*)$")
-# "must be based in Canada", "US-only", "an Australia only position", "remote in Poland", "work remotely from
-# Spain", "Canadian residents only": the place is read by `countries_in` (or as a people, `demonyms`).
-_MUST_BE_IN = re.compile(
+# A place after the words that require it: "must be based in Canada", "remote in Poland", "work remotely from
+# Spain", "based in CA, NY, TX".
+_PLACE_AFTER = re.compile(
     r"(?i)(?:must|should|need to|required to)\s+(?:be\s+)?(?:based|located|reside|live|residing)\s+(?:in|within)\s+"
     r"(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})|"
-    r"\b((?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))[- ](?:only|based)\b(?<!residents only)(?<!citizens only)(?<!nationals only)|"
-    r"(?:remote(?:ly)?|anywhere|based)\s*(?:in|within|from)\s+(?:the\s+)?([A-Z][\w.]*(?:,?\s+[A-Z][\w.]*){0,3})|"
-    r"\b(\w+)\s+(?:residents|citizens|nationals)\s+only\b"
+    r"(?:remote(?:ly)?|anywhere|based)\s*(?:in|within|from)\s+(?:the\s+)?([A-Z][\w.]*(?:,?\s+[A-Z][\w.]*){0,3})"
 )
+# ... and a place (or a people) before the words that require it: "US-only", "an Australia only position",
+# "Canadian residents only". The words are found first, the place read from the words just before them.
+_REQUIRED_AFTER = re.compile(r"(?i)[- ](?:only|based)\b|\s(residents|citizens|nationals)\s+only\b")
+_PLACE_BEFORE = re.compile(r"(?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)$")  # capitalised, ending at the words
+_PEOPLE_BEFORE = re.compile(r"(\w+)$")
 # "Berlin- or London-based": two places, no single country.
 _BASED_PAIR = re.compile(r"(?i)\b([A-Z][\w.]{0,30})[- ]?\s{1,3}or\s{1,3}([A-Z][\w.]{0,30})[- ]based\b")
-# Weaker cues anywhere in the text: "the US base salary range", "authorized to work in the UK", "our London
-# office".
+# Weaker cues anywhere in the text: "the US base salary range", "authorized to work in the UK"; and the
+# words before "office" ("our London office").
 _WEAK_COUNTRY = re.compile(
     r"(?i)\b(US|U\.S\.|United States|UK|Canada|India)\s+(?:base\s+)?(?:salary|pay|compensation)\s+range|"
-    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)|"
-    r"\b([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+office\b"
+    r"\b(US|U\.S\.|United States)[- ]based\b|authori[sz]ed to work in the (US|U\.S\.|United States|UK|Canada)"
 )
+_OFFICE_WORD = re.compile(r"\boffice\b")  # over the lower case
+_WORDS_BEFORE = re.compile(r"([^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*)?)\s+$")
+_BEFORE_CHARS = 40
 _LABEL_WITHIN = 4000  # characters of the text a "Location:" label is looked for in
 _PHRASES_WITHIN = 6000  # ... and "must be based in" phrases
 _POLICY_WITHIN = 8000  # ... and the remote policy
@@ -93,16 +98,39 @@ def country_of(posting: Posting) -> str | None:
     pair = _BASED_PAIR.search(text, 0, _PHRASES_WITHIN)
     if pair and len(set(countries_in(pair.group(1)) + countries_in(pair.group(2)))) > 1:
         return None
-    for match in _MUST_BE_IN.finditer(text, 0, _PHRASES_WITHIN):
-        phrase = next(group for group in match.groups() if group)
-        if match.group(4):  # "Canadian residents only": a people, not a place
-            found = load_places().demonyms.get(phrase.lower())
-        else:
-            found = _single(countries_in(phrase))
+    for _, found in sorted(_required_places(text), key=lambda item: item[0]):  # in the text's order
         if found and found != MANY:
             return found
     weak = {c for m in _WEAK_COUNTRY.finditer(text) for g in m.groups() if g for c in countries_in(g)}
+    weak.update(c for place in _before_office(text, posting.body_lower) for c in countries_in(place))
     return weak.pop() if len(weak) == 1 else None
+
+
+def _required_places(text: str) -> list[tuple[int, str | None]]:
+    """(where, country) of each place the text requires the candidate to be in (`_PLACE_AFTER`,
+    `_REQUIRED_AFTER`), in its first `_PHRASES_WITHIN` characters."""
+    found: list[tuple[int, str | None]] = []
+    for match in _PLACE_AFTER.finditer(text, 0, _PHRASES_WITHIN):
+        phrase = match.group(1) or match.group(2)
+        found.append((match.start(), _single(countries_in(phrase))))
+    for match in _REQUIRED_AFTER.finditer(text, 0, _PHRASES_WITHIN):
+        before = text[max(0, match.start() - _BEFORE_CHARS) : match.start()]
+        if match.group(1):  # "Canadian residents only": a people, not a place
+            people = _PEOPLE_BEFORE.search(before)
+            found.append((match.start(), people and load_places().demonyms.get(people.group(1).lower())))
+        elif place := _PLACE_BEFORE.search(before):
+            found.append((match.start(), _single(countries_in(place.group()))))
+    return found
+
+
+def _before_office(text: str, lower: str) -> list[str]:
+    """The words just before each "office" of the text ("our London office" -> "our London")."""
+    found = []
+    for office in _OFFICE_WORD.finditer(lower):
+        words = _WORDS_BEFORE.search(text, max(0, office.start() - _BEFORE_CHARS), office.start())
+        if words:
+            found.append(words.group(1))
+    return found
 
 
 def _policy(lower: str, end: int) -> Remote | None:
