@@ -470,3 +470,11 @@ def test_an_opening_paragraph_presenting_the_company_is_the_companys():
 def test_names_that_mean_something_else_here(text, present, absent):
     found = ids(text)
     assert present <= found and not (absent & found), found
+
+
+def test_a_perk_in_what_the_company_offers_is_not_the_pay_when_the_role_states_one():
+    text = "What we offer\n- $50 a month for your phone\n\nThe role\n- $95k - $115k + equity"
+    salary = parse_salary(text)
+    assert salary is not None and (salary.min, salary.max, salary.period) == (95000, 115000, "year")
+    perk_only = parse_salary("What we offer\n- $50 a month for your phone")
+    assert perk_only is not None and perk_only.period == "month"  # nothing else is stated

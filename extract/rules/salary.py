@@ -9,10 +9,13 @@ the words: currencies, periods, the customs of countries, what marks other amoun
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.rules import pay_words as words
+from extract.rules.posting import fold, lines
+from extract.rules.sections import sections
 from extract.schema import Period
 
 _NUMBER = r"[0-9]\d{0,2}(?:[,.'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[0-9]\d*(?:[.,]\d+)?"
@@ -70,6 +73,7 @@ class Band:
     start: int
     on_target: bool = False  # on-target earnings, not base pay
     named: bool = False  # on a line that says "salary", "pay", "compensation"
+    in_role: bool = True  # in a section about the role
 
 
 @dataclass(frozen=True)
@@ -292,14 +296,19 @@ def pay_lines(text: str) -> list[Line]:
 
 
 def find_bands(text: str, local: str | None = None) -> list[Band]:
-    """Every pay band in `text`, in order."""
+    """Every pay band in `text`, in order, each marked with whether it stands in a section about the role
+    (`sections.py`; not "What we offer", "Benefits")."""
     bands = []
-    for line in pay_lines(text):
+    found = pay_lines(text)
+    parts = sections(lines(fold(text))) if found else []
+    starts = [start for start, _ in lines(text)] if found else []
+    for line in found:
+        in_role = parts[bisect.bisect_right(starts, line.start) - 1].about_role
         since = line.start
         for match in _MONEY.finditer(text, line.start, line.end):
             band = _band(match, text, since, line, local)
             if band is not None:
-                bands.append(band)
+                bands.append(replace(band, in_role=in_role))
             since = match.end()
     return bands
 
@@ -310,6 +319,9 @@ def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
     earnings count only where no base pay is stated."""
     found = find_bands(text, local)
     bands = [band for band in found if not band.on_target] or found
+    # an amount neither named as pay nor in the role's sections (a perk in "What we offer") counts only
+    # where nothing else is stated
+    bands = [band for band in bands if band.named or band.in_role] or bands
     if not bands:
         return None
     first = next((band for band in bands if band.named), bands[0])
