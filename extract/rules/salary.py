@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from extract.rules import pay_words as words
 from extract.rules.posting import fold, lines
@@ -73,7 +73,6 @@ class Band:
     start: int
     on_target: bool = False  # on-target earnings, not base pay
     named: bool = False  # on a line that says "salary", "pay", "compensation"
-    in_role: bool = True  # in a section about the role
 
 
 @dataclass(frozen=True)
@@ -296,21 +295,23 @@ def pay_lines(text: str) -> list[Line]:
 
 
 def find_bands(text: str, local: str | None = None) -> list[Band]:
-    """Every pay band in `text`, in order, each marked with whether it stands in a section about the role
-    (`sections.py`; not "What we offer", "Benefits")."""
+    """Every pay band in `text`, in order."""
     bands = []
-    found = pay_lines(text)
-    parts = sections(lines(fold(text))) if found else []
-    starts = [start for start, _ in lines(text)] if found else []
-    for line in found:
-        in_role = parts[bisect.bisect_right(starts, line.start) - 1].about_role
+    for line in pay_lines(text):
         since = line.start
         for match in _MONEY.finditer(text, line.start, line.end):
             band = _band(match, text, since, line, local)
             if band is not None:
-                bands.append(replace(band, in_role=in_role))
+                bands.append(band)
             since = match.end()
     return bands
+
+
+def _in_role(text: str, bands: list[Band]) -> list[Band]:
+    """The bands standing in a section about the role (`sections.py`; not "What we offer", "Benefits")."""
+    parts = sections(lines(fold(text)))
+    starts = [start for start, _ in lines(text)]
+    return [band for band in bands if parts[bisect.bisect_right(starts, band.start) - 1].about_role]
 
 
 def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
@@ -321,7 +322,9 @@ def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
     bands = [band for band in found if not band.on_target] or found
     # an amount neither named as pay nor in the role's sections (a perk in "What we offer") counts only
     # where nothing else is stated
-    bands = [band for band in bands if band.named or band.in_role] or bands
+    if len(bands) > 1 and not all(band.named for band in bands):
+        in_role = _in_role(text, bands)
+        bands = [band for band in bands if band.named or band in in_role] or bands
     if not bands:
         return None
     first = next((band for band in bands if band.named), bands[0])
