@@ -123,8 +123,8 @@ def _period_after(text: str, end: int, scale: str, value: float, currency: str, 
         if pattern.search(after):
             return period
     # on the amount's line, or a line before it that speaks of pay ("Pay is listed per hour below.")
-    lines = text[max(0, end - 120) : end].lower().split("\n")
-    before = "\n".join([line for line in lines[:-1] if words.SALARY_WORDS.search(line)] + lines[-1:])
+    near = text[max(0, end - 120) : end].lower().split("\n")
+    before = "\n".join([line for line in near[:-1] if words.SALARY_WORDS.search(line)] + near[-1:])
     said = [(before.rfind(word), period) for word, period in words.PERIOD_WORDS_BEFORE if word in before]
     if said:
         return max(said)[1]  # the nearest ("an hourly rate equivalent to an annualized range of $105,000")
@@ -151,15 +151,21 @@ def _last_start(pattern: re.Pattern[str], text: str) -> int:
     return max((found.start() for found in pattern.finditer(text)), default=-1)
 
 
-def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, stated: bool) -> bool:
+def _clause(match: re.Match[str], text: str, since: int) -> tuple[str, str]:
+    """The words qualifying an amount: before it, back to its clause's start or the amount before it on its
+    line (`since`); after it, to the end of its own clause ("$80k OTE)", not "+ housing stipend")."""
+    before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
+    after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
+    return before, after
+
+
+def _looks_like_pay(match: re.Match[str], before: str, after: str, line: Line, stated: bool) -> bool:
     """Whether an amount with a currency, a thousands scale, a rate after it or a pay word before it
     (`stated`: either of the last two) is stated as pay: not a funding round, revenue, a budget, a benefit,
-    a deal, commission, OTE or a 401(k).
+    a deal, commission, OTE or a 401(k). `before`, `after`: the words of its clause (`_clause`).
 
-    The words after it are read to the end of its own clause ("$80k OTE)", not "+ housing stipend"): what
-    they say decides. The words before it are read back to the clause's start or the amount before it on
-    its line (`since`); a pay word there vouches for it only when it comes after the words saying
-    otherwise ("a 401k match and a salary of $150k", not "$150,000 salary with OTE $300,000")."""
+    What the words after it say decides. A pay word before it vouches for it only when it comes after the
+    words saying otherwise ("a 401k match and a salary of $150k", not "$150,000 salary with OTE $300,000")."""
     if _MILLIONS.search((match.group("ascale") or "") + (match.group("bscale") or "")):
         return False  # nobody's base pay is stated in millions; funding and revenue are
     if _401K.match(match.group().strip()):
@@ -167,19 +173,10 @@ def _looks_like_pay(match: re.Match[str], text: str, since: int, line: Line, sta
     marked = any(match.group(name) for name in ("acur1", "acur2", "bcur1", "bcur2"))
     if not marked and not stated and match.group("bnum") is None and not line.says_pay:
         return False  # a scaled number alone ("150k") needs a pay word on its line
-    after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
     if words.NOT_AFTER.search(after):
         return False
-    before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
     cue = _last_start(words.NOT_BEFORE, before)
     return cue < 0 or _last_start(words.SALARY_WORDS, before) > cue
-
-
-def _on_target(match: re.Match[str], text: str, since: int) -> bool:
-    """Whether the amount is on-target earnings (base and commission), by the words of its clause."""
-    after = _CLAUSE_AFTER.split(text[match.end() : match.end() + 40])[0]
-    before = _CLAUSE_END.split(text[max(since, match.start() - _BEFORE_CHARS) : match.start()])[-1]
-    return words.ON_TARGET.search(after) is not None or words.ON_TARGET.search(before) is not None
 
 
 _BY_LOWER = {marker.lower(): code for marker, code in words.CURRENCY_MARKERS.items()}
@@ -240,11 +237,12 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
     # currency, and not when it is glued to a word ("H264/H.265").
     bare = not currency_mark and not has_k
     rate = words.RATE_AFTER.match(text, match.end()) is not None
-    named = words.PAY_WORD_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+    pay_word = words.PAY_WORD_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
     glued = match.start() > 0 and text[match.start() - 1].isalnum()
-    if bare and (not (rate or named) or local is None or glued):
+    if bare and (not (rate or pay_word) or local is None or glued):
         return None
-    if not _looks_like_pay(match, text, since, line, rate or named):
+    before, after = _clause(match, text, since)
+    if not _looks_like_pay(match, before, after, line, rate or pay_word):
         return None
     ends = _ends(match)
     if ends is None:
@@ -268,7 +266,7 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
     ):
         high = None
     evidence = match.group().strip().rstrip("+").strip()
-    on_target = _on_target(match, text, since)
+    on_target = words.ON_TARGET.search(before) is not None or words.ON_TARGET.search(after) is not None
     named = words.SALARY_WORDS.search(text, line.start, line.end) is not None
     return Band(low, high, currency, period, evidence, match.start(), on_target, named)
 
@@ -309,8 +307,9 @@ def find_bands(text: str, local: str | None = None) -> list[Band]:
 
 def _in_role(text: str, bands: list[Band]) -> list[Band]:
     """The bands standing in a section about the role (`sections.py`; not "What we offer", "Benefits")."""
-    parts = sections(lines(fold(text)))
-    starts = [start for start, _ in lines(text)]
+    text_lines = lines(fold(text))  # lower-casing keeps offsets
+    parts = sections(text_lines)
+    starts = [start for start, _ in text_lines]
     return [band for band in bands if parts[bisect.bisect_right(starts, band.start) - 1].about_role]
 
 

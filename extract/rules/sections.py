@@ -77,6 +77,11 @@ def _key(name: str) -> str:
     return _NOT_LETTERS.sub("", name.lower())
 
 
+def _is_company(named: str, company: str) -> bool:
+    """Whether a name (a `_key`) is the company's ("Brain Co." for "brainco"; "" when either is unknown)."""
+    return bool(named) and bool(company) and (named.startswith(company) or company.startswith(named))
+
+
 def _about_company(stripped: str, company: str) -> bool:
     """Whether a heading opens a section about the company (`company`: its `_key`, "" when not known)."""
     if _COMPANY_HEADING.match(stripped):
@@ -85,9 +90,7 @@ def _about_company(stripped: str, company: str) -> bool:
     if about is None:
         return False
     named = _key(about.group(1))
-    return named in {"us", "thecompany", "ourcompany"} or (
-        bool(company) and bool(named) and (named.startswith(company) or company.startswith(named))
-    )
+    return named in {"us", "thecompany", "ourcompany"} or _is_company(named, company)
 
 
 def _known_heading(stripped: str, company: str) -> bool:
@@ -106,8 +109,7 @@ def _presents(stripped: str, company: str) -> bool:
     presenting = _PRESENTING.match(stripped)
     if presenting is None or not company or _YOU.search(stripped):
         return False
-    named = _key(presenting.group(1) or presenting.group(2))
-    return bool(named) and (named.startswith(company) or company.startswith(named))
+    return _is_company(_key(presenting.group(1) or presenting.group(2)), company)
 
 
 def sections(lines: list[tuple[int, str]], company: str | None = None) -> list[Section]:

@@ -21,8 +21,7 @@ from extract.rules.sections import sections
 from extract.schema import PostingInput, Requirement, SkillMention
 from extract.taxonomy import Taxonomy, load_taxonomy
 
-# A short line opening a section: "Nice to have" (preferred) is tried before "Requirements" (required).
-# "... is a plus" on a line makes what it names preferred whatever the section.
+# "... is a plus" on a line makes what it names preferred whatever the section (over lower-cased lines).
 _PREFERRED_INLINE = re.compile(r"\b(preferred|a plus|nice[- ]to[- ]have|bonus|is a plus|desirable|ideally)\b")
 # "ex-GitHub CTO", "Snowflake CEO", "acq. by Meta": the name is an employer, not a skill. Tried on the
 # words just before and after a match, joined by "\x00" where the match was.
