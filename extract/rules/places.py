@@ -46,7 +46,6 @@ class Places:
     default_region: str
     demonyms: dict[str, str]  # "canadian" -> "CA"
     areas: dict[str, frozenset[str]]  # "apac" -> the regions it holds
-    iso: frozenset[str]  # every ISO 3166 alpha-2 code
     index: PhraseIndex  # every name above
 
     def code(self, name: str) -> str | None:
@@ -68,6 +67,17 @@ def _code_list(codes: object, what: str) -> list[str]:
     if not isinstance(codes, list) or not all(isinstance(c, str) and _CODE.match(c) for c in codes):
         raise TaxonomyError(f"{PLACES_FILE.name}: {what} must be a list of two-letter codes, not {codes!r}")
     return codes
+
+
+def _areas(areas: object, regions: set[str]) -> dict[str, frozenset[str]]:
+    """The areas of places.yaml, each naming regions that exist."""
+    if not isinstance(areas, dict) or not all(
+        isinstance(v, list) and set(v) <= regions for v in areas.values()
+    ):
+        raise TaxonomyError(
+            f"{PLACES_FILE.name}: areas must map names to lists of the regions, not {areas!r}"
+        )
+    return {str(name).lower(): frozenset(held) for name, held in areas.items()}
 
 
 @cache
@@ -95,9 +105,7 @@ def load_places() -> Places:
         countries=countries, states=states, state_codes=frozenset(gc.get_us_states()), cities=cities,
         ca_provinces=frozenset(_code_list(data["ca_provinces"], "ca_provinces")),
         regions=regions, default_region=str(data["default_region"]),
-        demonyms={str(k).lower(): str(v) for k, v in data["demonyms"].items()},
-        areas={str(k).lower(): frozenset(v) for k, v in data["areas"].items()},
-        iso=frozenset(country.alpha_2 for country in pycountry.countries),
+        demonyms=_codes(data["demonyms"], "demonyms"), areas=_areas(data["areas"], {*regions.values(), str(data["default_region"])}),
         index=PhraseIndex(sorted(set(countries) | set(states) | set(cities))),
     )  # fmt: skip
 
@@ -130,7 +138,7 @@ def countries_in(place: str) -> list[str]:
     if (
         "US" in found
         and len(found) == 2
-        and any(name.lower() in places.states.keys() & places.countries.keys() for name in names)
+        and any(name.lower() in places.states and name.lower() in places.countries for name in names)
     ):
         found = ["US"]  # a name of both a US state and a country, beside US places: the state ("Georgia")
     areas = [
