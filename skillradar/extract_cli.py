@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -192,31 +192,38 @@ class Scored:
     metrics: dict[str, float | int]
     misses: list[dict[str, Any]]
     by_peer: dict[str, Tally] | None = None
+    failures: list[str] = field(default_factory=list)  # why postings could not be extracted (scored empty)
 
 
 def _scored(gold: Path, chosen: ExtractionBackend) -> Scored:
+    """The metrics of a gold file. A posting the backend fails on (scored as the empty record it stores) or
+    hands to the rules fallback is scored as it is, and why is kept to be reported, not passed over."""
+    failures: list[str] = []
+
     def one(posting: PostingInput) -> PostingFacts:
-        return chosen.extract_batch([posting])[0][0]
+        facts, reason = chosen.extract_batch([posting])[0]
+        if reason is not None:
+            failures.append(reason)
+        return facts
 
     if gold.is_dir():  # recorded Ashby boards: the pay their texts state against the pay they publish
         stated = score_stated_pay(stated_pay_cases(gold), one)
-        return Scored(stated.metrics(), stated.misses)
+        return Scored(stated.metrics(), stated.misses, failures=failures)
     rows = list(read_jsonl(gold))
     if rows and is_peer_case(rows[0]):
         peers = score_peer_cases(rows, one)
-        return Scored(peers.metrics(), peers.misses, peers.by_peer)
+        return Scored(peers.metrics(), peers.misses, peers.by_peer, failures)
     vocabulary_file = gold.with_name("vocabulary.yaml")
     vocabulary = (
         load_vocabulary(vocabulary_file)
         if vocabulary_file.is_file()
         else {s.id: s.kind for s in load_taxonomy().skills.values()}
     )
-    answers = {
-        facts.id: facts
-        for facts, _ in chosen.extract_batch([PostingInput.model_validate(row) for row in rows])
-    }
+    results = chosen.extract_batch([PostingInput.model_validate(row) for row in rows])
+    answers = {facts.id: facts for facts, _ in results}
+    failures += [reason for _, reason in results if reason is not None]
     report = score(rows, lambda posting: answers[posting.id], vocabulary)
-    return Scored(report.metrics(), report.misses)
+    return Scored(report.metrics(), report.misses, failures=failures)
 
 
 def _target(name: str) -> tuple[str, Callable[[float], bool]] | None:
@@ -295,11 +302,18 @@ def evaluate(
             raise _fail(f"{path}: {exc}") from exc
     if as_json:
         found = {
-            name: {"backend": chosen.key.extractor, **scored.metrics} for name, scored in results.items()
+            name: {"backend": chosen.key.extractor, **scored.metrics, "failed": len(scored.failures)}
+            for name, scored in results.items()
         }
         console.print_json(json.dumps(found[gold[0].name] if len(gold) == 1 else found))
         return
     console.print(_metrics_table(results, chosen.key.extractor))
+    for name, scored in results.items():
+        if scored.failures:
+            err.print(
+                f"[yellow]{name}: {len(scored.failures)} postings failed or fell back, scored as stored; "
+                f"first: {scored.failures[0]}[/]"
+            )
     for name, scored in results.items():
         if scored.by_peer:
             console.print(_peer_table(name, scored.by_peer))

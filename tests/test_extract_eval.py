@@ -193,3 +193,22 @@ def test_peer_cases_are_scored_by_their_grammar_and_debatable_ones_apart():
     assert metrics["peer_seniority_debatable"] == 0.0 and "peer_seniority" not in metrics
     assert report.agreeing == ["a", "c", "d"] and [miss["id"] for miss in report.misses] == ["b"]
     assert report.by_peer["peer/salary"].total == 2 and report.by_peer["peer/salary"].agreed == 1
+
+
+def test_eval_reports_postings_the_backend_failed_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A posting a rule raises on is scored as the empty record the pipeline would store, and said so."""
+    from extract.rules import role
+
+    def broken(posting):
+        raise IndexError("string index out of range")
+
+    monkeypatch.setattr(role, "role_family", broken)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "1", "title": "ML Engineer", "description": "PyTorch", "labels": {
+        "skills": ["pytorch"], "salary": None, "seniority": "unknown", "country": None, "remote": None,
+        "is_ai_role": True}}) + "\n")  # fmt: skip
+    result = CliRunner().invoke(app, ["eval", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["failed"] == 1
+    shown = CliRunner().invoke(app, ["eval", str(gold)])
+    assert "1 postings failed or fell back" in shown.output and "IndexError" in shown.output
