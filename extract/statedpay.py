@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,32 @@ def _written(value: float) -> list[str]:
     return forms
 
 
+def _figures(text: str, value: float) -> Iterator[re.Match[str]]:
+    """Where `text` writes the figure `value` as a number of its own (not inside a longer one); zero cents
+    may follow a whole figure ("$18.00 - $20.00 per hour", "$150,000.00")."""
+    for form in _written(value):
+        yield from re.finditer(rf"(?<![\d.,]){re.escape(form)}(?:\.00?)?(?![\d]|[.,]\d)", text)
+
+
 def states(text: str, value: float) -> bool:
-    """Whether `text` writes the figure `value` as a number of its own (not inside a longer one)."""
-    return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text) for form in _written(value))
+    """Whether `text` writes the figure `value` as a number of its own."""
+    return next(_figures(text, value), None) is not None
+
+
+def _as_money(text: str, figure: re.Match[str], currency: str) -> bool:
+    """Whether a currency sign ($, €, £, ₹ ...) or the currency's code stands right before or after a figure."""
+    near = text[max(0, figure.start() - 4) : figure.start()] + text[figure.end() : figure.end() + 5]
+    return currency.lower() in near.lower() or any(unicodedata.category(char) == "Sc" for char in near)
+
+
+def states_range(text: str, low: float, high: float, currency: str) -> bool:
+    """Whether one line of `text` states both ends of a range, one of them marked as money ("Base: $150,000
+    - $200,000"), rather than the figures apart ("50 states", "300K users", "20 - 25 hours" under "$18 - $24")."""
+    for line in text.split("\n"):
+        ends = [list(_figures(line, low)), list(_figures(line, high))]
+        if all(ends) and any(_as_money(line, figure, currency) for figure in ends[0] + ends[1]):
+            return True
+    return False
 
 
 def _salary(job: dict[str, Any]) -> dict[str, Any] | None:
@@ -62,7 +86,8 @@ def _salary(job: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def cases(directory: Path) -> Iterator[StatedPay]:
-    """Every posting of the recorded boards whose text states both ends of its published salary range."""
+    """Every posting of the recorded boards whose text states both ends of its published salary range on
+    one line, marked as money."""
     for path in sorted(directory.glob("*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             board = json.load(handle)
@@ -72,7 +97,7 @@ def cases(directory: Path) -> Iterator[StatedPay]:
             if pay is None or pay.get("interval") not in _PERIODS:
                 continue
             low, high = float(pay["minValue"]), float(pay["maxValue"])
-            if not (states(text, low) and states(text, high)):
+            if not states_range(text, low, high, str(pay["currencyCode"])):
                 continue
             posting = PostingInput(
                 id=f"{path.name.removesuffix('.json.gz')}:{job['id']}", title=job.get("title") or "",

@@ -212,3 +212,34 @@ def test_eval_reports_postings_the_backend_failed_on(tmp_path: Path, monkeypatch
     assert json.loads(result.output)["failed"] == 1
     shown = CliRunner().invoke(app, ["eval", str(gold)])
     assert "1 postings failed or fell back" in shown.output and "IndexError" in shown.output
+
+
+def _ashby_job(job_id: str, text: str, low: float, high: float, interval: str = "1 YEAR") -> dict:
+    pay = {"compensationType": "Salary", "minValue": low, "maxValue": high, "currencyCode": "USD",
+           "interval": interval}  # fmt: skip
+    return {"id": job_id, "title": "Engineer", "location": "New York", "descriptionPlain": text,
+            "compensation": {"summaryComponents": [pay]}}  # fmt: skip
+
+
+def test_stated_pay_counts_only_ranges_the_text_states_as_money(tmp_path: Path):
+    """An Ashby posting is a stated-pay case when one line states both ends of its published range, one of
+    them marked as money; the same figures standing for other things or on separate lines are not."""
+    import gzip
+
+    jobs = [
+        _ashby_job("stated", "About us.\nBase salary: $150,000 - $200,000 per year.", 150000, 200000),
+        _ashby_job("cents", "Compensation: $18.00 - $23.00/hour", 18, 23, "1 HOUR"),
+        _ashby_job("states", "We serve 250,000 providers across all 50 states.", 50, 50, "1 HOUR"),
+        _ashby_job("users", "We grew to 300K users.\nRaised $7M.", 300000, 300000),
+        _ashby_job(
+            "apart", "Pay: $18.00 - $24.00 per hour\nExpected hours: 20 - 25 a week", 18, 25, "1 HOUR"
+        ),
+        # published as total pay, stated as base and total: a case the rules read differently (base pay)
+        _ashby_job("total", "A $90,000 - $110,000 base; total compensation up to $250,000.", 90000, 250000),
+    ]
+    with gzip.open(tmp_path / "board.json.gz", "wt", encoding="utf-8") as handle:
+        json.dump({"jobs": jobs}, handle)
+    result = CliRunner().invoke(app, ["eval", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert (metrics["n"], metrics["stated_pay_exact"]) == (3, round(2 / 3, 4))

@@ -175,6 +175,30 @@ def test_on_target_earnings_count_only_where_no_base_pay_is_stated():
     assert beside is not None and (beside.min, beside.max) == (65000, 65000)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What that means is a $90,000-$110,000 base and commission. An expected total compensation of up to $250,000.",
+        "Salary: $90,000 - $110,000. Total cash compensation: $150,000 - $250,000 with commission.",
+        "Total annual compensation $150k-$250k; base salary $90k-$110k",
+    ],
+)
+def test_total_compensation_counts_only_where_no_base_pay_is_stated(text):
+    salary = parse_salary(text)
+    assert salary is not None and (salary.min, salary.max) == (90000, 110000) and not salary.multi
+    alone = parse_salary("Estimated total annual compensation: $200,000-$400,000.")
+    assert alone is not None and (alone.min, alone.max) == (200000, 400000)
+
+
+@pytest.mark.parametrize("mark", ["•", "·", "|"])
+def test_a_bullet_or_bar_ends_what_an_amount_says(mark):
+    """Items of one line set apart by a bullet or a bar are separate: commission after the mark is not the
+    range's own clause ("$120K – $200K • Offers Commission" is a base range)."""
+    salary = parse_salary(f"Estimated Annual Base Compensation: $120K – $200K {mark} Offers Commission.")
+    assert salary is not None and (salary.min, salary.max) == (120000, 200000)
+    assert parse_salary("Estimated earnings: $20K – $40K in commission.") is None
+
+
 def test_bands_for_several_levels_are_multi_even_with_a_bonus_between():
     salary = parse_salary("Junior SWE ($300k + equity + bonus), SWE ($350k + equity + bonus)")
     assert salary is not None and salary.multi and salary.min == 300000

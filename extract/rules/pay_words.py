@@ -88,9 +88,12 @@ NOT_BEFORE = re.compile(
     r"401\s?\(?k|save|saving|saved|cost|budget|reimburs\w*|stipend|allowance|credits?|perks?|"
     r"deals?|quota|pipeline|contract value|\bacv\b|subsidi[sz]ed|subsidy|bonus|referral|benefits?|relocation|capped|one[- ]time|sign[- ]on|signing)\W+(\w+\W+){0,4}$"
 )
-# On-target earnings (base and commission) anywhere in an amount's clause: pay only where no base pay is
-# stated beside it (`parse_salary`).
-ON_TARGET = re.compile(r"(?i)\bon[- ]target\b|\bote\b")
+# More than base pay, anywhere in an amount's clause: on-target earnings (base and commission) or total
+# compensation ("an expected total compensation of up to $250,000"). Pay only where no base pay is stated
+# beside it (`parse_salary`).
+BEYOND_BASE = re.compile(
+    r"(?i)\bon[- ]target\b|\bote\b|\btotal\s+(?:\w+\s+){0,2}(?:compensation|comp|cash|earnings|package|rewards)\b"
+)
 # ... and when the words after it do ("$2M in funding", "10k users", "$5k signing bonus").
 NOT_AFTER = re.compile(
     r"(?i)^\W{0,3}(\w+\W+){0,2}(in\s+)?(funding|revenue|arr\b|mrr\b|valuation|raised|series\b|seed\b|"

@@ -55,7 +55,7 @@ _401K = re.compile(r"(?i)401\s?\(?k")
 _RATE = re.compile(r"(?i)\brate\b")
 _CLAUSE_END = re.compile(r"[.;|!?]\s|\)")  # where the words qualifying an amount stop, before it
 # ... and after it, up to the next amount too ("$150,000 to $175,000 salary with OTE $300,000").
-_CLAUSE_AFTER = re.compile(r"[,;()\n]|[.!?](?:\s|$)|\+|\b(?:plus|and|with)\b|[$€£¥₹]|\d")
+_CLAUSE_AFTER = re.compile(r"[,;()\n•·|]|[.!?](?:\s|$)|\+|\b(?:plus|and|with)\b|[$€£¥₹]|\d")
 _GROUP_MARKS = re.compile(r"[,.' ]")
 _DIGIT = re.compile(r"\d")
 
@@ -71,7 +71,7 @@ class Band:
     period: Period
     evidence: str
     start: int
-    on_target: bool = False  # on-target earnings, not base pay
+    beyond_base: bool = False  # on-target earnings or total compensation, not base pay
     named: bool = False  # on a line that says "salary", "pay", "compensation"
 
 
@@ -266,9 +266,9 @@ def _band(match: re.Match[str], text: str, since: int, line: Line, local: str | 
     ):
         high = None
     evidence = match.group().strip().rstrip("+").strip()
-    on_target = words.ON_TARGET.search(before) is not None or words.ON_TARGET.search(after) is not None
+    beyond_base = words.BEYOND_BASE.search(before) is not None or words.BEYOND_BASE.search(after) is not None
     named = words.SALARY_WORDS.search(text, line.start, line.end) is not None
-    return Band(low, high, currency, period, evidence, match.start(), on_target, named)
+    return Band(low, high, currency, period, evidence, match.start(), beyond_base, named)
 
 
 @dataclass(frozen=True)
@@ -316,9 +316,9 @@ def _in_role(text: str, bands: list[Band]) -> list[Band]:
 def parse_salary(text: str, local: str | None = None) -> TextSalary | None:
     """The base pay stated in `text`, or None. Several bands: lowest min, highest max, `multi`, of the
     currency and period of the first band on a line that names pay (else the first band). On-target
-    earnings count only where no base pay is stated."""
+    earnings and total compensation count only where no base pay is stated."""
     found = find_bands(text, local)
-    bands = [band for band in found if not band.on_target] or found
+    bands = [band for band in found if not band.beyond_base] or found
     # an amount neither named as pay nor in the role's sections (a perk in "What we offer") counts only
     # where nothing else is stated
     if len(bands) > 1 and not all(band.named for band in bands):
