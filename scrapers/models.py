@@ -30,16 +30,22 @@ _PERIOD_ALIASES: dict[str, PayPeriod] = {
     "annual": "year",
     "annually": "year",
     "per-year-salary": "year",
-    "1 year": "year",
 }
 
 
 def normalise_period(value: object) -> PayPeriod | None:
-    """Map the many spellings sources use for a pay period (`YEAR`, `per-year-salary`, `1 YEAR`...)."""
+    """Map the many spellings sources use for a pay period (`YEAR`, `per-year-salary`, Ashby's `1 HOUR`...)."""
     if value is None:
         return None
-    key = str(value).strip().lower().replace("_", "-")
+    key = str(value).strip().lower().replace("_", "-").removeprefix("1 ")
     return _PERIOD_ALIASES.get(key)
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def to_utc(value: object) -> datetime | None:
@@ -55,6 +61,8 @@ def to_utc(value: object) -> datetime | None:
         text = str(value).strip()
         if text.isdigit():
             return to_utc(int(text))
+        if text.endswith((" UTC", " GMT")):  # Recruitee: "2026-09-18 13:27:28 UTC"
+            text = text[:-4] + "+00:00"
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -90,6 +98,7 @@ class RawPosting(BaseModel):
     pay_period: PayPeriod | None = None
     pay_text: str | None = None
     remote_hint: bool | None = None
+    valid_through: datetime | None = None  # the source's own closing date: past it, the posting is closed
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @field_validator("title", "company", "location", "pay_text", mode="before")
@@ -102,7 +111,7 @@ class RawPosting(BaseModel):
     def _id_as_text(cls, value: Any) -> Any:
         return str(value).strip() if value is not None else value
 
-    @field_validator("posted_at", "updated_at", "fetched_at", mode="before")
+    @field_validator("posted_at", "updated_at", "valid_through", "fetched_at", mode="before")
     @classmethod
     def _utc(cls, value: Any) -> Any:
         return to_utc(value)
@@ -126,6 +135,18 @@ class RawPosting(BaseModel):
             data = {**data, "description_text": html_to_text(data.get("description_html") or "")}
         elif isinstance(data, dict):
             data = {**data, "description_text": html_to_text(data["description_text"])}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_token_yearly_pay(cls, data: Any) -> Any:
+        """Pay published as yearly but under 1,000 is not a year's pay (a feed's placeholder, or an hourly
+        rate with the period lost): it is dropped rather than stored as a salary every band would count."""
+        if not isinstance(data, dict) or normalise_period(data.get("pay_period")) != "year":
+            return data
+        amounts = [number for key in ("pay_min", "pay_max") if (number := _number(data.get(key))) is not None]
+        if amounts and max(amounts) < 1000:
+            return {**data, "pay_min": None, "pay_max": None, "pay_currency": None, "pay_period": None}
         return data
 
     @model_validator(mode="after")

@@ -97,3 +97,11 @@ def failed_details(details: dict[str, Any], what: str) -> list[str]:
         for key, detail in details.items()
         if isinstance(detail, dict) and "error" in detail
     ]
+
+
+def with_workplace(location: str | None, *, hybrid: bool) -> str | None:
+    """A location with the source's hybrid flag written into it ("Montreal, QC, Canada (Hybrid)"), so the
+    flag reaches extraction the way a location that says so itself does; unchanged when it already says."""
+    if not hybrid or (location and "hybrid" in location.lower()):
+        return location
+    return f"{location} (Hybrid)" if location else "Hybrid"

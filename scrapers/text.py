@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import ftfy
 from selectolax.lexbor import LexborHTMLParser
 
 _BLOCK_BREAK = re.compile(
@@ -16,6 +17,7 @@ _BLOCK_BREAK = re.compile(
     re.IGNORECASE,
 )
 _PARAGRAPH_OPEN = re.compile(r"<\s*(p|div|h[1-6]|ul|ol|table|section|pre)\b[^>]*>", re.IGNORECASE)
+_LEFT_ESCAPED = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-fA-F]+);")
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 # Spaces inside a line: each run of them becomes one " ". Besides " ", the ASCII ones and the wide ones
 # (no-break, the typographic spaces U+2000-U+200A, zero width, narrow no-break, math, ideographic).
@@ -28,6 +30,13 @@ def unescape_if_escaped(markup: str) -> str:
     if "&lt;" in markup and "<" not in markup:
         return html.unescape(markup)
     return markup
+
+
+def repair(text: str) -> str:
+    """Undo mojibake: UTF-8 decoded as Latin-1 or Windows-1252 somewhere upstream ("Youâ\x80\x99ll",
+    "ZÃ³calo", "GdaÅ\x84sk"), as RemoteOK serves much of its text. ftfy changes nothing it is not sure of;
+    ASCII text cannot hold mojibake."""
+    return text if text.isascii() else ftfy.fix_encoding(text)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -54,7 +63,7 @@ def html_to_text(markup: str | None) -> str:
     """Visible text of an HTML fragment: entities decoded, scripts and styles dropped, blocks on lines."""
     if not markup:
         return ""
-    markup = unescape_if_escaped(markup)
+    markup = unescape_if_escaped(repair(markup))
     if "<" not in markup:
         return collapse_whitespace(html.unescape(markup))
     markup = _LIST_ITEM.sub("\n- ", markup)
@@ -65,6 +74,8 @@ def html_to_text(markup: str | None) -> str:
         node.decompose()
     root = tree.body if tree.body is not None else tree.root
     text = root.text(deep=True, separator="", strip=False) if root is not None else ""
+    if _LEFT_ESCAPED.search(text):  # escaped twice by the feed ("CIAM &amp;amp; IAM"): decoded once more
+        text = html.unescape(text)
     return collapse_whitespace(text)
 
 
@@ -72,7 +83,7 @@ def clean_line(value: object) -> str | None:
     """A short single-line field (title, company, location): decoded, tags removed, one line, or None."""
     if value is None:
         return None
-    text = str(value)
+    text = repair(str(value))
     if "<" in text or "&" in text:
         text = html_to_text(text)
     text = " ".join(text.split())

@@ -8,6 +8,7 @@ import pytest
 
 from scrapers.base import get_source, registry
 from scrapers.errors import MalformedPayload
+from scrapers.models import RawPosting, normalise_period, to_utc
 from scrapers.sources import ashby, hn, jsonld
 from tests.conftest import FIXTURES, ctx, fixture_json
 
@@ -67,7 +68,7 @@ def test_lever_folds_lists_into_the_description_and_reads_salary_range():
     assert agent.remote_hint is False
     assert agent.posted_at == datetime.fromtimestamp(1761900000, tz=UTC)
     scientist = jobs["c3d4"]
-    assert scientist.location == "Toronto, Montreal"
+    assert scientist.location == "Toronto; Montreal"  # every place of allLocations
     assert scientist.remote_hint is True and scientist.pay_min is None
     assert scientist.description_text == "Forecasting with SQL."
 
@@ -82,7 +83,9 @@ def test_ashby_takes_salary_components_across_tiers_and_drops_unlisted():
         "EUR",
         "year",
     )
-    assert staff.location == "Berlin; Munich"
+    assert (
+        staff.location == "Berlin; Munich (Hybrid)"
+    )  # workplaceType hybrid, written where extraction reads it
     assert staff.remote_hint is False
     assert jobs["9a8b"].remote_hint is True and jobs["9a8b"].pay_min is None
 
@@ -132,10 +135,17 @@ def test_workable_reads_locations_and_telecommuting():
 
 def test_remoteok_skips_the_legal_notice_and_treats_zero_salary_as_missing():
     jobs = by_id(get_source("remoteok").parse(fixture_json("remoteok_api.json"), ctx("ai")))
-    assert set(jobs) == {"1", "2"}
-    assert (jobs["1"].pay_min, jobs["1"].pay_currency) == (120000, "USD")
+    assert set(jobs) == {"1", "2", "3"}
+    assert (jobs["1"].pay_min, jobs["1"].pay_currency, jobs["1"].pay_period) == (120000, "USD", "year")
     assert jobs["2"].pay_min is None and jobs["2"].pay_currency is None
-    assert "Tags: ai, python, llm" in jobs["1"].description_text
+    assert (jobs["3"].pay_min, jobs["3"].pay_period) == (30, "hour")  # a rate, not $30 a year
+    assert jobs["1"].description_text == "RAG pipelines."  # the board's tags stay out of the text
+
+
+def test_remoteok_text_is_repaired_and_keeps_no_tracking_line():
+    job = by_id(get_source("remoteok").parse(fixture_json("remoteok_api.json"), ctx("ai")))["2"]
+    assert job.description_text == "You’ll build Go services.\n\nBenefits"
+    assert (job.company, job.location) == ("Zócalo Health", "Gdańsk")
 
 
 def test_remotive_keeps_free_text_salary_as_pay_text():
@@ -158,7 +168,8 @@ def test_jsonld_finds_postings_in_graphs_and_lists_and_ignores_broken_blocks():
     jobs = {p.title: p for p in postings}
     assert set(jobs) == {"Applied Scientist, LLM Evaluation", "Remote Prompt Engineer"}
     scientist = jobs["Applied Scientist, LLM Evaluation"]
-    assert scientist.external_id == "JP-77" and scientist.company == "Acme Research"
+    assert scientist.company == "Acme Research"
+    assert scientist.external_id != jobs["Remote Prompt Engineer"].external_id
     assert scientist.location == "Zurich, CH"
     assert (scientist.pay_min, scientist.pay_max, scientist.pay_currency) == (140000, 180000, "CHF")
     prompt = jobs["Remote Prompt Engineer"]
@@ -232,3 +243,27 @@ def test_list_sources_reject_objects():
     for kind in ("lever", "remoteok", "jsonld"):
         with pytest.raises(MalformedPayload):
             get_source(kind).parse({"jobs": []}, ctx())
+
+
+@pytest.mark.parametrize(
+    ("written", "period"),
+    [("1 HOUR", "hour"), ("1 MONTH", "month"), ("1 WEEK", "week"), ("1 YEAR", "year"), ("hourly", "hour"),
+     ("annual", "year"), ("per-month-salary", "month"), ("1 TIME", None)],
+)  # fmt: skip
+def test_every_spelling_of_a_pay_period_is_read(written, period):
+    assert normalise_period(written) == period
+
+
+def test_pay_published_as_yearly_under_a_thousand_is_not_stored_as_a_salary():
+    rate = RawPosting(source="s", board="b", external_id="1", title="T", pay_min=30, pay_max=30,
+                      pay_currency="USD", pay_period="year")  # fmt: skip
+    assert (rate.pay_min, rate.pay_max, rate.pay_period, rate.pay_currency) == (None, None, None, None)
+    hourly = rate.model_validate({**rate.model_dump(), "pay_min": 30, "pay_max": 40, "pay_period": "1 HOUR"})
+    assert (hourly.pay_min, hourly.pay_period) == (30, "hour")
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2026-09-18 13:27:28 UTC", "2026-09-18T13:27:28Z", "2026-09-18T15:27:28+02:00", 1789738048]
+)
+def test_dates_in_every_feed_format_are_read_as_utc(stamp):
+    assert to_utc(stamp) == datetime(2026, 9, 18, 13, 27, 28, tzinfo=UTC)

@@ -100,6 +100,14 @@ def test_missing_postings_close_only_after_a_complete_fetch_and_reopen_when_back
     assert rows(con, "SELECT count(*) FROM postings WHERE closed_at IS NOT NULL") == [(0,)]
 
 
+def test_a_posting_past_its_own_closing_date_is_stored_closed(con):
+    expired = posting("old").model_copy(update={"valid_through": T0 - timedelta(days=3)})
+    current = posting("new").model_copy(update={"valid_through": T0 + timedelta(days=30)})
+    load_board(con, "jsonld", "acme", [(expired, KEEP), (current, KEEP)], complete=True, now=T0)
+    closed = rows(con, "SELECT external_id, closed_at FROM postings ORDER BY external_id")
+    assert closed == [("new", None), ("old", (T0 - timedelta(days=3)).replace(tzinfo=None))]
+
+
 def test_an_empty_successful_board_closes_everything(con):
     load_board(con, "greenhouse", "acme", [(posting("1"), KEEP)], complete=True, now=T0)
     assert load_board(con, "greenhouse", "acme", [], complete=True, now=T0).closed == 1

@@ -78,6 +78,12 @@ def naive_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def _expired(posting: RawPosting, now: datetime) -> datetime | None:
+    """When a posting closed by its source's own date (JSON-LD `validThrough`), if that is past."""
+    until = naive_utc(posting.valid_through)
+    return until if until is not None and until <= now else None
+
+
 def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.DataFrame:
     latest: dict[str, dict[str, object]] = {}
     for posting, decision in postings:
@@ -105,7 +111,7 @@ def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.
             "content_hash": posting.content_hash(),
             "first_seen": now,
             "last_seen": now,
-            "closed_at": None,
+            "closed_at": _expired(posting, now),
             "dup_group": posting.posting_id,
         }
     schema: dict[str, pl.DataType | type[pl.DataType]] = {

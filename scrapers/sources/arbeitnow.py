@@ -1,7 +1,8 @@
 """Arbeitnow: `GET {base}/api/job-board-api`, paged by following `links.next`.
 
 `links.next` is followed only while it stays on the configured base URL's origin, and never twice,
-so a replayed or misbehaving feed cannot send the scraper anywhere else or round in circles.
+so a replayed or misbehaving feed cannot send the scraper anywhere else or round in circles. The feed's
+`tags` are its own categories ("Software Development", "Team Leader"), not the posting's words: they stay out of the text.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     jobs = list_field(payload, "data", "arbeitnow job board")
 
     def build(job: dict[str, Any]) -> RawPosting:
-        tags = ", ".join(str(t) for t in job.get("tags") or [])
-        html = job.get("description") or ""
         return RawPosting(
             source=KIND,
             board=ctx.board,
@@ -53,7 +52,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             company=job.get("company_name"),
             title=job["title"],
             location=job.get("location"),
-            description_html=f"{html}\n<p>Tags: {tags}</p>" if tags else html,
+            description_html=job.get("description") or "",
             posted_at=job.get("created_at"),
             remote_hint=bool(job["remote"]) if "remote" in job else None,
             fetched_at=ctx.fetched_at,

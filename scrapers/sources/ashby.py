@@ -11,7 +11,7 @@ from typing import Any
 from scrapers.base import BoardConfig, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, list_field, number_or_none, ordered_pay
+from scrapers.parsing import Postings, build_postings, list_field, number_or_none, ordered_pay, with_workplace
 
 KIND = "ashby"
 DEFAULT_BASE_URL = "https://api.ashbyhq.com"
@@ -76,10 +76,14 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             url=job.get("jobUrl") or job.get("applyUrl"),
             company=ctx.company or ctx.board,
             title=job["title"],
-            location="; ".join(str(loc) for loc in locations if loc) or None,
+            location=with_workplace(
+                "; ".join(str(loc) for loc in locations if loc) or None, hybrid=workplace == "hybrid"
+            ),
             description_html=job.get("descriptionHtml") or job.get("descriptionPlain") or "",
             posted_at=job.get("publishedAt"),
-            remote_hint=True if remote or workplace == "remote" else (False if workplace else None),
+            remote_hint=True
+            if remote or workplace == "remote"
+            else (False if workplace or remote is False else None),
             fetched_at=ctx.fetched_at,
             **salary(job.get("compensation")),
         )

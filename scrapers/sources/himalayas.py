@@ -1,4 +1,5 @@
-"""Himalayas: `GET {base}/jobs/api?limit=&offset=` (offset paging; salaries are annual)."""
+"""Himalayas: `GET {base}/jobs/api?limit=&offset=` (offset paging). Pay comes with `salaryPeriod`
+("hourly", "annual", ...); without one it is annual, as the API documents."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             pay_min=low,
             pay_max=high,
             pay_currency=(job.get("currency") or "USD") if (low or high) else None,
-            pay_period="year" if (low or high) else None,
+            pay_period=(job.get("salaryPeriod") or "year") if (low or high) else None,
             remote_hint=True,
             fetched_at=ctx.fetched_at,
         )

@@ -2,6 +2,10 @@
 
 The sources entry lists page URLs (`urls = [...]`); each page is fetched as HTML (robots.txt checked)
 and every `script[type="application/ld+json"]` is read, including `@graph` containers and lists.
+
+A posting's id is a hash of its URL, its `identifier` and its title: sites fill `identifier` with
+placeholders ("Test") or reuse one for every posting, which as an id alone would fold them into one.
+`validThrough` is kept: a posting past it is stored closed.
 """
 
 from __future__ import annotations
@@ -123,13 +127,14 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
         return RawPosting(
             source=KIND,
             board=ctx.board,
-            external_id=ident or hashlib.sha1(f"{url}|{item.get('title')}".encode()).hexdigest()[:16],
+            external_id=hashlib.sha1(f"{url}|{ident or ''}|{item.get('title')}".encode()).hexdigest()[:16],
             url=url,
             company=_name(item.get("hiringOrganization")) or ctx.company,
             title=item["title"],
             location=location,
             description_html=item.get("description") or "",
             posted_at=item.get("datePosted"),
+            valid_through=item.get("validThrough"),
             remote_hint=True if remote else None,
             fetched_at=ctx.fetched_at,
             **_salary(item.get("baseSalary")),

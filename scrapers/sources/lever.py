@@ -11,7 +11,14 @@ from typing import Any
 from scrapers.base import BoardConfig, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, expect_list, number_or_none, ordered_pay
+from scrapers.parsing import (
+    Postings,
+    build_postings,
+    expect_list,
+    number_or_none,
+    ordered_pay,
+    with_workplace,
+)
 
 KIND = "lever"
 DEFAULT_BASE_URL = "https://api.lever.co"
@@ -42,6 +49,14 @@ def description_html(item: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def location(categories: dict[str, Any]) -> str | None:
+    """Every place the posting lists (`allLocations`: ["London", "Stockholm"]), else its one `location`."""
+    places = [str(place) for place in categories.get("allLocations") or [] if place]
+    if len(places) > 1:
+        return "; ".join(places)
+    return categories.get("location") or (places[0] if places else None)
+
+
 def parse(payload: Any, ctx: ParseContext) -> Postings:
     items = expect_list(payload, "lever postings")
 
@@ -57,7 +72,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             url=item.get("hostedUrl"),
             company=ctx.company or ctx.board,
             title=item["text"],
-            location=categories.get("location") or ", ".join(categories.get("allLocations") or []) or None,
+            location=with_workplace(location(categories), hybrid=workplace == "hybrid"),
             description_html=description_html(item),
             posted_at=item.get("createdAt"),
             pay_min=low,

@@ -11,7 +11,7 @@ from typing import Any
 from scrapers.base import BoardConfig, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, list_field, number_or_none, ordered_pay
+from scrapers.parsing import Postings, build_postings, list_field, number_or_none, ordered_pay, with_workplace
 
 KIND = "recruitee"
 DEFAULT_BASE_URL = "https://{board}.recruitee.com"
@@ -32,10 +32,12 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             source=KIND,
             board=ctx.board,
             external_id=offer["id"],
-            url=offer.get("careers_url") or offer.get("url"),
+            url=offer.get("careers_url") or offer.get("url") or offer.get("careers_apply_url"),
             company=ctx.company or offer.get("company_name") or ctx.board,
             title=offer["title"],
-            location=offer.get("location") or place or None,
+            location=with_workplace(
+                offer.get("location") or place or None, hybrid=offer.get("hybrid") is True
+            ),
             description_html="\n".join(
                 p for p in (offer.get("description"), offer.get("requirements")) if isinstance(p, str)
             ),

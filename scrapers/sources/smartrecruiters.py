@@ -1,5 +1,9 @@
 """SmartRecruiters: list `GET {base}/v1/companies/{company}/postings` (offset paging), then one detail
 call per posting (`.../postings/{id}`) because only the detail carries the text in `jobAd.sections`.
+
+Without a detail (its call failed) a posting still lands: its URL is its public page on
+jobs.smartrecruiters.com (never the API's JSON URL in `ref`), and its text is what the list says of it (the
+labelled custom fields: "Contract: Permanent", "Work flexibility: Office-based"), with a warning.
 """
 
 from __future__ import annotations
@@ -9,12 +13,20 @@ from typing import Any
 from scrapers.base import BoardConfig, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
-from scrapers.parsing import Postings, build_postings, expect_dict, failed_details, list_field
+from scrapers.parsing import (
+    Postings,
+    build_postings,
+    expect_dict,
+    failed_details,
+    list_field,
+    with_workplace,
+)
 
 KIND = "smartrecruiters"
 DEFAULT_BASE_URL = "https://api.smartrecruiters.com"
 PAGE_SIZE = 100
 MAX_PAGES = 20
+PUBLIC_PAGE = "https://jobs.smartrecruiters.com"
 SECTION_ORDER = ("jobDescription", "qualifications", "additionalInformation", "companyDescription")
 
 
@@ -54,6 +66,21 @@ def sections_html(detail: Any) -> str:
     return "\n".join(blocks)
 
 
+def list_html(item: dict[str, Any]) -> str:
+    """What the list item says besides its title and place: its labelled custom fields, one a line."""
+    fields = [
+        f"<li>{field.get('fieldLabel')}: {field.get('valueLabel')}</li>"
+        for field in item.get("customField") or []
+        if isinstance(field, dict) and field.get("fieldLabel") and field.get("valueLabel")
+    ]
+    return f"<ul>{''.join(fields)}</ul>" if fields else ""
+
+
+def public_url(item: dict[str, Any], board: str) -> str:
+    company = (item.get("company") or {}).get("identifier") or board
+    return f"{PUBLIC_PAGE}/{company}/{item['id']}"
+
+
 def parse(payload: Any, ctx: ParseContext) -> Postings:
     content = list_field(payload, "content", "smartrecruiters postings")
     details = payload.get("details") or {}
@@ -62,17 +89,18 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
         detail = details.get(str(item["id"])) or {}
         location = item.get("location") or detail.get("location") or {}
         company = (item.get("company") or {}).get("name")
+        flags = location if isinstance(location, dict) else {}
         return RawPosting(
             source=KIND,
             board=ctx.board,
             external_id=item["id"],
-            url=detail.get("postingUrl") or item.get("ref") or detail.get("applyUrl"),
+            url=detail.get("postingUrl") or public_url(item, ctx.board),
             company=ctx.company or company or ctx.board,
             title=item["name"],
-            location=location_text(location),
-            description_html=sections_html(detail),
+            location=with_workplace(location_text(location), hybrid=flags.get("hybrid") is True),
+            description_html=sections_html(detail) or list_html(item),
             posted_at=item.get("releasedDate"),
-            remote_hint=location.get("remote") if isinstance(location, dict) else None,
+            remote_hint=flags.get("remote"),
             fetched_at=ctx.fetched_at,
         )
 
