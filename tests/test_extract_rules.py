@@ -242,6 +242,16 @@ def test_published_pay_wins_over_text_and_is_annualised_in_usd():
     assert (salary.annual_min_usd, salary.annual_max_usd) == (104000, 124800)
 
 
+def test_published_pay_without_its_period_is_not_taken_for_a_year():
+    posting = PostingInput(
+        id="1", title="Intern", description="Paid $40 per hour.", pay_min=40, pay_max=40, pay_currency="USD",
+    )  # fmt: skip
+    salary = rules.extract(posting).salary
+    assert salary is not None and (salary.min, salary.period, salary.source) == (40, "hour", "text")
+    silent = rules.extract(posting.model_copy(update={"description": "Join us."})).salary
+    assert silent is None
+
+
 def test_foreign_pay_converts_to_usd():
     facts = rules.extract(
         PostingInput(id="1", title="ML Engineer", location="Berlin", description="€80.000 per year")

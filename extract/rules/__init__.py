@@ -63,14 +63,15 @@ def employment_type(posting: Posting) -> str | None:
 
 
 def posting_salary(posting: Posting, country: str | None) -> Salary | None:
-    """Pay published by the source wins; otherwise the pay stated in the title, the source's pay line,
-    then the body, in the currency of the country when the text names none."""
+    """Pay published by the source wins when it says per what (an amount without its period could be an
+    hour's or a year's: guessing a year makes a $40 rate a $40 salary); otherwise the pay stated in the
+    title, the source's pay line, then the body, in the currency of the country when the text names none."""
     source = posting.source
     pay: Salary
-    if (source.pay_min or source.pay_max) and source.pay_currency:
+    if (source.pay_min or source.pay_max) and source.pay_currency and source.pay_period:
         pay = Salary(
             min=source.pay_min, max=source.pay_max, currency=source.pay_currency.upper(),
-            period=source.pay_period or "year", source="published",
+            period=source.pay_period, source="published",
         )  # fmt: skip
     else:
         pieces = (
