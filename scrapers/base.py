@@ -51,13 +51,18 @@ ParseFn = Callable[[Any, ParseContext], list[RawPosting]]
 
 @dataclass(frozen=True)
 class Source:
-    """A job-board feed. `fetch` does I/O only; `parse` is a pure function of the payload it returned."""
+    """A job-board feed. `fetch` does I/O only; `parse` is a pure function of the payload it returned.
+
+    `options`: the kind-specific keys a sources-file entry may carry (anything else there is a typo and an
+    error); `default_board`: the board an entry of a single-feed kind gets when it names none."""
 
     kind: str
     default_base_url: str
     fetch: FetchFn
     parse: ParseFn
     description: str = ""
+    options: tuple[str, ...] = ()
+    default_board: str | None = None
 
     def base_url_for(self, board: BoardConfig) -> str:
         return (board.base_url or self.default_base_url).rstrip("/")

@@ -47,6 +47,10 @@ class NetworkFailure(ScrapeError):
     """Connection refused or reset, DNS failure, or a timeout, after every retry."""
 
 
+class HostNotFound(NetworkFailure):
+    """The host's name does not resolve (no network, or a mistyped host): not retried, it cannot succeed."""
+
+
 class ResponseTooLarge(ScrapeError):
     """The body exceeded the configured size cap; it was not read to the end."""
 
@@ -65,3 +69,21 @@ class UnknownSource(ScrapeError):
 
 class SourcesFileError(ScrapeError):
     """The sources file cannot be read or does not validate."""
+
+
+def failure_cause(exc: ScrapeError) -> str:
+    """A board's failure in a few words, the same for every board that failed the same way, so a run's
+    failures can be counted by cause ("8 gone (HTTP 404), 4 host does not resolve")."""
+    if isinstance(exc, HostNotFound):
+        return "host does not resolve"
+    if isinstance(exc, HTTPStatusFailure):
+        return f"gone (HTTP {exc.status})" if exc.status in {404, 410} else f"HTTP {exc.status}"
+    if isinstance(exc, NetworkFailure):
+        return "timed out" if exc.reason.startswith("timed out") else "connection failed"
+    if isinstance(exc, MalformedPayload):
+        return "malformed payload"
+    if isinstance(exc, RobotsDisallowed):
+        return "disallowed by robots.txt"
+    if isinstance(exc, ResponseTooLarge):
+        return "response too large"
+    return type(exc).__name__

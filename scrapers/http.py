@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import socket
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from hishel.httpx import AsyncCacheTransport
 from protego import Protego
 
 from scrapers.errors import (
+    HostNotFound,
     HTTPStatusFailure,
     MalformedPayload,
     NetworkFailure,
@@ -206,6 +208,10 @@ class PoliteClient:
             ) from exc
         except httpx.TimeoutException as exc:
             raise NetworkFailure(f"timed out ({type(exc).__name__})", url=request_url) from exc
+        except httpx.ConnectError as exc:
+            if unresolvable(exc):
+                raise HostNotFound(f"host {host.split(':')[0]!r} does not resolve", url=request_url) from exc
+            raise NetworkFailure(f"connection failed ({type(exc).__name__}: {exc})", url=request_url) from exc
         except httpx.TransportError as exc:
             raise NetworkFailure(f"connection failed ({type(exc).__name__}: {exc})", url=request_url) from exc
         raise HTTPStatusFailure(
@@ -245,7 +251,7 @@ class PoliteClient:
             if exc.retry_after > self.settings.max_retry_after:
                 return False
             return exc.retry_after
-        return isinstance(exc, httpx.TransportError)
+        return isinstance(exc, httpx.TransportError) and not unresolvable(exc)
 
     async def _get_once(self, url: str, accept: str) -> FetchResult:
         self.stats.requests += 1
@@ -294,14 +300,29 @@ class PoliteClient:
             )
 
     async def _load_robots(self, origin: str) -> Protego | bool:
+        """The host's robots.txt rules. A host that cannot be reached raises (the page cannot be fetched
+        either: that is the failure to report, not a "disallow")."""
         try:
             result = await self.get(f"{origin}/robots.txt", accept="text/plain")
         except HTTPStatusFailure as exc:
             # RFC 9309 2.3.1: a 4xx robots.txt means no rules; a server error means assume full disallow.
             return exc.status is not None and 400 <= exc.status < 500
-        except ScrapeError:
+        except (MalformedPayload, ResponseTooLarge):
             return False
         return Protego.parse(result.body.decode("utf-8", errors="replace"))
+
+
+def unresolvable(exc: BaseException) -> bool:
+    """Whether a connection failed because the host's name did not resolve (`socket.gaierror` somewhere in
+    the chain of causes): no network, or a host that does not exist. Retrying cannot help."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def decode_json(result: FetchResult) -> Any:

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+import stamina
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,8 +27,9 @@ from scrapers.errors import ScrapeError
 from skillradar import __version__
 from skillradar.config import Settings
 from skillradar.extract_cli import evaluate, extract_db, extract_file
-from skillradar.pipeline import BoardOutcome, ScrapeSummary, scrape_boards
+from skillradar.pipeline import BoardOutcome, scrape_boards
 from skillradar.report_cli import build, dashboard, gap, salaries
+from skillradar.scrape_report import failure_line, summary_table, table_adds_nothing
 from skillradar.sources_file import load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
 
@@ -58,54 +63,38 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+@dataclass
+class _Output:
+    """How much the commands say: `-v` lists every board and logs each HTTP retry."""
+
+    verbose: bool = False
+
+
+output = _Output()
+
+
 @app.callback()
 def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="List every board in run summaries and log each HTTP retry."),
+    ] = False,
 ) -> None:
     """Run `skillradar COMMAND --help` for each command's options."""
+    output.verbose = verbose
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+        stamina.instrumentation.set_on_retry_hooks([stamina.instrumentation.LoggingOnRetryHook])
+    else:  # retries are counted in the run summary; a line per retry is noise in the user's terminal
+        stamina.instrumentation.set_on_retry_hooks([])
 
 
 def _fail_usage(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=2)
-
-
-def _summary_table(summary: ScrapeSummary) -> Table:
-    table = Table(title=f"scrape {summary.run_id}", show_lines=False)
-    for column in ("source", "board", "status", "fetched", "relevant", "new", "updated", "closed"):
-        table.add_column(column, justify="right" if column not in {"source", "board", "status"} else "left")
-    table.add_column("error", overflow="fold", max_width=60)
-    style = {"ok": "green", "partial": "yellow", "failed": "red"}
-    for o in summary.outcomes:
-        c = o.counts
-        table.add_row(
-            o.board.kind,
-            o.board.board,
-            f"[{style[o.status]}]{o.status}[/]",
-            str(c.fetched),
-            str(o.relevant),
-            str(c.new),
-            str(c.updated),
-            str(c.closed),
-            o.error or "",
-        )
-    totals = [
-        sum(getattr(o.counts, f) for o in summary.outcomes) for f in ("fetched", "new", "updated", "closed")
-    ]
-    relevant = sum(o.relevant for o in summary.outcomes)
-    table.add_section()
-    table.add_row(
-        "total",
-        f"{len(summary.outcomes)} boards",
-        f"{len(summary.failed)} failed",
-        str(totals[0]),
-        str(relevant),
-        *(str(t) for t in totals[1:]),
-        "",
-    )
-    return table
 
 
 def run_scrape(
@@ -164,7 +153,8 @@ def run_scrape(
             )
         finally:
             con.close()
-    console.print(_summary_table(summary))
+    if output.verbose or not table_adds_nothing(summary):
+        console.print(summary_table(summary, every_board=output.verbose))
     if summary.duplicates:
         console.print(f"{summary.duplicates} postings share a duplicate group with another posting.")
     stats = summary.stats
@@ -172,10 +162,8 @@ def run_scrape(
         f"HTTP: {stats.requests} requests, {stats.retries} retries, {stats.not_modified} not modified (304), "
         f"{stats.bytes_read / 1e6:.1f} MB read"
     )
-    if summary.failed:
-        err.print(
-            f"[yellow]{len(summary.failed)} of {len(summary.outcomes)} boards failed; see the table above.[/]"
-        )
+    if line := failure_line(summary):
+        err.print(f"[yellow]{escape(line)}[/]")
     return summary.exit_code()
 
 

@@ -19,7 +19,7 @@ import duckdb
 
 from extract.schema import PostingFacts, PostingInput
 from scrapers.base import BoardConfig, ParseContext, get_source
-from scrapers.errors import MalformedPayload, ScrapeError, UnknownSource
+from scrapers.errors import MalformedPayload, ScrapeError, UnknownSource, failure_cause
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.models import RawPosting
 from scrapers.relevance import RelevanceFilter
@@ -54,6 +54,7 @@ class BoardOutcome:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    cause: str | None = None  # a failure in a few words (`failure_cause`), for counting failures by cause
 
 
 @dataclass
@@ -104,11 +105,12 @@ class _Fetched:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    cause: str | None = None
 
 
 def _outcome(item: _Fetched, counts: LoadCounts | None) -> BoardOutcome:
     if item.postings is None or counts is None:
-        return BoardOutcome(item.board, "failed", error=item.error)
+        return BoardOutcome(item.board, "failed", error=item.error, cause=item.cause)
     status = "partial" if item.skipped or item.warnings else "ok"
     relevant = sum(1 for _, d in item.postings if d.is_relevant)
     outcome = BoardOutcome(item.board, status, counts, relevant, item.skipped, item.warnings)
@@ -150,7 +152,9 @@ def _write_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: list[_Fetch
     except (duckdb.Error, BoardsConflict) as exc:
         if len(batch) > 1:
             return [outcome for item in batch for outcome in _write_batch(con, run_id, [item])]
-        outcome = BoardOutcome(batch[0].board, "failed", error=f"warehouse load failed: {exc}")
+        outcome = BoardOutcome(
+            batch[0].board, "failed", error=f"warehouse load failed: {exc}", cause="warehouse load failed"
+        )
         finish_runs(con, run_id, [_result(outcome)])
         return [outcome]
 
@@ -199,7 +203,8 @@ async def scrape_boards(
             try:
                 postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
             except ScrapeError as exc:
-                await fetched.put(_Fetched(board, None, error=str(exc.for_board(board.kind, board.board))))
+                error = str(exc.for_board(board.kind, board.board))
+                await fetched.put(_Fetched(board, None, error=error, cause=failure_cause(exc)))
                 return
             decided = [(p, Decision(*relevance.decide(p))) for p in postings]
             await fetched.put(_Fetched(board, decided, skipped, warnings))

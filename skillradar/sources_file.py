@@ -6,6 +6,7 @@ take precedence. Errors name the file and the entry at fault.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,16 +46,29 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
     known = registry()
     boards: list[BoardConfig] = []
     seen: dict[tuple[str, str], int] = {}
+    unknown_tables = set(data) - {"source", "relevance"}
+    if unknown_tables:
+        raise SourcesFileError(
+            f"{path}: unknown table {_suggest(min(unknown_tables), {'source', 'relevance'})}"
+        )
     for index, entry in enumerate(data.get("source") or [], start=1):
         where = f"{path} [[source]] #{index}"
-        if not isinstance(entry, dict) or "kind" not in entry or "board" not in entry:
-            raise SourcesFileError(f"{where}: every source needs `kind` and `board`")
+        if not isinstance(entry, dict) or "kind" not in entry:
+            raise SourcesFileError(f"{where}: every source needs a `kind`")
         kind = str(entry["kind"])
         if kind not in known:
-            raise SourcesFileError(f"{where}: unknown kind {kind!r} (known: {', '.join(known)})")
-        key = (kind, str(entry["board"]))
+            raise SourcesFileError(f"{where}: unknown kind {_suggest(kind, set(known))}")
+        source = known[kind]
+        allowed = _BOARD_KEYS | set(source.options)
+        for key in entry:
+            if key not in allowed:
+                raise SourcesFileError(f"{where} ({kind}): unknown key {_suggest(key, allowed)}")
+        board = str(entry.get("board") or source.default_board or "")
+        if not board:
+            raise SourcesFileError(f"{where} ({kind}): needs a `board`")
+        key = (kind, board)
         if key in seen:
-            raise SourcesFileError(f"{where}: {kind}:{key[1]} is already listed as entry #{seen[key]}")
+            raise SourcesFileError(f"{where}: {kind}:{board} is already listed as entry #{seen[key]}")
         seen[key] = index
         if entry.get("enabled", True) is False or (only and kind not in only):
             continue
@@ -62,7 +76,7 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         boards.append(
             BoardConfig(
                 kind=kind,
-                board=str(entry["board"]),
+                board=board,
                 base_url=entry.get("base_url"),
                 company=entry.get("company"),
                 options=options,
@@ -71,12 +85,17 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
     return SourcesFile(path=path, boards=boards, relevance=_relevance(data.get("relevance") or {}, path))
 
 
+def _suggest(given: str, known: set[str]) -> str:
+    """'baseurl' (did you mean 'base_url'? known: base_url, board, ...): the message for an unknown name."""
+    close = difflib.get_close_matches(given, sorted(known), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{given!r} ({hint}known: {', '.join(sorted(known))})"
+
+
 def _relevance(table: dict[str, Any], path: Path) -> RelevanceFilter:
     unknown = set(table) - _RELEVANCE_KEYS
     if unknown:
-        raise SourcesFileError(
-            f"{path} [relevance]: unknown keys {sorted(unknown)} (known: {sorted(_RELEVANCE_KEYS)})"
-        )
+        raise SourcesFileError(f"{path} [relevance]: unknown key {_suggest(min(unknown), _RELEVANCE_KEYS)}")
     values: dict[str, Any] = {}
     for key, value in table.items():
         values[key] = tuple(value) if isinstance(value, list) else value

@@ -61,4 +61,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(jobs, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Arbeitnow job board API (Europe)"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Arbeitnow job board API (Europe)", options=("max_pages",))
+)

@@ -78,4 +78,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return result
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Greenhouse job board API"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Greenhouse job board API", options=("pay_transparency",))
+)

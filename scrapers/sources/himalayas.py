@@ -57,4 +57,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(jobs, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Himalayas remote jobs API"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Himalayas remote jobs API", options=("params", "max_pages"))
+)

@@ -175,4 +175,14 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return result
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, 'Hacker News "Who is hiring?" (official API)'))
+SOURCE = register(
+    Source(
+        KIND,
+        DEFAULT_BASE_URL,
+        fetch,
+        parse,
+        'Hacker News "Who is hiring?" (official API)',
+        options=("story_id",),
+        default_board="whoishiring",
+    )
+)

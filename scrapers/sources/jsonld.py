@@ -144,5 +144,12 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "schema.org JobPosting JSON-LD on careers pages")
+    Source(
+        KIND,
+        DEFAULT_BASE_URL,
+        fetch,
+        parse,
+        "schema.org JobPosting JSON-LD on careers pages",
+        options=("urls",),
+    )
 )

@@ -88,4 +88,4 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(items, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Lever postings API"))
+SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Lever postings API", options=("max_pages",)))

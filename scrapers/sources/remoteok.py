@@ -75,4 +75,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(items, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "RemoteOK public API (remote jobs)"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "RemoteOK public API (remote jobs)", options=("params",))
+)

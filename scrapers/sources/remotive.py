@@ -44,4 +44,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(jobs, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Remotive remote-jobs API"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Remotive remote-jobs API", options=("params",))
+)

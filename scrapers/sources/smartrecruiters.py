@@ -109,4 +109,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return result
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "SmartRecruiters posting API"))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "SmartRecruiters posting API", options=("max_pages",))
+)

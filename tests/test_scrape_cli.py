@@ -1,0 +1,111 @@
+"""`skillradar scrape` as a new user meets it: a sources file with a typo, no network, many boards."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from skillradar.cli import app
+from tests.conftest import Scripted, ScriptedServer
+
+ENV = {"SKILLRADAR_PER_HOST_RATE": "500", "SKILLRADAR_RETRY_WAIT": "0.01", "COLUMNS": "200"}
+
+
+def _scrape(tmp_path: Path, sources: str, *args: str) -> tuple[int, str]:
+    path = tmp_path / "sources.toml"
+    path.write_text(sources)
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner().invoke(
+        app, [*args, "scrape", "--sources", str(path), "--db", str(tmp_path / "w.duckdb")], env=env
+    )
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ('kind = "greenhouse"\nboard = "acme"\nbaseurl = "http://127.0.0.1:9"',
+         "[[source]] #1 (greenhouse): unknown key 'baseurl' (did you mean 'base_url'?"),
+        ('kind = "greenhouse"\nboard = "acme"\nmax_pages = 3',
+         "unknown key 'max_pages' (known: base_url, board, company, enabled, kind, pay_transparency)"),
+        ('kind = "lever"\nboard = "acme"\nmax_pages = 3\nparms = {}', "unknown key 'parms'"),
+        ('kind = "greenhose"\nboard = "acme"', "unknown kind 'greenhose' (did you mean 'greenhouse'?"),
+        ('kind = "ashby"', "[[source]] #1 (ashby): needs a `board`"),
+    ],
+)  # fmt: skip
+def test_a_sources_file_with_a_typo_is_an_error_naming_the_key(tmp_path: Path, entry: str, said: str):
+    code, output = _scrape(tmp_path, f"[[source]]\n{entry}\n")
+    assert code == 2
+    assert said in " ".join(output.split())  # the message as written, brackets and all
+    assert "Traceback" not in output and len(output.strip().splitlines()) <= 3
+
+
+def test_hn_needs_no_board(tmp_path: Path, scripted: ScriptedServer):
+    scripted.route("/v0/user/whoishiring.json", Scripted(200, {"submitted": [5]}))
+    scripted.route(
+        "/v0/item/5.json", Scripted(200, {"id": 5, "title": "Ask HN: Who is hiring? (December 2026)"})
+    )
+    code, output = _scrape(tmp_path, f'[[source]]\nkind = "hn"\nbase_url = "{scripted.url}"\n')
+    assert code == 0, output
+    assert scripted.hits("/v0/user/whoishiring.json") == 1
+
+
+def test_options_of_a_kind_are_accepted(tmp_path: Path, scripted: ScriptedServer):
+    scripted.route("/v0/item/7.json", Scripted(200, {"id": 7, "title": "Ask HN: Who is hiring? (May 2026)"}))
+    code, output = _scrape(tmp_path, f'[[source]]\nkind = "hn"\nbase_url = "{scripted.url}"\nstory_id = 7\n')
+    assert code == 0, output
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Name resolution fails for every host but loopback, as on a machine without network."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in {"127.0.0.1", "localhost", b"127.0.0.1"}:
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def test_offline_a_scrape_ends_fast_with_one_line_and_no_retries(tmp_path: Path, no_network):
+    boards = "".join(
+        f'[[source]]\nkind = "greenhouse"\nboard = "b{n}"\nbase_url = "https://boards{n}.example.com"\n'
+        for n in range(40)
+    )
+    boards += '[[source]]\nkind = "jsonld"\nboard = "site"\nurls = ["https://careers.example.com/jobs"]\n'
+    started = time.monotonic()
+    code, output = _scrape(tmp_path, boards)
+    assert time.monotonic() - started < 60
+    assert code == 1
+    assert "no network: 41 of 41 boards failed to resolve their host" in output
+    assert "0 retries" in output and "retry_scheduled" not in output
+    assert "robots.txt disallows" not in output and "b39" not in output  # no table of 41 identical failures
+
+
+def test_many_boards_list_only_those_needing_attention_and_count_failures_by_cause(
+    tmp_path: Path, scripted: ScriptedServer
+):
+    scripted.route("/v1/boards/ok0/jobs", Scripted(200, {"jobs": []}))
+    for n in range(30):
+        scripted.route(f"/v1/boards/ok{n}/jobs", Scripted(200, {"jobs": []}))
+    for n in range(3):
+        scripted.route(f"/v1/boards/gone{n}/jobs", Scripted(404, b"not found"))
+    scripted.route("/v1/boards/junk/jobs", Scripted(200, b"{"))
+    names = [f"ok{n}" for n in range(30)] + [f"gone{n}" for n in range(3)] + ["junk"]
+    boards = "".join(
+        f'[[source]]\nkind = "greenhouse"\nboard = "{b}"\nbase_url = "{scripted.url}"\n' for b in names
+    )
+    code, output = _scrape(tmp_path, boards)
+    assert code == 0
+    flat = " ".join(output.split())
+    assert "4 of 34 boards failed: 3 gone (HTTP 404), 1 malformed payload" in flat
+    assert "gone2" in output and "junk" in output and "ok17" not in output
+    assert "30 more boards" in flat
+    code, output = _scrape(tmp_path, boards, "-v")
+    assert "ok17" in output  # -v lists every board
