@@ -73,7 +73,9 @@ def test_sources_file_errors_name_the_problem(tmp_path: Path):
     with pytest.raises(SourcesFileError, match="already listed as entry #1"):
         load_sources(path)
     path.write_text("[relevance]\nmin_hits = 2\n")
-    with pytest.raises(SourcesFileError, match=re.escape("unknown key 'min_hits' (did you mean 'min_text_hits'?")):
+    with pytest.raises(
+        SourcesFileError, match=re.escape("unknown key 'min_hits' (did you mean 'min_text_hits'?")
+    ):
         load_sources(path)
 
 
