@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 from scrapers.models import RawPosting
 
 _ROLE_NOUN = (
-    r"(engineer|scientist|research|developer|architect|specialist|platform|infrastructure|ops|modell?ing)"
+    r"\b(engineer|scientist|science|research|developer|architect|specialist|platform|infrastructure|ops|"
+    r"modell?ing|intern|technical staff|systems?|(?:technical|tech) lead)"
 )
+_BETWEEN = r"[\s/&,()|:-]"  # what stands between "AI" and a role noun: spaces, slashes, a hyphen
 DEFAULT_TITLE_INCLUDE = (
     # "AI" or "ML" next to a role noun, so a company called "Something AI" does not make every role AI work.
-    rf"\b(ai|ml|ai/ml|ml/ai|llm|genai|nlp)\b[\s/&-]*(\w+[\s/&-]+){{0,2}}{_ROLE_NOUN}",
-    rf"{_ROLE_NOUN}[\s,(-]+(\w+[\s/&-]+){{0,1}}(ai|ml|llm|genai)\b(?![\w.-]*\.(ai|com|io))",
+    rf"\b(ai|ml|ai/ml|ml/ai|llm|genai|nlp)\b{_BETWEEN}*(\w+[\s/&-]+){{0,2}}{_ROLE_NOUN}",
+    rf"{_ROLE_NOUN}{_BETWEEN}+(\w+[\s/&-]+){{0,1}}(ai|ml|llm|genai)\b(?![\w.-]*\.(ai|com|io))",
+    rf"{_ROLE_NOUN}\s*[–—]\s*(ai|ml|llm|genai)\b",  # "Intern — AI", not "Engineer – Baton AI" (a company)
+    r"\bmles?\b",  # machine-learning engineer
+    r"(?<!causal )\binference\b",  # serving models ("Member of Technical Staff - Inference")
     r"machine[- ]learning",
     r"deep[- ]learning",
     r"\bllms?\b",
@@ -36,6 +41,13 @@ DEFAULT_TITLE_INCLUDE = (
     r"artificial intelligence",
 )
 DEFAULT_TITLE_EXCLUDE = (
+    # business functions at AI companies: their work is not building AI
+    r"\bproduct (manager|lead|owner|director)\b",
+    r"\bpm\b",
+    r"^(?!.*\b(engineer|scien)).*\boperations\b",
+    r"\b(finance|financial) (analyst|manager|director)\b",
+    r"\bstrategist\b",
+    r"\b(channel|ecosystem|partnerships?) manager\b",
     r"\bsales\b",
     r"account (executive|manager)",
     r"\brecruit",

@@ -14,12 +14,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from extract.evaluate import load_vocabulary, read_jsonl, score
+from extract.evaluate import Counts, load_vocabulary, read_jsonl, score
 from extract.peercases import KINDS, Tally, is_peer_case, score_peer_cases
 from extract.schema import PostingFacts, PostingInput
 from extract.statedpay import cases as stated_pay_cases
 from extract.statedpay import score_stated_pay
 from extract.taxonomy import load_taxonomy
+from scrapers.models import RawPosting
+from scrapers.relevance import RelevanceFilter
 from skillradar.backends import Backend, ExtractionBackend, build_backend
 from skillradar.config import Settings
 
@@ -223,7 +225,24 @@ def _scored(gold: Path, chosen: ExtractionBackend) -> Scored:
     answers = {facts.id: facts for facts, _ in results}
     failures += [reason for _, reason in results if reason is not None]
     report = score(rows, lambda posting: answers[posting.id], vocabulary)
-    return Scored(report.metrics(), report.misses, failures=failures)
+    return Scored(report.metrics() | relevance_metrics(rows), report.misses, failures=failures)
+
+
+def relevance_metrics(rows: list[dict[str, Any]]) -> dict[str, float | int]:
+    """How the scrape's relevance filter (the default one) agrees with the labelled AI roles: of the postings
+    it keeps, how many are AI roles (precision), and of the AI roles, how many it keeps (recall)."""
+    kept = Counts()
+    relevance = RelevanceFilter()
+    for row in rows:
+        posting = RawPosting(
+            source="eval", board="eval", external_id=str(row["id"]), title=row.get("title") or "-",
+            location=row.get("location"), description_text=row.get("description") or "",
+        )  # fmt: skip
+        keeps, is_ai = relevance.decide(posting)[0], bool(row["labels"]["is_ai_role"])
+        kept.tp += keeps and is_ai
+        kept.fp += keeps and not is_ai
+        kept.fn += is_ai and not keeps
+    return {"relevance_precision": round(kept.precision, 4), "relevance_recall": round(kept.recall, 4)}
 
 
 def _target(name: str) -> tuple[str, Callable[[float], bool]] | None:

@@ -109,6 +109,7 @@ def test_extract_file_and_eval_commands(tmp_path: Path):
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output)
     assert metrics["skills_f1"] == 1.0 and metrics["salary_exact"] == 1.0 and metrics["n"] == 1
+    assert (metrics["relevance_precision"], metrics["relevance_recall"]) == (1.0, 1.0)  # the scrape filter
     assert CliRunner().invoke(app, ["eval", str(tmp_path / "missing.jsonl")]).exit_code == 2
 
 

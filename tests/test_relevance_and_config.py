@@ -30,6 +30,22 @@ def posting(title: str, text: str = "") -> RawPosting:
         ("Account Executive, AI Platform", "Sell our LLM platform; machine learning background.", False),
         ("AI Trainer - Physics Expert (Freelance)", "", False),
         ("Office Manager", "LLM LLM machine learning PyTorch", False),
+        # titles of ATS boards: the AI word after a dash, "technical staff", MLE, model serving
+        ("Member of Technical Staff - Applied ML", "", True),
+        ("Senior Member of Technical Staff, Multimodal AI", "", True),
+        ("Member of Technical Staff, MLE (UK/EU)", "", True),
+        ("AI Technical Lead", "", True),
+        ("Intern — AI", "", True),
+        ("Research Intern – LLM", "", True),
+        ("Backend Engineer – Inference Optimization", "", True),
+        ("Member of Technical Staff - Product Engineering", "", False),
+        # business functions at AI companies, and a company's name after the role
+        ("Lead Product Manager, Artificial Intelligence", "", False),
+        ("Product Lead, AI (Japan)", "", False),
+        ("AI Operations Specialist | Housing", "", False),
+        ("Engineering Manager, Machine Learning Operations", "", True),
+        ("Founding Engineer – Baton AI", "", False),
+        ("Analytical Lead - Causal Inference", "", False),
     ],
 )
 def test_relevance_verdicts(title, text, relevant):
