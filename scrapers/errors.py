@@ -71,13 +71,16 @@ class SourcesFileError(ScrapeError):
     """The sources file cannot be read or does not validate."""
 
 
+GONE = "gone (HTTP 404 or 410)"  # the board no longer exists: the employer left that ATS or closed it
+
+
 def failure_cause(exc: ScrapeError) -> str:
     """A board's failure in a few words, the same for every board that failed the same way, so a run's
     failures can be counted by cause ("8 gone (HTTP 404), 4 host does not resolve")."""
     if isinstance(exc, HostNotFound):
         return "host does not resolve"
     if isinstance(exc, HTTPStatusFailure):
-        return f"gone (HTTP {exc.status})" if exc.status in {404, 410} else f"HTTP {exc.status}"
+        return GONE if exc.status in {404, 410} else f"HTTP {exc.status}"
     if isinstance(exc, NetworkFailure):
         return "timed out" if exc.reason.startswith("timed out") else "connection failed"
     if isinstance(exc, MalformedPayload):

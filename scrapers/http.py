@@ -66,6 +66,7 @@ class FetchStats:
 
     requests: int = 0
     retries: int = 0
+    moved: dict[str, str] = field(default_factory=dict)  # requested URL -> where redirects led
     not_modified: int = 0
     from_cache: int = 0
     bytes_read: int = 0
@@ -283,6 +284,8 @@ class PoliteClient:
                     )
                 chunks.append(chunk)
             self.stats.bytes_read += size
+            if response.history and str(response.url).split("?")[0] != url.split("?")[0]:
+                self.stats.moved[url] = str(response.url)
             caching = response.extensions.get("caching") or {}  # hishel's CacheStatus is a TypedDict
             from_cache = bool(caching.get("from_cache", False))
             revalidated = bool(caching.get("revalidated", False))

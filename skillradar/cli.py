@@ -29,7 +29,8 @@ from skillradar.config import Settings
 from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.pipeline import BoardOutcome, scrape_boards
 from skillradar.report_cli import build, dashboard, gap, salaries
-from skillradar.scrape_report import failure_line, summary_table, table_adds_nothing
+from skillradar.scrape_report import failure_line, gone_line, summary_table, table_adds_nothing
+from skillradar.sources_check import check_boards, prune
 from skillradar.sources_file import load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
 
@@ -162,6 +163,8 @@ def run_scrape(
         f"HTTP: {stats.requests} requests, {stats.retries} retries, {stats.not_modified} not modified (304), "
         f"{stats.bytes_read / 1e6:.1f} MB read"
     )
+    if line := gone_line(summary):
+        err.print(escape(line))
     if line := failure_line(summary):
         err.print(f"[yellow]{escape(line)}[/]")
     return summary.exit_code()
@@ -190,15 +193,67 @@ def scrape(
     raise typer.Exit(code=run_scrape(settings, sources, only))
 
 
-@app.command()
-def sources() -> None:
-    """List the kinds of source skillradar can scrape."""
-    table = Table("kind", "default base URL", "what")
+sources_app = typer.Typer(
+    help="The kinds of source, and a check of the boards of a sources file.", invoke_without_command=True
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback()
+def sources(ctx: typer.Context) -> None:
+    """List the kinds of source skillradar can scrape (`skillradar sources check` checks the boards)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table("kind", "default base URL", "options", "what")
     for kind, source in registry().items():
         table.add_row(
-            kind, source.default_base_url or "(page URLs from the sources file)", source.description
-        )
+            kind, source.default_base_url or "(page URLs from the sources file)", ", ".join(source.options),
+            source.description,
+        )  # fmt: skip
     console.print(table)
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: SourcesOption = None,
+    prune_to: Annotated[
+        Path | None,
+        typer.Option("--prune", help="write the sources file without the gone boards to this path"),
+    ] = None,
+) -> None:
+    """Fetch each board of the sources file once (nothing is stored) and say whether it is ok, empty,
+    gone (404/410), moved (redirected elsewhere) or failing, with its postings and AI-relevant ones."""
+    settings = Settings()
+    path = resolve_sources_path(sources or settings.sources)
+    try:
+        config = load_sources(path)
+    except ScrapeError as exc:
+        raise _fail_usage(str(exc)) from exc
+    with Progress(
+        TextColumn("checking boards"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("check", total=len(config.boards))
+        checks = asyncio.run(
+            check_boards(
+                config.boards, config.relevance, settings.client_settings(),
+                on_done=lambda _: progress.advance(task),
+            )
+        )  # fmt: skip
+    table = Table("kind", "board", "status", "postings", "AI roles", "note", title=f"boards of {path}")
+    style = {"ok": "green", "empty": "yellow", "gone": "dim", "moved": "yellow", "failing": "red"}
+    for check in checks:
+        table.add_row(
+            escape(check.board.kind), escape(check.board.board), f"[{style[check.status]}]{check.status}[/]",
+            str(check.postings), str(check.relevant), escape(check.note),
+        )  # fmt: skip
+    console.print(table)
+    counts = Counter(check.status for check in checks)
+    console.print(", ".join(f"{n} {status}" for status, n in counts.most_common()))
+    if prune_to is not None:
+        gone = {(c.board.kind, c.board.board) for c in checks if c.status == "gone"}
+        defaults = {kind: s.default_board for kind, s in registry().items() if s.default_board}
+        prune_to.write_text(prune(path.read_text(encoding="utf-8"), gone, defaults), encoding="utf-8")
+        console.print(f"wrote {escape(str(prune_to))} without {len(gone)} gone boards")
 
 
 @app.command()

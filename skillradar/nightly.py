@@ -89,6 +89,7 @@ def _scrape_stage(con: duckdb.DuckDBPyConnection, sources: SourcesFile, settings
         "boards": len(result.outcomes),
         "ok": sum(o.status == "ok" for o in result.outcomes),
         "partial": sum(o.status == "partial" for o in result.outcomes),
+        "gone": len(result.gone),
         "failed": len(result.failed),
         "fetched": sum(o.counts.fetched for o in result.outcomes),
         "new": sum(o.counts.new for o in result.outcomes),

@@ -19,7 +19,7 @@ import duckdb
 
 from extract.schema import PostingFacts, PostingInput
 from scrapers.base import BoardConfig, ParseContext, get_source
-from scrapers.errors import MalformedPayload, ScrapeError, UnknownSource, failure_cause
+from scrapers.errors import GONE, MalformedPayload, ScrapeError, UnknownSource, failure_cause
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.models import RawPosting
 from scrapers.relevance import RelevanceFilter
@@ -48,7 +48,7 @@ WRITE_BATCH = 16
 @dataclass
 class BoardOutcome:
     board: BoardConfig
-    status: str  # ok | partial | failed
+    status: str  # ok | partial | gone (the board no longer exists: 404/410, not a failure) | failed
     counts: LoadCounts = field(default_factory=LoadCounts)
     relevant: int = 0
     skipped: list[str] = field(default_factory=list)
@@ -66,11 +66,15 @@ class ScrapeSummary:
 
     @property
     def succeeded(self) -> list[BoardOutcome]:
-        return [o for o in self.outcomes if o.status != "failed"]
+        return [o for o in self.outcomes if o.status in {"ok", "partial"}]
 
     @property
     def failed(self) -> list[BoardOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def gone(self) -> list[BoardOutcome]:
+        return [o for o in self.outcomes if o.status == "gone"]
 
     def exit_code(self) -> int:
         """0 when at least one board worked, 1 when every board failed (or none was configured)."""
@@ -110,7 +114,8 @@ class _Fetched:
 
 def _outcome(item: _Fetched, counts: LoadCounts | None) -> BoardOutcome:
     if item.postings is None or counts is None:
-        return BoardOutcome(item.board, "failed", error=item.error, cause=item.cause)
+        status = "gone" if item.cause == GONE else "failed"
+        return BoardOutcome(item.board, status, error=item.error, cause=item.cause)
     status = "partial" if item.skipped or item.warnings else "ok"
     relevant = sum(1 for _, d in item.postings if d.is_relevant)
     outcome = BoardOutcome(item.board, status, counts, relevant, item.skipped, item.warnings)
@@ -240,7 +245,7 @@ async def scrape_boards(
         writer.shutdown(wait=True)
         if own_client:
             await http.aclose()
-    duplicates = assign_dup_groups(con) if any(o.status != "failed" for o in outcomes) else 0
+    duplicates = assign_dup_groups(con) if any(o.status in {"ok", "partial"} for o in outcomes) else 0
     order = {id(b): i for i, b in enumerate(boards)}
     outcomes.sort(key=lambda o: order.get(id(o.board), 0))
     return ScrapeSummary(run_id=run_id, outcomes=outcomes, stats=http.stats, duplicates=duplicates)

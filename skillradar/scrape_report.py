@@ -16,7 +16,7 @@ from rich.table import Table
 from skillradar.pipeline import BoardOutcome, ScrapeSummary
 
 ALL_BOARDS_UP_TO = 25  # a table of every board up to this many; beyond it, only the boards not ok
-_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}
+_STYLE = {"ok": "green", "partial": "yellow", "gone": "dim", "failed": "red"}
 
 
 def summary_table(summary: ScrapeSummary, *, every_board: bool = False) -> Table:
@@ -49,7 +49,8 @@ def summary_table(summary: ScrapeSummary, *, every_board: bool = False) -> Table
 
 
 def _not_ok(outcomes: list[BoardOutcome]) -> list[BoardOutcome]:
-    return sorted((o for o in outcomes if o.status != "ok"), key=lambda o: o.status != "failed")
+    order = {"failed": 0, "partial": 1, "gone": 2}
+    return sorted((o for o in outcomes if o.status != "ok"), key=lambda o: order[o.status])
 
 
 def single_cause(summary: ScrapeSummary) -> str | None:
@@ -61,6 +62,14 @@ def single_cause(summary: ScrapeSummary) -> str | None:
 def table_adds_nothing(summary: ScrapeSummary) -> bool:
     """Many boards that all failed the same way: the one line says it all (`failure_line`)."""
     return len(summary.outcomes) > ALL_BOARDS_UP_TO and single_cause(summary) is not None
+
+
+def gone_line(summary: ScrapeSummary) -> str | None:
+    """Boards that no longer exist: not failures, but the sources file could drop them."""
+    if not summary.gone:
+        return None
+    names = ", ".join(o.board.label for o in summary.gone[:5]) + (" ..." if len(summary.gone) > 5 else "")
+    return f"{len(summary.gone)} boards are gone (HTTP 404/410): {names}; `skillradar sources check --prune` drops them"
 
 
 def failure_line(summary: ScrapeSummary) -> str | None:

@@ -6,10 +6,12 @@ import socket
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from skillradar.cli import app
+from skillradar.sources_file import load_sources
 from tests.conftest import Scripted, ScriptedServer
 
 ENV = {"SKILLRADAR_PER_HOST_RATE": "500", "SKILLRADAR_RETRY_WAIT": "0.01", "COLUMNS": "200"}
@@ -104,8 +106,49 @@ def test_many_boards_list_only_those_needing_attention_and_count_failures_by_cau
     code, output = _scrape(tmp_path, boards)
     assert code == 0
     flat = " ".join(output.split())
-    assert "4 of 34 boards failed: 3 gone (HTTP 404), 1 malformed payload" in flat
+    assert "1 of 34 boards failed: 1 malformed payload" in flat
+    assert "3 boards are gone (HTTP 404/410): greenhouse:gone0, greenhouse:gone1, greenhouse:gone2" in flat
     assert "gone2" in output and "junk" in output and "ok17" not in output
     assert "30 more boards" in flat
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        statuses = dict(con.execute("SELECT status, count(*) FROM scrape_runs GROUP BY status").fetchall())
+    assert statuses == {"ok": 30, "gone": 3, "failed": 1}  # a board that has gone is not a failure
     code, output = _scrape(tmp_path, boards, "-v")
     assert "ok17" in output  # -v lists every board
+
+
+def test_sources_check_says_which_boards_are_ok_empty_gone_moved_or_failing(
+    tmp_path: Path, scripted: ScriptedServer
+):
+    job = {
+        "id": 1,
+        "title": "Machine Learning Engineer",
+        "absolute_url": "https://x.example/1",
+        "content": "RAG.",
+    }
+    scripted.route("/v1/boards/live/jobs", Scripted(200, {"jobs": [job, {**job, "id": 2, "title": "Chef"}]}))
+    scripted.route("/v1/boards/quiet/jobs", Scripted(200, {"jobs": []}))
+    scripted.route("/v1/boards/closed/jobs", Scripted(404, b"not found"))
+    scripted.route("/v1/boards/renamed/jobs", Scripted(301, b"", {"Location": "/v1/boards/newname/jobs"}))
+    scripted.route("/v1/boards/newname/jobs", Scripted(200, {"jobs": [job]}))
+    scripted.route("/v1/boards/broken/jobs", Scripted(200, b"<html>maintenance</html>"))
+    entries = "".join(
+        f'# {name} board\n[[source]]\nkind = "greenhouse"\nboard = "{name}"\nbase_url = "{scripted.url}"\n\n'
+        for name in ("live", "quiet", "closed", "renamed", "broken")
+    )
+    path = tmp_path / "sources.toml"
+    path.write_text("# my boards\n\n" + entries)
+    pruned = tmp_path / "pruned.toml"
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner().invoke(
+        app, ["sources", "check", "--sources", str(path), "--prune", str(pruned)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[2].strip(): line for line in result.output.splitlines() if line.count("│") > 5}
+    assert "ok" in rows["live"] and " 2 " in rows["live"] and " 1 " in rows["live"]  # 2 postings, 1 AI role
+    assert "empty" in rows["quiet"] and "gone" in rows["closed"] and "failing" in rows["broken"]
+    assert "moved" in rows["renamed"] and "newname" in result.output
+    kept = pruned.read_text()
+    assert 'board = "closed"' not in kept and "# closed board" not in kept
+    assert kept.startswith("# my boards") and kept.count("[[source]]") == 4 and "# renamed board" in kept
+    assert {b.board for b in load_sources(pruned).boards} == {"live", "quiet", "renamed", "broken"}

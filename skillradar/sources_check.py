@@ -1,0 +1,95 @@
+"""`skillradar sources check`: is every board of a sources file still there, and worth scraping?
+
+Boards move between ATSs and close; a sources file of a hundred boards rots a little every month. The check
+fetches each board once (through the same polite client and parsers as a scrape, writing nothing) and says
+for each: ok (with its postings and how many are AI roles), empty, gone (404/410), moved (redirected
+elsewhere) or failing. `prune` writes the file again without the gone boards, comments and all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from scrapers.base import BoardConfig, ParseContext, get_source
+from scrapers.errors import GONE, ScrapeError, failure_cause
+from scrapers.http import ClientSettings, PoliteClient
+from scrapers.relevance import RelevanceFilter
+
+CONCURRENCY = 16
+
+
+@dataclass(frozen=True)
+class BoardCheck:
+    board: BoardConfig
+    status: str  # ok | empty | gone | moved | failing
+    postings: int = 0
+    relevant: int = 0
+    note: str = ""
+
+
+async def _check_one(client: PoliteClient, board: BoardConfig, relevance: RelevanceFilter) -> BoardCheck:
+    source = get_source(board.kind)
+    base = source.base_url_for(board)
+    already_moved = set(client.stats.moved)
+    try:
+        payload = await source.fetch(client, board, base)
+        postings = source.parse(payload, ParseContext(board.board, datetime.now(UTC), board.company, base))
+    except ScrapeError as exc:
+        cause = failure_cause(exc)
+        return BoardCheck(board, "gone" if cause == GONE else "failing", note=f"{cause}: {exc.reason}")
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        return BoardCheck(board, "failing", note=f"payload does not have the documented shape ({exc})")
+    relevant = sum(relevance.decide(posting)[0] for posting in postings)
+    moved = [target for url, target in client.stats.moved.items() if url not in already_moved and base in url]
+    if moved:
+        return BoardCheck(board, "moved", len(postings), relevant, f"now at {moved[0]}")
+    return BoardCheck(board, "ok" if postings else "empty", len(postings), relevant)
+
+
+async def check_boards(
+    boards: Sequence[BoardConfig],
+    relevance: RelevanceFilter,
+    settings: ClientSettings,
+    on_done: Callable[[BoardCheck], None] | None = None,
+) -> list[BoardCheck]:
+    """Every board fetched once and judged, in the order given."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+    async with PoliteClient(settings) as client:
+
+        async def one(board: BoardConfig) -> BoardCheck:
+            async with gate:
+                result = await _check_one(client, board, relevance)
+            if on_done is not None:
+                on_done(result)
+            return result
+
+        return list(await asyncio.gather(*(one(board) for board in boards)))
+
+
+_ENTRY = re.compile(r"^\s*\[\[source\]\]\s*(?:#.*)?$")
+_TABLE = re.compile(r"^\s*\[")
+
+
+def prune(text: str, gone: set[tuple[str, str]], default_boards: dict[str, str]) -> str:
+    """The sources file `text` without the `[[source]]` entries of the `gone` (kind, board) pairs; every
+    other line, comments included, kept as written. `default_boards`: the board of kinds that need none."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _ENTRY.match(line)]
+    drop: set[int] = set()
+    for start in starts:
+        end = next((j for j in range(start + 1, len(lines)) if _TABLE.match(lines[j])), len(lines))
+        while end - 1 > start and lines[end - 1].strip().startswith("#"):
+            end -= 1  # a comment right before the next entry belongs to it
+        entry = tomllib.loads("".join(lines[start + 1 : end]))
+        kind = str(entry.get("kind"))
+        if (kind, str(entry.get("board") or default_boards.get(kind, ""))) in gone:
+            begin = start
+            while begin > 0 and lines[begin - 1].strip().startswith("#"):
+                begin -= 1  # with the comment written right above it
+            drop.update(range(begin, end))
+    return "".join(line for i, line in enumerate(lines) if i not in drop)
