@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -73,8 +75,25 @@ def test_shipped_sources_file_is_valid_and_covers_the_curated_employers():
         "hn",
         "remoteok",
     } <= kinds
-    assert len(config.boards) >= 80
+    assert len(config.boards) >= 80 + 137  # the curated employers and the Ashby boards with AI roles
     assert not [b for b in config.boards if b.base_url and "127.0.0.1" in b.base_url]
+
+
+@pytest.mark.shared
+def test_the_shipped_ashby_boards_added_from_the_recorded_corpus_had_ai_roles(shared: Path):
+    """Each board listed after the file's "Ashby boards with AI roles" heading had at least two postings the
+    relevance filter keeps in its recorded October 2025 response."""
+    from datetime import UTC, datetime
+
+    from scrapers.base import ParseContext, get_source
+
+    text = DEFAULT_SOURCES.read_text(encoding="utf-8")
+    grown = re.findall(r'board = "([^"]+)"', text.split("# -- Ashby boards with AI roles", 1)[1])
+    assert len(grown) == 137
+    for board in grown:
+        with gzip.open(shared / "data/ashby-2025-10" / f"{board}.json.gz", "rt", encoding="utf-8") as handle:
+            postings = get_source("ashby").parse(json.load(handle), ParseContext(board, datetime.now(UTC)))
+        assert sum(RelevanceFilter().decide(p)[0] for p in postings) >= 2, board
 
 
 def test_sources_file_errors_name_the_problem(tmp_path: Path):
