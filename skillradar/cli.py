@@ -121,7 +121,7 @@ def run_scrape(
         raise _fail_usage(str(exc)) from exc
     if not quiet:
         console.print(
-            f"Scraping {len(config.boards)} boards from [bold]{sources_path}[/] into [bold]{settings.db}[/]"
+            f"Scraping {len(config.boards)} boards from [bold]{escape(str(sources_path))}[/] into [bold]{escape(str(settings.db))}[/]"
         )
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -270,7 +270,7 @@ def replay(
         server = ReplayServer(directory, port)
     except OSError as exc:
         raise _fail_usage(f"cannot listen on 127.0.0.1:{port}: {exc}") from exc
-    console.print(f"Replaying [bold]{directory}[/] at [bold]{server.url}[/] (Ctrl-C to stop)")
+    console.print(f"Replaying [bold]{escape(str(directory))}[/] at [bold]{server.url}[/] (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -308,7 +308,7 @@ def demo(
             per_host_rate=50.0,
             per_host_concurrency=8,
         )
-        console.print(f"Synthetic boards: {len(boards)} in {replay_dir}, served at {server.url}")
+        console.print(f"Synthetic boards: {len(boards)} in {escape(str(replay_dir))}, served at {server.url}")
         code = run_scrape(settings, sources_path, None)
     from skillradar.backends import rules_backend
     from skillradar.pipeline import extract_postings
@@ -324,7 +324,9 @@ def demo(
     finally:
         con.close()
     console.print(f"Extracted {summary.stored} postings with the rules backend.")
-    console.print(f"Marts over {counts['base_postings']} relevant postings published to [bold]{snapshot}[/].")
+    console.print(
+        f"Marts over {counts['base_postings']} relevant postings published to [bold]{escape(str(snapshot))}[/]."
+    )
     if code != 0 or not serve:
         raise typer.Exit(code=code)
     dashboard(db=db, port=port)
@@ -364,7 +366,7 @@ def run(
     try:
         summary = run_nightly(settings, config, path, chosen)
     except RunLocked as exc:
-        err.print(f"[yellow]{exc}; not starting a second run.[/]")
+        err.print(f"[yellow]{escape(str(exc))}; not starting a second run.[/]")
         raise typer.Exit(code=1) from exc
     print(json.dumps(summary, default=str, indent=1))
     raise typer.Exit(code=int(summary.get("exit_code", 1)))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -63,7 +64,7 @@ MaxCostOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -164,7 +165,8 @@ def extract_file(
             postings.append(PostingInput.model_validate(row))
         except ValidationError as exc:
             postings.append(None)
-            err.print(f"[yellow]id {row.get('id')!r} is not a posting: {exc.errors()[0]['msg']}[/]")
+            note = f"id {row.get('id')!r} is not a posting: {exc.errors()[0]['msg']}"
+            err.print(f"[yellow]{escape(note)}[/]")
     valid = [p for p in postings if p is not None]
     with _progress() as progress:
         task = progress.add_task("extract", total=len(valid))
@@ -182,7 +184,7 @@ def extract_file(
                 facts, reason = next(results)
             record = facts.model_dump(mode="json") | ({"fallback_reason": reason} if reason else {})
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    console.print(f"wrote {len(rows)} results to {out}")
+    console.print(f"wrote {len(rows)} results to {escape(str(out))}")
     if chosen.describe_usage():
         console.print(chosen.describe_usage())
 
@@ -281,14 +283,16 @@ def _peer_table(name: str, by_peer: dict[str, Tally]) -> Table:
 
 def _print_misses(name: str, missed: list[dict[str, Any]], shown: int) -> None:
     if missed[:shown]:
-        console.print(f"[bold]misses in {name}[/] ({len(missed)}; the first {min(shown, len(missed))})")
+        console.print(
+            f"[bold]misses in {escape(name)}[/] ({len(missed)}; the first {min(shown, len(missed))})"
+        )
     for miss in missed[:shown]:
         if "errors" not in miss:  # a peer case
-            console.print(f"   {json.dumps(miss, ensure_ascii=False, default=str)[:300]}")
+            console.print(f"   {escape(json.dumps(miss, ensure_ascii=False, default=str)[:300])}")
             continue
-        console.print(f"[bold]{miss['id']}[/] {miss['title']}")
+        console.print(f"[bold]{escape(str(miss['id']))}[/] {escape(str(miss['title']))}")
         for error in miss["errors"]:
-            console.print(f"   {json.dumps(error, ensure_ascii=False, default=str)[:300]}")
+            console.print(f"   {escape(json.dumps(error, ensure_ascii=False, default=str)[:300])}")
 
 
 def evaluate(

@@ -14,6 +14,7 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from skillradar.config import Settings
@@ -27,7 +28,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of 
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=code)
 
 
@@ -175,9 +176,9 @@ def gap(
         )
     console.print(table)
     for roadmap_id, phase in report.next_phase.items():
-        console.print(f"{roadmap_id}: study next [bold]{phase}[/]")
+        console.print(f"{escape(roadmap_id)}: study next [bold]{escape(phase)}[/]")
     for posting, score in report.best_matches[:5]:
-        console.print(f"{score:.0%}  {posting.title} — {posting.company or ''}  {posting.url or ''}")
+        console.print(escape(f"{score:.0%}  {posting.title} — {posting.company or ''}  {posting.url or ''}"))
 
 
 def dashboard(

@@ -152,3 +152,11 @@ def test_sources_check_says_which_boards_are_ok_empty_gone_moved_or_failing(
     assert 'board = "closed"' not in kept and "# closed board" not in kept
     assert kept.startswith("# my boards") and kept.count("[[source]]") == 4 and "# renamed board" in kept
     assert {b.board for b in load_sources(pruned).boards} == {"live", "quiet", "renamed", "broken"}
+
+
+def test_paths_and_user_text_print_as_written(tmp_path: Path):
+    folder = tmp_path / "[data]"
+    folder.mkdir()
+    missing = folder / "missing.jsonl"
+    result = CliRunner().invoke(app, ["extract-file", str(missing), "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2 and f"{missing} does not exist" in " ".join(result.output.split())
