@@ -89,5 +89,5 @@ async def test_jsonld_fetches_each_page_url(scripted):
     scripted.route("/careers/1", Scripted(200, (FIXTURES / "jsonld_page.html").read_bytes()))
     board = BoardConfig("jsonld", "acme", options={"urls": [f"{scripted.url}/careers/1"]})
     pages = await fetch("jsonld", board, "")
-    assert len(get_source("jsonld").parse(pages, ctx())) == 2
+    assert len(get_source("jsonld").parse(pages, ctx())) == 3
     assert json.dumps(pages)  # payloads stay plain data, so they can be recorded and replayed

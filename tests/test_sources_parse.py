@@ -75,7 +75,10 @@ def test_lever_folds_lists_into_the_description_and_reads_salary_range():
 
 def test_ashby_takes_salary_components_across_tiers_and_drops_unlisted():
     jobs = by_id(get_source("ashby").parse(fixture_json("ashby_board.json"), ctx()))
-    assert set(jobs) == {"0f1e", "9a8b"}
+    assert set(jobs) == {"0f1e", "9a8b", "c3d4"}
+    intern = jobs["c3d4"]
+    assert (intern.pay_min, intern.pay_max, intern.pay_period) == (20, 24, "hour")  # interval "1 HOUR"
+    assert intern.remote_hint is False  # isRemote false, no workplace type
     staff = jobs["0f1e"]
     assert (staff.pay_min, staff.pay_max, staff.pay_currency, staff.pay_period) == (
         95000,
@@ -111,12 +114,15 @@ def test_ashby_salary_ignores_equity_only_compensation():
 def test_smartrecruiters_reads_sections_from_the_detail():
     payload = fixture_json("smartrecruiters_list.json")
     payload["details"] = {"7440001": fixture_json("smartrecruiters_detail.json")}
-    (job,) = get_source("smartrecruiters").parse(payload, ctx("Acme"))
+    job, hybrid = get_source("smartrecruiters").parse(payload, ctx("Acme"))
     assert job.company == "Acme Corp"
     assert job.location == "Bengaluru, KA, India"
     assert job.description_text.index("TensorFlow") < job.description_text.index("Acme builds things")
     assert "₹25-40 LPA" in job.description_text
     assert job.url == "https://jobs.smartrecruiters.com/Acme/7440001"
+    # no detail: the public page (not the API's `ref`), what the list says, and the hybrid flag
+    assert hybrid.url == "https://jobs.smartrecruiters.com/Acme/7440002"
+    assert hybrid.location == "Lyon, France (Hybrid)" and "Contract: Permanent" in hybrid.description_text
 
 
 def test_recruitee_keeps_description_and_requirements():
@@ -157,16 +163,24 @@ def test_remotive_keeps_free_text_salary_as_pay_text():
 def test_arbeitnow_and_himalayas():
     (de,) = get_source("arbeitnow").parse({"data": fixture_json("arbeitnow_page1.json")["data"]}, ctx("all"))
     assert de.external_id == "ki-engineer-acme-berlin-1" and de.remote_hint is False
-    (him,) = get_source("himalayas").parse(fixture_json("himalayas_jobs.json"), ctx("ml"))
+    (escaped,) = get_source("arbeitnow").parse(
+        {"data": fixture_json("arbeitnow_page2.json")["data"]}, ctx("all")
+    )
+    assert escaped.description_text == "Forecasting\n\nDemand & supply models."  # no tags, no entities
+    him, hourly = get_source("himalayas").parse(fixture_json("himalayas_jobs.json"), ctx("ml"))
     assert (him.pay_min, him.pay_max, him.pay_currency, him.pay_period) == (150000, 190000, "USD", "year")
     assert him.location == "Remote (United States, Canada)"
+    assert (hourly.pay_min, hourly.pay_max, hourly.pay_period) == (15, 30, "hour")
 
 
 def test_jsonld_finds_postings_in_graphs_and_lists_and_ignores_broken_blocks():
     page = (FIXTURES / "jsonld_page.html").read_text()
     postings = get_source("jsonld").parse([{"url": "https://acme.example/careers", "html": page}], ctx())
     jobs = {p.title: p for p in postings}
-    assert set(jobs) == {"Applied Scientist, LLM Evaluation", "Remote Prompt Engineer"}
+    assert set(jobs) == {"Applied Scientist, LLM Evaluation", "Remote Prompt Engineer", "Data Annotator"}
+    # a placeholder identifier on two postings does not make them one; validThrough is kept
+    assert jobs["Data Annotator"].external_id != jobs["Remote Prompt Engineer"].external_id
+    assert jobs["Data Annotator"].valid_through == datetime(2025, 1, 31, tzinfo=UTC)
     scientist = jobs["Applied Scientist, LLM Evaluation"]
     assert scientist.company == "Acme Research"
     assert scientist.external_id != jobs["Remote Prompt Engineer"].external_id
