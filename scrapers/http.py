@@ -138,6 +138,9 @@ class PoliteClient:
             trust_env=False,
         )
         self._gates: dict[str, _HostGate] = {}
+        # hosts whose name did not resolve in this run: asked again, they fail at once (offline, a scrape of
+        # a hundred boards on one ATS would otherwise wait on a hundred name lookups)
+        self._unresolved: set[str] = set()
         self._robots: dict[str, Protego | bool] = {}
         self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -198,6 +201,8 @@ class PoliteClient:
                     if attempt.num > 1:
                         self.stats.retries += 1
                     async with gate.semaphore:
+                        if host in self._unresolved:  # found out while this request waited its turn
+                            raise HostNotFound(f"host {host.split(':')[0]!r} does not resolve", url=request_url)
                         await gate.limiter.acquire()
                         return await self._get_once(request_url, accept)
         except _Retryable as exc:
@@ -211,6 +216,7 @@ class PoliteClient:
             raise NetworkFailure(f"timed out ({type(exc).__name__})", url=request_url) from exc
         except httpx.ConnectError as exc:
             if unresolvable(exc):
+                self._unresolved.add(host)
                 raise HostNotFound(f"host {host.split(':')[0]!r} does not resolve", url=request_url) from exc
             raise NetworkFailure(f"connection failed ({type(exc).__name__}: {exc})", url=request_url) from exc
         except httpx.TransportError as exc:

@@ -63,21 +63,24 @@ def test_options_of_a_kind_are_accepted(tmp_path: Path, scripted: ScriptedServer
 
 
 @pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Name resolution fails for every host but loopback, as on a machine without network."""
     real = socket.getaddrinfo
 
     def resolve(host, *args, **kwargs):
         if host in {"127.0.0.1", "localhost", b"127.0.0.1"}:
             return real(host, *args, **kwargs)
+        lookups.append(host)
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
+    lookups: list[str] = []
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return lookups
 
 
 def test_offline_a_scrape_ends_fast_with_one_line_and_no_retries(tmp_path: Path, no_network):
     boards = "".join(
-        f'[[source]]\nkind = "greenhouse"\nboard = "b{n}"\nbase_url = "https://boards{n}.example.com"\n'
+        f'[[source]]\nkind = "greenhouse"\nboard = "b{n}"\nbase_url = "https://boards{n % 4}.example.com"\n'
         for n in range(40)
     )
     boards += '[[source]]\nkind = "jsonld"\nboard = "site"\nurls = ["https://careers.example.com/jobs"]\n'
@@ -88,6 +91,7 @@ def test_offline_a_scrape_ends_fast_with_one_line_and_no_retries(tmp_path: Path,
     assert "no network: 41 of 41 boards failed to resolve their host" in output
     assert "0 retries" in output and "retry_scheduled" not in output
     assert "robots.txt disallows" not in output and "b39" not in output  # no table of 41 identical failures
+    assert len(no_network) <= 2 * 5  # a host that did not resolve is not looked up again for every board
 
 
 def test_many_boards_list_only_those_needing_attention_and_count_failures_by_cause(
