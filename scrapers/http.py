@@ -202,7 +202,9 @@ class PoliteClient:
                         self.stats.retries += 1
                     async with gate.semaphore:
                         if host in self._unresolved:  # found out while this request waited its turn
-                            raise HostNotFound(f"host {host.split(':')[0]!r} does not resolve", url=request_url)
+                            raise HostNotFound(
+                                f"host {host.split(':')[0]!r} does not resolve", url=request_url
+                            )
                         await gate.limiter.acquire()
                         return await self._get_once(request_url, accept)
         except _Retryable as exc:
