@@ -193,4 +193,6 @@ def test_every_real_payload_scrapes_through_loopback(path: Path, scripted: Scrip
     if path.parent.name == "smartrecruiters":
         assert all(row["url"].startswith("https://jobs.smartrecruiters.com/") for row in rows)
     if path.name == "hunt-spotify-2026-09.json":
-        assert "London; Stockholm (Hybrid)" in {row["location"] for row in rows}  # allLocations, workplaceType
+        assert "London; Stockholm (Hybrid)" in {
+            row["location"] for row in rows
+        }  # allLocations, workplaceType
