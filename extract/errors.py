@@ -15,3 +15,7 @@ class ExtractionError(Exception):
 
 class TaxonomyError(ValueError):
     """The taxonomy or a roadmap file is invalid (duplicate id, alias on two ids, unknown skill id...)."""
+
+
+class CVError(ValueError):
+    """A CV could not be read: a missing file, an unsupported format, or a PDF without a text layer."""

@@ -27,8 +27,9 @@ from scrapers.errors import ScrapeError
 from skillradar import __version__
 from skillradar.config import Settings
 from skillradar.extract_cli import evaluate, extract_db, extract_file
+from skillradar.gap_cli import gap, skills
 from skillradar.pipeline import BoardOutcome, scrape_boards
-from skillradar.report_cli import build, dashboard, gap, salaries
+from skillradar.report_cli import build, dashboard, salaries
 from skillradar.scrape_report import failure_line, gone_line, summary_table, table_adds_nothing
 from skillradar.sources_check import check_boards, prune
 from skillradar.sources_file import load_sources, resolve_sources_path
@@ -399,6 +400,7 @@ app.command("extract")(extract_db)
 app.command("build")(build)
 app.command("salaries")(salaries)
 app.command("gap")(gap)
+app.command("skills")(skills)
 app.command("dashboard")(dashboard)
 app.command("extract-file")(extract_file)
 app.command("eval")(evaluate)

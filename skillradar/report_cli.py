@@ -119,68 +119,6 @@ def salaries(
     console.print(table)
 
 
-def gap(
-    skills: Annotated[
-        str | None, typer.Option("--skills", help="comma-separated skill ids, e.g. python,pytorch,rag")
-    ] = None,
-    cv: Annotated[
-        Path | None, typer.Option("--cv", help="a CV or skill list as a text file; skills are extracted")
-    ] = None,
-    db: DbOption = None,
-    region: RegionOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Compare your skills with live postings: coverage, skills that unlock the most postings, roadmap progress."""
-    from extract.rules.skills import extract_skills
-    from extract.taxonomy import load_taxonomy
-    from extract.taxonomy.roadmaps import load_roadmaps
-    from warehouse.gap import analyse_gap, load_gap_inputs
-
-    taxonomy = load_taxonomy()
-    mine: set[str] = set()
-    if skills:
-        mine |= {s.strip() for s in skills.split(",") if s.strip()}
-        unknown = sorted(s for s in mine if s not in taxonomy)
-        if unknown:
-            raise _fail(f"unknown skill ids {unknown}; skill ids look like python, pytorch, rag, langgraph")
-    if cv:
-        if not cv.is_file():
-            raise _fail(f"{cv} does not exist")
-        mine |= {m.id for m in extract_skills(cv.read_text(encoding="utf-8", errors="replace"))}
-    if not mine:
-        raise _fail("give --skills or --cv")
-    con = _snapshot(db)
-    try:
-        postings, lifts = load_gap_inputs(con, region)
-    finally:
-        con.close()
-    report = analyse_gap(mine, postings, load_roadmaps(), lifts)
-    if as_json:
-        console.print_json(json.dumps({
-            "skills": sorted(report.skills), "postings": report.postings, "covered": report.covered,
-            "coverage": round(report.coverage, 4), "one_away": report.one_away,
-            "missing": [m.__dict__ for m in report.missing], "next_phase": report.next_phase,
-            "best_matches": [{"posting_id": p.posting_id, "title": p.title, "company": p.company, "url": p.url,
-                              "match": round(score, 3)} for p, score in report.best_matches],
-        }))  # fmt: skip
-        return
-    console.print(f"Your skills: {', '.join(sorted(report.skills))}")
-    console.print(
-        f"You cover {report.covered} of {report.postings} postings ({report.coverage:.0%}); "
-        f"{report.one_away} more are one skill away."
-    )
-    table = Table("missing skill", "unlocks", "asked by", "pay lift (USD)", title="What to learn next")
-    for m in report.missing[:10]:
-        table.add_row(
-            m.skill_id, str(m.unlocks), str(m.asked_by), f"{m.lift_usd:+,.0f}" if m.lift_usd else ""
-        )
-    console.print(table)
-    for roadmap_id, phase in report.next_phase.items():
-        console.print(f"{escape(roadmap_id)}: study next [bold]{escape(phase)}[/]")
-    for posting, score in report.best_matches[:5]:
-        console.print(escape(f"{score:.0%}  {posting.title} — {posting.company or ''}  {posting.url or ''}"))
-
-
 def dashboard(
     db: DbOption = None,
     port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8501,

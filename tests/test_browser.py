@@ -4,6 +4,7 @@ tests/artifacts/. Skipped when Chromium or Playwright is missing (CI installs bo
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = build_demo_snapshot(tmp_path_factory.mktemp("browser"))
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_snapshot(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(demo_db: Path) -> Iterator[str]:
+    db = demo_db
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1",
@@ -71,3 +77,31 @@ def test_every_page_renders_in_chromium(dashboard_url: str):
         finally:
             browser.close()
     assert all((ARTIFACTS / f"{p or 'overview'}.png").stat().st_size > 10_000 for p in PAGES)
+
+
+def test_my_skills_shows_what_gap_json_says_for_the_same_skills(dashboard_url: str, demo_db: Path):
+    from typer.testing import CliRunner
+
+    from skillradar.cli import app
+
+    skills = "python,pytorch,rag"
+    result = CliRunner().invoke(app, ["gap", "--db", str(demo_db), "--skills", skills, "--json"])
+    assert result.exit_code == 0, result.output
+    expected = json.loads(result.output)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{dashboard_url}/my_skills?skills={skills}", wait_until="domcontentloaded")
+            page.get_by_text("Best-matching postings").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(3000)
+            body = page.inner_text("body")
+            page.screenshot(path=str(ARTIFACTS / "my_skills_result.png"), full_page=True)
+        finally:
+            browser.close()
+    total = expected["postings"]
+    assert f"{expected['matched']['0.7']:,} of {total:,}" in body
+    assert f"{expected['matched']['0.5']:,} of {total:,}" in body
+    assert expected["next_skills"][0]["name"] in body
+    assert expected["personal_roadmap"] and expected["personal_roadmap"][0]["skill_names"][0] in body

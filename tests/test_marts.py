@@ -16,7 +16,6 @@ from scrapers.models import RawPosting
 from skillradar.cli import app
 from warehouse.db import connect
 from warehouse.extractions import ExtractorKey, store
-from warehouse.gap import PostingSkills, analyse_gap
 from warehouse.load import Decision, assign_dup_groups, load_board
 from warehouse.mart_extras import pooled_lift, salary_verdict
 from warehouse.marts import Filters, build_marts
@@ -47,9 +46,8 @@ def add(con, ext: str, *, pay: float | None, skills: list[str], region: str = "N
     store(con, [(raw.posting_id, raw.content_hash(), facts, None)], KEY)
 
 
-@pytest.fixture
-def warehouse(tmp_path: Path):
-    db = tmp_path / "w.duckdb"
+def small_warehouse(db: Path) -> duckdb.DuckDBPyConnection:
+    """Thirteen postings whose marts are computed by hand (the connection is left open)."""
     con = connect(db)
     # Ten senior North America postings paying 100k..190k; python in all, rag in the five best paid.
     for i in range(10):
@@ -69,6 +67,13 @@ def warehouse(tmp_path: Path):
     )
     con.execute("UPDATE postings SET company = 'Cona0' WHERE external_id = 'na0'")
     assign_dup_groups(con)
+    return con
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    con = small_warehouse(db)
     yield con, db
     con.close()
 
@@ -165,27 +170,6 @@ def test_claims_table_has_a_verdict_for_every_claim(warehouse):
     # 12 postings are too few to judge a skill share (30 needed) or a certification claim (100)
     assert verdicts["birjob-python-every-posting"] == "not enough data"
     assert verdicts["examcert-us-senior"] == "not enough data"  # no country on the fixture postings
-
-
-def test_gap_analysis_on_constructed_postings():
-    def posting(pid: str, required: set[str], pay: float) -> PostingSkills:
-        return PostingSkills(
-            pid, pid, None, f"https://x/{pid}", "North America", pay, frozenset(required), frozenset(required)
-        )
-
-    postings = [
-        posting("a", {"python", "sql"}, 100),
-        posting("b", {"python", "rag"}, 200),
-        posting("c", {"python", "rag", "langgraph"}, 300),
-        posting("d", {"rust"}, 400),
-    ]
-    report = analyse_gap({"python", "sql"}, postings, load_roadmaps(), {"rag": 50.0})
-    assert (report.covered, report.one_away) == (1, 2)  # a covered; b (rag) and d (rust) one away
-    assert report.coverage == pytest.approx(0.25)
-    top = report.missing[0]
-    assert (top.skill_id, top.unlocks, top.asked_by, top.lift_usd) == ("rag", 1, 2, 50.0)
-    assert report.best_matches[0][0].posting_id == "a"
-    assert report.next_phase["algeriatech-8-month"] == "Python production foundation"
 
 
 def test_publish_swaps_atomically_and_readers_keep_their_snapshot(warehouse):

@@ -1,19 +1,42 @@
-"""The skill gap: given someone's skills, which live postings they cover, which are one skill away,
-which missing skills unlock the most postings and pay, and where they stand on each roadmap.
+"""The skill gap: how much of what each live posting asks someone holds, what to learn next, and in which order.
 
-`analyse_gap` is a pure function of plain inputs, so it is tested on constructed postings where the
-answer is known; `load_gap_inputs` reads those inputs from a snapshot.
+**A match** is the share of what a posting asks that you hold, each skill weighted by how the posting asks for
+it: a required skill counts 1, one named without saying (`unknown`) 0.75, a preferred one 0.5. Skills you
+hold imply others (`extract/taxonomy/entails.yaml`: PyTorch -> deep learning -> machine learning). A posting
+"matched at 70%" is one whose weighted share is at least 0.7.
+
+**What to learn next** ranks each missing skill by how many postings it would bring to 70%, then to 50%, then by
+the progress it makes toward 70% on the postings below it, then by how many postings ask for it; a skill's
+pay lift is shown only when it is known (`Lift.known`).
+
+**The personal roadmap** orders the phases of the seed roadmaps, and a step of the three missing skills that
+rank first, greedily: each step is the one that, per skill it teaches, brings the most postings to 70% (where
+none does, to 50%; where none does, makes the most progress toward 70%); ties go to fewer skills, then to the
+roadmaps' own order.
+
+`analyse_gap` is a pure function of plain inputs (tested on constructed markets where the answer is known);
+`load_gap_inputs` reads them from a snapshot.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
 
 import duckdb
 
 from extract.taxonomy.roadmaps import Roadmap
+from warehouse.mart_extras import Lift
+from warehouse.marts import MIN_CELL
+
+WEIGHTS = {"required": 1.0, "unknown": 0.75, "preferred": 0.5}
+THRESHOLDS = (0.5, 0.7)
+MATCH = 0.7  # the threshold next skills and roadmap steps are judged by
+ROADMAP_STEPS = 6
+MARKET_STEP_SKILLS = 3
 
 
 @dataclass(frozen=True)
@@ -23,109 +46,261 @@ class PostingSkills:
     company: str | None
     url: str | None
     region: str
+    seniority: str
     pay_usd: float | None
-    required: frozenset[str]  # the skills the posting requires (all its skills when none is marked)
-    all_skills: frozenset[str]
+    asks: Mapping[str, float]  # skill id -> weight (`WEIGHTS` of how the posting asks for it)
+
+    def share(self, have: frozenset[str]) -> float:
+        """The weighted share of what this posting asks that `have` holds."""
+        total = sum(self.asks.values())
+        return sum(w for skill, w in self.asks.items() if skill in have) / total if total else 0.0
 
 
 @dataclass(frozen=True)
-class MissingSkill:
+class NextSkill:
     skill_id: str
-    unlocks: int  # postings one skill away whose one missing skill is this
+    lifts: int  # postings it would bring to the match threshold (70%)
+    lifts_half: int  # ... and to 50%
     asked_by: int  # postings asking for it at all
-    lift_usd: float | None
+    progress: float  # the weighted share it adds to postings below 70% (see `Effect`)
+    lift: Lift | None  # pay with it vs without; shown only where `lift.known`
 
 
 @dataclass(frozen=True)
-class PhaseProgress:
-    roadmap_id: str
-    phase: str
-    order: int
-    have: int
-    total: int
+class Step:
+    source: str  # a roadmap id, or "market" for the three missing skills that rank first
+    title: str  # the roadmap's title, or "the market"
+    name: str  # the phase, or "Most-asked missing skills"
+    skills: tuple[str, ...]  # what it teaches that you do not hold yet
+    adds: int  # postings it brings to the match threshold (70%)
+    adds_half: int  # ... and to 50%
+    matched_after: int  # postings matched at 70% once it is learnt
+    median_pay_usd: float | None  # of the postings matched after it, when MIN_CELL of them state pay
 
-    @property
-    def share(self) -> float:
-        return self.have / self.total if self.total else 0.0
+
+@dataclass(frozen=True)
+class Match:
+    posting: PostingSkills
+    share: float
+    lacks: tuple[str, ...]  # what it asks that you do not hold, heaviest first
 
 
 @dataclass
 class GapReport:
-    skills: frozenset[str]
-    postings: int
-    covered: int
-    one_away: int
-    missing: list[MissingSkill] = field(default_factory=list)
-    progress: list[PhaseProgress] = field(default_factory=list)
-    next_phase: dict[str, str] = field(default_factory=dict)
-    best_matches: list[tuple[PostingSkills, float]] = field(default_factory=list)
+    skills: frozenset[str]  # as given
+    held: frozenset[str]  # with what they imply
+    postings: int  # postings that ask for any skill (the others cannot be matched)
+    matched: dict[float, int]
+    next_skills: list[NextSkill] = field(default_factory=list)
+    roadmap: list[Step] = field(default_factory=list)
+    best: list[Match] = field(default_factory=list)
+    by_region: dict[str, tuple[int, int]] = field(default_factory=dict)  # matched at MATCH, postings
+    by_seniority: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    @property
-    def coverage(self) -> float:
-        return self.covered / self.postings if self.postings else 0.0
+
+def holding(skills: Iterable[str], entails: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The skills held, with every skill they entail."""
+    mine = set(skills)
+    return frozenset(mine.union(*(entails.get(skill, frozenset()) for skill in mine)))
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What learning some skills does to the market: postings brought to 70% and to 50%, and the progress
+    toward 70% of the postings still below it (the weighted share gained, capped at 0.7, summed)."""
+
+    to_match: int
+    to_half: int
+    progress: float
+
+    def per_skill(self, skills: int) -> tuple[float, float, float]:
+        return self.to_match / skills, self.to_half / skills, self.progress / skills
+
+
+class _Market:
+    """The postings below the match threshold for what is held now, indexed by the skills they ask, so what
+    learning some skills would change is computed over the postings that ask for them only."""
+
+    def __init__(self, postings: list[PostingSkills], have: frozenset[str]) -> None:
+        self.have = have
+        self.share = {p.posting_id: p.share(have) for p in postings}
+        self.matched = [p for p in postings if self.share[p.posting_id] >= MATCH]
+        self.asking: dict[str, list[PostingSkills]] = defaultdict(list)
+        for posting in postings:
+            if self.share[posting.posting_id] < MATCH:
+                for skill in posting.asks:
+                    self.asking[skill].append(posting)
+
+    def effect(self, more: frozenset[str]) -> tuple[Effect, list[PostingSkills]]:
+        """What holding `more` (a superset of what is held) changes, and the postings it brings to 70%."""
+        touched = {p.posting_id: p for skill in more - self.have for p in self.asking.get(skill, ())}
+        crossing, half, progress = [], 0, 0.0
+        for posting in touched.values():
+            before, after = self.share[posting.posting_id], posting.share(more)
+            if after >= MATCH:
+                crossing.append(posting)
+            half += before < THRESHOLDS[0] <= after
+            progress += min(after, MATCH) - min(before, MATCH)
+        return Effect(len(crossing), half, round(progress, 9)), crossing
+
+
+def _next_skills(
+    postings: list[PostingSkills],
+    market: _Market,
+    entails: Mapping[str, frozenset[str]],
+    lifts: Mapping[str, Lift],
+) -> list[NextSkill]:
+    asked: Counter[str] = Counter(skill for p in postings for skill in p.asks if skill not in market.have)
+    found = []
+    for skill, n in asked.items():
+        effect, _ = market.effect(holding(market.have | {skill}, entails))
+        found.append(NextSkill(skill, effect.to_match, effect.to_half, n, effect.progress, lifts.get(skill)))
+    return sorted(found, key=lambda s: (-s.lifts, -s.lifts_half, -s.progress, -s.asked_by, s.skill_id))
+
+
+def _roadmap(
+    postings: list[PostingSkills],
+    have: frozenset[str],
+    roadmaps: Mapping[str, Roadmap],
+    entails: Mapping[str, frozenset[str]],
+) -> list[Step]:
+    phases = [(r.id, r.title, p.name, frozenset(p.skills)) for r in roadmaps.values() for p in r.phases]
+    steps: list[Step] = []
+    for _ in range(ROADMAP_STEPS):
+        market = _Market(postings, have)
+        ranked = _next_skills(postings, market, entails, {})
+        market_pick = frozenset(s.skill_id for s in ranked[:MARKET_STEP_SKILLS] if s.progress > 0)
+        options = [*phases, ("market", "the market", "Most-asked missing skills", market_pick)]
+        best: tuple[tuple[float, ...], Step] | None = None
+        for order, (source, title, name, skills) in enumerate(options):
+            new = tuple(sorted(skills - have))
+            if not new:
+                continue
+            effect, crossing = market.effect(holding(have | set(new), entails))
+            if effect.progress <= 0:
+                continue
+            after = market.matched + crossing
+            paid = [p.pay_usd for p in after if p.pay_usd is not None]
+            pay = median(paid) if len(paid) >= MIN_CELL else None
+            key = (*effect.per_skill(len(new)), -len(new), -order)
+            if best is None or key > best[0]:
+                best = (key, Step(source, title, name, new, effect.to_match, effect.to_half, len(after), pay))
+        if best is None:
+            break
+        steps.append(best[1])
+        have = holding(have | set(best[1].skills), entails)
+    return steps
+
+
+def _breakdown(postings: list[PostingSkills], have: frozenset[str], key: str) -> dict[str, tuple[int, int]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for posting in postings:
+        cell = counts[getattr(posting, key)]
+        cell[0] += posting.share(have) >= MATCH
+        cell[1] += 1
+    return {name: (hit, total) for name, (hit, total) in sorted(counts.items(), key=lambda kv: -kv[1][1])}
 
 
 def analyse_gap(
     mine: Iterable[str],
     postings: list[PostingSkills],
     roadmaps: Mapping[str, Roadmap],
-    lift_usd: Mapping[str, float] | None = None,
+    entails: Mapping[str, frozenset[str]],
+    lifts: Mapping[str, Lift] | None = None,
     *,
     top: int = 10,
 ) -> GapReport:
-    have = frozenset(mine)
-    lift_usd = lift_usd or {}
-    covered = 0
-    unlocks: Counter[str] = Counter()
-    asked: Counter[str] = Counter()
-    one_away = 0
-    scored: list[tuple[PostingSkills, float]] = []
-    for posting in postings:
-        asked.update(posting.all_skills - have)
-        missing = posting.required - have
-        if not missing:
-            covered += 1
-        elif len(missing) == 1:
-            one_away += 1
-            unlocks.update(missing)
-        if posting.all_skills:
-            scored.append((posting, len(posting.all_skills & have) / len(posting.all_skills)))
-    ranked = sorted(
-        (MissingSkill(s, unlocks[s], asked[s], lift_usd.get(s)) for s in asked),
-        key=lambda m: (-m.unlocks, -(m.lift_usd or 0), -m.asked_by, m.skill_id),
-    )
-    progress, next_phase = [], {}
-    for roadmap in roadmaps.values():
-        for order, phase in enumerate(roadmap.phases, start=1):
-            skills = set(phase.skills)
-            step = PhaseProgress(roadmap.id, phase.name, order, len(skills & have), len(skills))
-            progress.append(step)
-            if roadmap.id not in next_phase and step.share < 0.5:
-                next_phase[roadmap.id] = phase.name
-    scored.sort(key=lambda item: (-item[1], -(item[0].pay_usd or 0), item[0].posting_id))
+    """Everything the CLI and the My skills page show, from one place."""
+    given = frozenset(mine)
+    have = holding(given, entails)
+    asking = [p for p in postings if p.asks]
+    shares = {p.posting_id: p.share(have) for p in asking}
+    ranked = sorted(asking, key=lambda p: (-shares[p.posting_id], -(p.pay_usd or 0), p.posting_id))
+    best = [
+        Match(p, shares[p.posting_id], tuple(sorted((s for s in p.asks if s not in have), key=lambda s: (-p.asks[s], s))))
+        for p in ranked[:top]
+    ]  # fmt: skip
     return GapReport(
-        skills=have, postings=len(postings), covered=covered, one_away=one_away, missing=ranked[:top * 2],
-        progress=progress, next_phase=next_phase, best_matches=scored[:top],
-    )  # fmt: skip
+        skills=given,
+        held=have,
+        postings=len(asking),
+        matched={t: sum(share >= t for share in shares.values()) for t in THRESHOLDS},
+        next_skills=_next_skills(asking, _Market(asking, have), entails, lifts or {})[: top * 2],
+        roadmap=_roadmap(asking, have, roadmaps, entails),
+        best=best,
+        by_region=_breakdown(asking, have, "region"),
+        by_seniority=_breakdown(asking, have, "seniority"),
+    )
 
 
 def load_gap_inputs(
-    con: duckdb.DuckDBPyConnection, region: str | None = None
-) -> tuple[list[PostingSkills], dict[str, float]]:
-    """Postings with their skills (and the skill pay lifts) from a snapshot, optionally for one region."""
-    where, params = ("WHERE p.region = ?", [region]) if region else ("", [])
+    con: duckdb.DuckDBPyConnection, region: str | None = None, seniority: str | None = None
+) -> tuple[list[PostingSkills], dict[str, Lift]]:
+    """Postings with the skills they ask and how (and the skill pay lifts) from a snapshot, optionally for one
+    region and seniority."""
+    clauses = [(column, value) for column, value in (("region", region), ("seniority", seniority)) if value]
+    where = ("WHERE " + " AND ".join(f"p.{c} = ?" for c, _ in clauses)) if clauses else ""
     rows = con.execute(
         f"""SELECT p.posting_id, any_value(p.title), any_value(p.company), any_value(p.url), any_value(p.region),
-                   any_value(p.pay_usd),
-                   list(s.skill_id) FILTER (WHERE s.requirement = 'required'), list(s.skill_id)
+                   any_value(p.seniority), any_value(p.pay_usd), list(s.skill_id), list(s.requirement)
             FROM base_postings p LEFT JOIN base_skills s USING (posting_id) {where}
             GROUP BY p.posting_id ORDER BY p.posting_id""",
-        params,
+        [value for _, value in clauses],
     ).fetchall()
     postings = []
-    for pid, title, company, url, reg, pay, required, every in rows:
-        all_skills = frozenset(s for s in every or [] if s)
-        needed = frozenset(s for s in required or [] if s) or all_skills
-        postings.append(PostingSkills(pid, title, company, url, reg, pay, needed, all_skills))
-    lifts = dict(con.execute("SELECT skill_id, diff_usd FROM skill_lift").fetchall())
-    return postings, {k: float(v) for k, v in lifts.items()}
+    for pid, title, company, url, reg, level, pay, skills, levels in rows:
+        asks: dict[str, float] = {}
+        for skill, how in zip(skills or [], levels or [], strict=True):
+            if skill:
+                asks[skill] = max(asks.get(skill, 0.0), WEIGHTS.get(how or "unknown", WEIGHTS["unknown"]))
+        postings.append(PostingSkills(pid, title, company, url, reg, level, pay, asks))
+    lifts = {
+        row[0]: Lift(*row[1:])
+        for row in con.execute(
+            "SELECT skill_id, diff_usd, ratio, low, high, n_with, n_without, cells FROM skill_lift"
+        ).fetchall()
+    }
+    return postings, lifts
+
+
+MATCH_MEANS = (
+    "A posting matches you at 70% when you hold at least 70% of what it asks, required skills counting 1, "
+    "skills it names without saying how 0.75 and preferred ones 0.5, and skills yours imply counting as yours."
+)
+
+
+def pay_text(lift: Lift | None) -> str:
+    """A pay lift as shown everywhere: the difference when it is known, else "not enough data"."""
+    return f"{lift.diff_usd:+,.0f} USD/yr" if lift is not None and lift.known else "not enough data"
+
+
+def answer(report: GapReport, name: Callable[[str], str]) -> dict[str, Any]:
+    """The report as plain data: `gap --json` prints it and the My skills page shows it, so both say the
+    same. `name`: a skill id's display name."""
+    return {
+        "match_means": MATCH_MEANS,
+        "skills": sorted(report.skills),
+        "implied": sorted(report.held - report.skills),
+        "postings": report.postings,
+        "matched": {str(t): n for t, n in report.matched.items()},
+        "next_skills": [
+            {"id": s.skill_id, "name": name(s.skill_id), "lifts": s.lifts, "lifts_to_50": s.lifts_half,
+             "asked_by": s.asked_by, "pay_lift": pay_text(s.lift)}
+            for s in report.next_skills
+        ],
+        "personal_roadmap": [
+            {"step": i, "from": step.source, "from_title": step.title, "name": step.name, "skills": list(step.skills),
+             "skill_names": [name(s) for s in step.skills], "adds": step.adds, "adds_to_50": step.adds_half,
+             "matched_after": step.matched_after,
+             "median_pay_usd": step.median_pay_usd}
+            for i, step in enumerate(report.roadmap, start=1)
+        ],
+        "best_matches": [
+            {"posting_id": m.posting.posting_id, "title": m.posting.title, "company": m.posting.company,
+             "url": m.posting.url, "region": m.posting.region, "pay_usd": m.posting.pay_usd,
+             "match": round(m.share, 3), "lacks": list(m.lacks)}
+            for m in report.best
+        ],
+        "by_region": {k: {"matched": hit, "postings": n} for k, (hit, n) in report.by_region.items()},
+        "by_seniority": {k: {"matched": hit, "postings": n} for k, (hit, n) in report.by_seniority.items()},
+    }  # fmt: skip

@@ -40,6 +40,12 @@ class Lift:
     n_without: int
     cells: int
 
+    @property
+    def known(self) -> bool:
+        """Whether the lift says anything: enough postings on both sides (`MIN_CELL` each) and an interval
+        that excludes zero. Anything else is "not enough data", wherever a lift is shown."""
+        return min(self.n_with, self.n_without) >= MIN_CELL and not self.low <= 0 <= self.high
+
 
 def _boot_medians(sides: Sequence[np.ndarray], rng: np.random.Generator, rounds: int) -> list[np.ndarray]:
     """Bootstrap replicates of the median of each array in `sides`.
@@ -321,10 +327,7 @@ def judge(con: duckdb.DuckDBPyConnection, claim: Claim, population: Population) 
             else lift.diff_usd >= (claim.min_amount or 0)
         )
         text = f"{lift.ratio:+.0%} ({lift.diff_usd:+,.0f} USD, 95% CI {lift.low:+,.0f} to {lift.high:+,.0f})"
-        # An interval that spans zero cannot tell a premium from no premium.
-        verdict = (
-            "not enough data" if lift.low <= 0 <= lift.high else ("supported" if ok else "not supported")
-        )
+        verdict = ("supported" if ok else "not supported") if lift.known else "not enough data"
         return {"claimed": claimed, "measured": lift.ratio, "measured_text": text, "n": lift.n_with + lift.n_without, "verdict": verdict}  # fmt: skip
     verdict = (
         "not enough data"

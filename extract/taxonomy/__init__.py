@@ -6,9 +6,10 @@ ids, every implied id exists, and every regular expression compiles.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from extract.errors import TaxonomyError
 
 TAXONOMY_DIR = Path(__file__).resolve().parent
 SKILLS_FILE = TAXONOMY_DIR / "skills.yaml"
+ENTAILS_FILE = TAXONOMY_DIR / "entails.yaml"
 KINDS = {"tool", "concept"}
 
 
@@ -52,6 +54,28 @@ class Taxonomy:
 
     def name(self, skill_id: str) -> str:
         return self.skills[skill_id].name
+
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        """Every way to write a skill, folded: its id, its name and its aliases, in any case."""
+        names: dict[str, str] = {}
+        for skill in self.skills.values():
+            for written in (skill.id, skill.id.replace("_", " "), skill.name, *skill.aliases, *skill.cs_aliases):
+                names.setdefault(_fold(written), skill.id)
+        return names
+
+    def find(self, written: str) -> str | None:
+        """The skill id someone means by a name, id or alias in any case ("PyTorch", "torch", "scikit_learn")."""
+        return self._by_name.get(_fold(written))
+
+    def closest(self, written: str, n: int = 3) -> list[str]:
+        """The names of the skills spelt most like `written` ("pytroch" -> PyTorch), for a "did you mean"."""
+        found = difflib.get_close_matches(_fold(written), list(self._by_name), n=n * 3, cutoff=0.6)
+        return list(dict.fromkeys(self.name(self._by_name[key]) for key in found))[:n]
+
+
+def _fold(written: str) -> str:
+    return " ".join(written.lower().replace("_", " ").split())
 
 
 def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
@@ -126,3 +150,39 @@ def load_taxonomy(path: Path = SKILLS_FILE) -> Taxonomy:
     except (OSError, yaml.YAMLError) as exc:
         raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
     return parse_taxonomy(data, str(path.name))
+
+
+def parse_entailments(data: Any, taxonomy: Taxonomy, source: str = "entails") -> dict[str, frozenset[str]]:
+    """What holding each skill means holding too, chains followed (pytorch -> deep_learning ->
+    machine_learning): {skill id: every skill it entails}. Unknown ids are errors."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{source}: expected a mapping of skill id to a list of skill ids")
+    direct: dict[str, tuple[str, ...]] = {}
+    for key, value in data.items():
+        ids = [str(key), *(str(v) for v in value or [])]
+        unknown = [i for i in ids if i not in taxonomy]
+        if unknown or not isinstance(value, list):
+            raise TaxonomyError(f"{source}: {key!r}: unknown skill ids {unknown} (or not a list)")
+        direct[str(key)] = tuple(ids[1:])
+    closure: dict[str, frozenset[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            skill = todo.pop()
+            if skill not in seen and skill != start:
+                seen.add(skill)
+                todo.extend(direct.get(skill, ()))
+        closure[start] = frozenset(seen)
+    return closure
+
+
+@cache
+def load_entailments(path: Path = ENTAILS_FILE) -> dict[str, frozenset[str]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TaxonomyError(f"cannot read {path}: {exc}") from exc
+    return parse_entailments(data, load_taxonomy(), path.name)
