@@ -18,7 +18,7 @@ from rich.table import Table
 from extract.cv import cv_text
 from extract.errors import CVError
 from extract.rules.skills import extract_skills
-from extract.taxonomy import Taxonomy, load_entailments, load_taxonomy
+from extract.taxonomy import Taxonomy, load_relations, load_taxonomy
 from extract.taxonomy.roadmaps import load_roadmaps
 from skillradar.report_cli import DbOption, JsonOption, RegionOption, _fail, _snapshot, console
 from warehouse.gap import MATCH_MEANS, analyse_gap, answer, load_gap_inputs
@@ -87,7 +87,7 @@ def gap(
         con.close()
     if not postings:
         raise _fail("no postings in the snapshot for that region and seniority", code=1)
-    report = answer(analyse_gap(mine, postings, load_roadmaps(), load_entailments(), lifts), taxonomy.name)
+    report = answer(analyse_gap(mine, postings, load_roadmaps(), load_relations(), lifts), taxonomy.name)
     if as_json:
         console.print_json(json.dumps(report))
         return
@@ -125,7 +125,7 @@ def _show(report: dict, taxonomy: Taxonomy) -> None:
     console.print(steps)
     best = Table("match", "posting", "company", "still lacks", title="Best-matching postings")
     for m in report["best_matches"][:8]:
-        lacks = ", ".join(taxonomy.name(s) for s in m["lacks"][:4]) or "–"
+        lacks = ", ".join(m["lacks_names"][:4]) or "–"
         best.add_row(f"{m['match']:.0%}", escape(m["title"]), escape(m["company"] or "–"), escape(lacks))
     console.print(best)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract.taxonomy import load_entailments
+from extract.taxonomy import SkillRelations, load_relations
 from extract.taxonomy.roadmaps import Phase, Roadmap
 from skillradar.cli import app
 from tests.test_marts import small_warehouse
@@ -34,33 +34,45 @@ def roadmap(*phases: tuple[str, list[str]]) -> dict[str, Roadmap]:
 
 
 NO_ROADMAP = roadmap(("Nothing new", ["python"]))
+NONE = SkillRelations()  # no skill implies another, none are alternatives
 
 
 def test_a_posting_fully_held_matches_100_and_required_outweighs_preferred():
     asks = {"python": REQUIRED, "sql": PREFERRED}
-    report = analyse_gap({"python", "sql"}, [posting("a", asks)], NO_ROADMAP, {})
+    report = analyse_gap({"python", "sql"}, [posting("a", asks)], NO_ROADMAP, NONE)
     assert report.best[0].share == 1.0 and report.matched == {0.5: 1, 0.7: 1}
-    with_required = analyse_gap({"python"}, [posting("a", asks)], NO_ROADMAP, {}).best[0].share
-    with_preferred = analyse_gap({"sql"}, [posting("a", asks)], NO_ROADMAP, {}).best[0].share
+    with_required = analyse_gap({"python"}, [posting("a", asks)], NO_ROADMAP, NONE).best[0].share
+    with_preferred = analyse_gap({"sql"}, [posting("a", asks)], NO_ROADMAP, NONE).best[0].share
     assert with_required == pytest.approx(1 / 1.5) and with_preferred == pytest.approx(0.5 / 1.5)
     named_in_passing = analyse_gap(
-        {"sql"}, [posting("b", {"python": REQUIRED, "sql": UNSAID})], NO_ROADMAP, {}
+        {"sql"}, [posting("b", {"python": REQUIRED, "sql": UNSAID})], NO_ROADMAP, NONE
     )
     assert with_preferred < named_in_passing.best[0].share < with_required
 
 
 def test_implied_skills_count():
     asks = {"deep_learning": REQUIRED, "machine_learning": REQUIRED}
-    report = analyse_gap({"pytorch"}, [posting("a", asks)], NO_ROADMAP, load_entailments())
+    report = analyse_gap({"pytorch"}, [posting("a", asks)], NO_ROADMAP, load_relations())
     assert report.best[0].share == 1.0 and report.best[0].lacks == ()
     assert {"deep_learning", "machine_learning"} <= report.held and report.skills == {"pytorch"}
+
+
+def test_alternatives_a_posting_names_count_as_one_ask_met_by_any():
+    asks = {"python": REQUIRED, "pinecone": REQUIRED, "weaviate": REQUIRED, "qdrant": REQUIRED}
+    report = analyse_gap({"python", "chroma"}, [posting("a", asks)], NO_ROADMAP, load_relations())
+    assert report.best[0].share == pytest.approx(0.5)  # Chroma is no answer to "Pinecone, Weaviate or Qdrant"
+    report = analyse_gap({"python", "weaviate"}, [posting("a", asks)], NO_ROADMAP, load_relations())
+    assert report.best[0].share == 1.0  # one of the three meets the ask, not a third of it
+    assert analyse_gap({"python"}, [posting("a", asks)], NO_ROADMAP, load_relations()).best[0].lacks == (
+        "pinecone/qdrant/weaviate",
+    )
 
 
 def test_the_skill_that_brings_most_postings_to_the_threshold_ranks_first():
     market = [posting(f"r{i}", {"python": REQUIRED, "rag": REQUIRED, "sql": REQUIRED}) for i in range(3)]
     five = {"python": REQUIRED, "sql": REQUIRED, "docker": REQUIRED, "aws": REQUIRED, "kubernetes": REQUIRED}
     market += [posting(f"d{i}", five) for i in range(5)]  # 2/5 held: one more skill makes 3/5, under 70%
-    report = analyse_gap({"python", "sql"}, market, NO_ROADMAP, {})
+    report = analyse_gap({"python", "sql"}, market, NO_ROADMAP, NONE)
     first, second = report.next_skills[:2]
     assert (first.skill_id, first.lifts, first.asked_by) == ("rag", 3, 3)  # 2/3 -> 3/3 on three postings
     assert (second.lifts, second.lifts_half, second.asked_by) == (0, 5, 5)  # asked more, lifts none to 70%
@@ -79,7 +91,7 @@ def test_the_personal_roadmap_takes_the_phase_that_brings_most_postings_per_skil
     phases = roadmap(
         ("Big", ["spark", "kafka", "dbt", "airflow"]), ("Cloud", ["aws"]), ("Agents", ["langgraph", "mcp"])
     )
-    steps = analyse_gap({"python"}, market, phases, {}).roadmap
+    steps = analyse_gap({"python"}, market, phases, NONE).roadmap
     assert [(s.name, s.adds) for s in steps] == [
         ("Agents", 6),
         ("Cloud", 2),
@@ -94,9 +106,9 @@ def test_the_personal_roadmap_takes_the_phase_that_brings_most_postings_per_skil
 def test_the_personal_roadmap_is_deterministic_and_stops_when_nothing_more_helps():
     market = [posting("a", {"python": REQUIRED, "rag": REQUIRED})]
     phases = roadmap(("One", ["rag"]), ("Same again", ["rag"]))
-    first = analyse_gap({"python"}, market, phases, {}).roadmap
+    first = analyse_gap({"python"}, market, phases, NONE).roadmap
     assert [s.name for s in first] == ["One"]  # the tie goes to the roadmap's order; then nothing is left
-    assert first == analyse_gap({"python"}, market, phases, {}).roadmap
+    assert first == analyse_gap({"python"}, market, phases, NONE).roadmap
 
 
 def test_pay_is_shown_only_when_known_the_same_rule_everywhere():
@@ -109,7 +121,7 @@ def test_pay_is_shown_only_when_known_the_same_rule_everywhere():
 
 def test_the_answer_scripts_rely_on():
     market = [posting("a", {"python": REQUIRED, "rag": REQUIRED}), posting("b", {"python": REQUIRED})]
-    report = answer(analyse_gap({"python"}, market, roadmap(("RAG", ["rag"])), {}), str.upper)
+    report = answer(analyse_gap({"python"}, market, roadmap(("RAG", ["rag"])), NONE), str.upper)
     assert report["matched"] == {"0.5": 2, "0.7": 1}
     assert report["next_skills"][0] | {"pay_lift": None} == {
         "id": "rag", "name": "RAG", "lifts": 1, "lifts_to_50": 0, "asked_by": 1, "pay_lift": None
@@ -202,3 +214,18 @@ def test_a_cv_in_text_markdown_or_pdf_and_clear_words_when_it_holds_no_skill(
     assert "found no skill in" in said["none.txt"] and "give --skills" not in said["none.txt"]
     assert "no text layer" in said["scan.pdf"]
     assert "give the CV as .txt, .md or .pdf" in said["cv.docx"]
+
+
+def test_skill_relations_are_validated_and_chains_followed():
+    from extract.errors import TaxonomyError
+    from extract.taxonomy import load_taxonomy, parse_relations
+
+    taxonomy = load_taxonomy()
+    chain = {"entails": {"pytorch": ["deep_learning"], "deep_learning": ["machine_learning"]}}
+    relations = parse_relations(chain, taxonomy)
+    assert relations.holding({"pytorch"}) == {"pytorch", "deep_learning", "machine_learning"}
+    with pytest.raises(TaxonomyError, match="unknown skill ids"):
+        parse_relations({"entails": {"pytorch": ["torchvision"]}}, taxonomy)
+    with pytest.raises(TaxonomyError, match="two alternative groups"):
+        parse_relations({"alternatives": [["aws", "gcp"], ["gcp", "azure"]]}, taxonomy)
+    assert load_relations().holding({"langgraph"}) >= {"langchain", "llm", "ai_agents"}

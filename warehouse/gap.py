@@ -2,15 +2,16 @@
 
 **A match** is the share of what a posting asks that you hold, each skill weighted by how the posting asks for
 it: a required skill counts 1, one named without saying (`unknown`) 0.75, a preferred one 0.5. Skills you
-hold imply others (`extract/taxonomy/entails.yaml`: PyTorch -> deep learning -> machine learning). A posting
-"matched at 70%" is one whose weighted share is at least 0.7.
+hold imply others, and skills a posting names as alternatives count as one ask met by any of them
+(`extract/taxonomy/relations.yaml`: PyTorch -> deep learning -> machine learning; Pinecone, Weaviate or
+Qdrant). A posting "matched at 70%" is one whose weighted share is at least 0.7.
 
 **What to learn next** ranks each missing skill by how many postings it would bring to 70%, then to 50%, then by
 the progress it makes toward 70% on the postings below it, then by how many postings ask for it; a skill's
 pay lift is shown only when it is known (`Lift.known`).
 
-**The personal roadmap** orders the phases of the seed roadmaps, and a step of the three missing skills that
-rank first, greedily: each step is the one that, per skill it teaches, brings the most postings to 70% (where
+**The personal roadmap** orders the phases of the seed roadmaps (of alternatives a phase lists, the one most
+asked), and a step of the three missing skills that rank first, greedily: each step is the one that, per skill it teaches, brings the most postings to 70% (where
 none does, to 50%; where none does, makes the most progress toward 70%); ties go to fewer skills, then to the
 roadmaps' own order.
 
@@ -28,6 +29,7 @@ from typing import Any
 
 import duckdb
 
+from extract.taxonomy import SkillRelations
 from extract.taxonomy.roadmaps import Roadmap
 from warehouse.mart_extras import Lift
 from warehouse.marts import MIN_CELL
@@ -50,10 +52,24 @@ class PostingSkills:
     pay_usd: float | None
     asks: Mapping[str, float]  # skill id -> weight (`WEIGHTS` of how the posting asks for it)
 
+
+class _Asked:
+    """A posting's asks as the units they are met by (`SkillRelations.asks`), to score what someone holds."""
+
+    def __init__(self, posting: PostingSkills, relations: SkillRelations) -> None:
+        self.posting = posting
+        self.id = posting.posting_id
+        self.units = relations.asks(posting.asks)
+        self.total = sum(weight for _, weight in self.units)
+        self.skills = frozenset(posting.asks)
+
     def share(self, have: frozenset[str]) -> float:
-        """The weighted share of what this posting asks that `have` holds."""
-        total = sum(self.asks.values())
-        return sum(w for skill, w in self.asks.items() if skill in have) / total if total else 0.0
+        """The weighted share of what this posting asks that `have` meets."""
+        return sum(w for unit, w in self.units if unit & have) / self.total if self.total else 0.0
+
+    def lacks(self, have: frozenset[str]) -> tuple[str, ...]:
+        """What it asks that `have` does not meet, heaviest first ("pinecone/weaviate" for alternatives)."""
+        return tuple("/".join(sorted(unit)) for unit, _ in self.units if not unit & have)
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,7 @@ class Step:
 class Match:
     posting: PostingSkills
     share: float
-    lacks: tuple[str, ...]  # what it asks that you do not hold, heaviest first
+    lacks: tuple[str, ...]  # what it asks that you do not hold, heaviest first; alternatives as "a/b"
 
 
 @dataclass
@@ -96,12 +112,6 @@ class GapReport:
     best: list[Match] = field(default_factory=list)
     by_region: dict[str, tuple[int, int]] = field(default_factory=dict)  # matched at MATCH, postings
     by_seniority: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def holding(skills: Iterable[str], entails: Mapping[str, frozenset[str]]) -> frozenset[str]:
-    """The skills held, with every skill they entail."""
-    mine = set(skills)
-    return frozenset(mine.union(*(entails.get(skill, frozenset()) for skill in mine)))
 
 
 @dataclass(frozen=True)
@@ -121,22 +131,22 @@ class _Market:
     """The postings below the match threshold for what is held now, indexed by the skills they ask, so what
     learning some skills would change is computed over the postings that ask for them only."""
 
-    def __init__(self, postings: list[PostingSkills], have: frozenset[str]) -> None:
+    def __init__(self, postings: list[_Asked], have: frozenset[str]) -> None:
         self.have = have
-        self.share = {p.posting_id: p.share(have) for p in postings}
-        self.matched = [p for p in postings if self.share[p.posting_id] >= MATCH]
-        self.asking: dict[str, list[PostingSkills]] = defaultdict(list)
+        self.share = {p.id: p.share(have) for p in postings}
+        self.matched = [p for p in postings if self.share[p.id] >= MATCH]
+        self.asking: dict[str, list[_Asked]] = defaultdict(list)
         for posting in postings:
-            if self.share[posting.posting_id] < MATCH:
-                for skill in posting.asks:
+            if self.share[posting.id] < MATCH:
+                for skill in posting.skills:
                     self.asking[skill].append(posting)
 
-    def effect(self, more: frozenset[str]) -> tuple[Effect, list[PostingSkills]]:
+    def effect(self, more: frozenset[str]) -> tuple[Effect, list[_Asked]]:
         """What holding `more` (a superset of what is held) changes, and the postings it brings to 70%."""
-        touched = {p.posting_id: p for skill in more - self.have for p in self.asking.get(skill, ())}
+        touched = {p.id: p for skill in more - self.have for p in self.asking.get(skill, ())}
         crossing, half, progress = [], 0, 0.0
         for posting in touched.values():
-            before, after = self.share[posting.posting_id], posting.share(more)
+            before, after = self.share[posting.id], posting.share(more)
             if after >= MATCH:
                 crossing.append(posting)
             half += before < THRESHOLDS[0] <= after
@@ -145,42 +155,37 @@ class _Market:
 
 
 def _next_skills(
-    postings: list[PostingSkills],
-    market: _Market,
-    entails: Mapping[str, frozenset[str]],
-    lifts: Mapping[str, Lift],
+    postings: list[_Asked], market: _Market, relations: SkillRelations, lifts: Mapping[str, Lift]
 ) -> list[NextSkill]:
-    asked: Counter[str] = Counter(skill for p in postings for skill in p.asks if skill not in market.have)
+    asked: Counter[str] = Counter(skill for p in postings for skill in p.skills if skill not in market.have)
     found = []
     for skill, n in asked.items():
-        effect, _ = market.effect(holding(market.have | {skill}, entails))
+        effect, _ = market.effect(relations.holding(market.have | {skill}))
         found.append(NextSkill(skill, effect.to_match, effect.to_half, n, effect.progress, lifts.get(skill)))
     return sorted(found, key=lambda s: (-s.lifts, -s.lifts_half, -s.progress, -s.asked_by, s.skill_id))
 
 
 def _roadmap(
-    postings: list[PostingSkills],
-    have: frozenset[str],
-    roadmaps: Mapping[str, Roadmap],
-    entails: Mapping[str, frozenset[str]],
+    postings: list[_Asked], have: frozenset[str], roadmaps: Mapping[str, Roadmap], relations: SkillRelations
 ) -> list[Step]:
     phases = [(r.id, r.title, p.name, frozenset(p.skills)) for r in roadmaps.values() for p in r.phases]
+    asked = Counter(skill for p in postings for skill in p.skills)
     steps: list[Step] = []
     for _ in range(ROADMAP_STEPS):
         market = _Market(postings, have)
-        ranked = _next_skills(postings, market, entails, {})
+        ranked = _next_skills(postings, market, relations, {})
         market_pick = frozenset(s.skill_id for s in ranked[:MARKET_STEP_SKILLS] if s.progress > 0)
         options = [*phases, ("market", "the market", "Most-asked missing skills", market_pick)]
         best: tuple[tuple[float, ...], Step] | None = None
         for order, (source, title, name, skills) in enumerate(options):
-            new = tuple(sorted(skills - have))
+            new = relations.one_of_each(skills - have, lambda skill: (-asked[skill], skill))
             if not new:
                 continue
-            effect, crossing = market.effect(holding(have | set(new), entails))
+            effect, crossing = market.effect(relations.holding(have | set(new)))
             if effect.progress <= 0:
                 continue
             after = market.matched + crossing
-            paid = [p.pay_usd for p in after if p.pay_usd is not None]
+            paid = [p.posting.pay_usd for p in after if p.posting.pay_usd is not None]
             pay = median(paid) if len(paid) >= MIN_CELL else None
             key = (*effect.per_skill(len(new)), -len(new), -order)
             if best is None or key > best[0]:
@@ -188,14 +193,14 @@ def _roadmap(
         if best is None:
             break
         steps.append(best[1])
-        have = holding(have | set(best[1].skills), entails)
+        have = relations.holding(have | set(best[1].skills))
     return steps
 
 
-def _breakdown(postings: list[PostingSkills], have: frozenset[str], key: str) -> dict[str, tuple[int, int]]:
+def _breakdown(postings: list[_Asked], have: frozenset[str], key: str) -> dict[str, tuple[int, int]]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for posting in postings:
-        cell = counts[getattr(posting, key)]
+        cell = counts[getattr(posting.posting, key)]
         cell[0] += posting.share(have) >= MATCH
         cell[1] += 1
     return {name: (hit, total) for name, (hit, total) in sorted(counts.items(), key=lambda kv: -kv[1][1])}
@@ -205,29 +210,25 @@ def analyse_gap(
     mine: Iterable[str],
     postings: list[PostingSkills],
     roadmaps: Mapping[str, Roadmap],
-    entails: Mapping[str, frozenset[str]],
+    relations: SkillRelations,
     lifts: Mapping[str, Lift] | None = None,
     *,
     top: int = 10,
 ) -> GapReport:
     """Everything the CLI and the My skills page show, from one place."""
     given = frozenset(mine)
-    have = holding(given, entails)
-    asking = [p for p in postings if p.asks]
-    shares = {p.posting_id: p.share(have) for p in asking}
-    ranked = sorted(asking, key=lambda p: (-shares[p.posting_id], -(p.pay_usd or 0), p.posting_id))
-    best = [
-        Match(p, shares[p.posting_id], tuple(sorted((s for s in p.asks if s not in have), key=lambda s: (-p.asks[s], s))))
-        for p in ranked[:top]
-    ]  # fmt: skip
+    have = relations.holding(given)
+    asking = [_Asked(p, relations) for p in postings if p.asks]
+    shares = {p.id: p.share(have) for p in asking}
+    ranked = sorted(asking, key=lambda p: (-shares[p.id], -(p.posting.pay_usd or 0), p.id))
     return GapReport(
         skills=given,
         held=have,
         postings=len(asking),
         matched={t: sum(share >= t for share in shares.values()) for t in THRESHOLDS},
-        next_skills=_next_skills(asking, _Market(asking, have), entails, lifts or {})[: top * 2],
-        roadmap=_roadmap(asking, have, roadmaps, entails),
-        best=best,
+        next_skills=_next_skills(asking, _Market(asking, have), relations, lifts or {})[: top * 2],
+        roadmap=_roadmap(asking, have, roadmaps, relations),
+        best=[Match(p.posting, shares[p.id], p.lacks(have)) for p in ranked[:top]],
         by_region=_breakdown(asking, have, "region"),
         by_seniority=_breakdown(asking, have, "seniority"),
     )
@@ -298,7 +299,8 @@ def answer(report: GapReport, name: Callable[[str], str]) -> dict[str, Any]:
         "best_matches": [
             {"posting_id": m.posting.posting_id, "title": m.posting.title, "company": m.posting.company,
              "url": m.posting.url, "region": m.posting.region, "pay_usd": m.posting.pay_usd,
-             "match": round(m.share, 3), "lacks": list(m.lacks)}
+             "match": round(m.share, 3), "lacks": list(m.lacks),
+             "lacks_names": [" or ".join(name(s) for s in unit.split("/")) for unit in m.lacks]}
             for m in report.best
         ],
         "by_region": {k: {"matched": hit, "postings": n} for k, (hit, n) in report.by_region.items()},

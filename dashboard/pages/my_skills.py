@@ -12,7 +12,7 @@ from dashboard.data import empty_page, money, snapshot
 from extract.cv import cv_text_of
 from extract.errors import CVError
 from extract.rules.skills import extract_skills
-from extract.taxonomy import load_entailments, load_taxonomy
+from extract.taxonomy import load_relations, load_taxonomy
 from extract.taxonomy.roadmaps import load_roadmaps
 from warehouse import queries
 from warehouse.gap import MATCH_MEANS, analyse_gap, answer, load_gap_inputs
@@ -71,7 +71,7 @@ if not postings:
     st.warning("No postings for that region and seniority.")
     st.stop()
 
-report = answer(analyse_gap(mine, postings, load_roadmaps(), load_entailments(), lifts), taxonomy.name)
+report = answer(analyse_gap(mine, postings, load_roadmaps(), load_relations(), lifts), taxonomy.name)
 implied = ", ".join(taxonomy.name(s) for s in report["implied"])
 st.write("Skills found: " + ", ".join(taxonomy.name(s) for s in report["skills"]))
 if implied:
@@ -122,7 +122,7 @@ st.dataframe(
     [
         {"Match": f"{m['match']:.0%}", "Posting": m["title"], "Company": m["company"] or "–",
          "Region": m["region"], "Pay": money(m["pay_usd"]),
-         "Still lacks": ", ".join(taxonomy.name(s) for s in m["lacks"][:5]) or "–"}
+         "Still lacks": ", ".join(m["lacks_names"][:5]) or "–"}
         for m in report["best_matches"]
     ],
     hide_index=True,

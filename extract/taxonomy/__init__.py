@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from extract.errors import TaxonomyError
 
 TAXONOMY_DIR = Path(__file__).resolve().parent
 SKILLS_FILE = TAXONOMY_DIR / "skills.yaml"
-ENTAILS_FILE = TAXONOMY_DIR / "entails.yaml"
+RELATIONS_FILE = TAXONOMY_DIR / "relations.yaml"
 KINDS = {"tool", "concept"}
 
 
@@ -60,7 +61,13 @@ class Taxonomy:
         """Every way to write a skill, folded: its id, its name and its aliases, in any case."""
         names: dict[str, str] = {}
         for skill in self.skills.values():
-            for written in (skill.id, skill.id.replace("_", " "), skill.name, *skill.aliases, *skill.cs_aliases):
+            for written in (
+                skill.id,
+                skill.id.replace("_", " "),
+                skill.name,
+                *skill.aliases,
+                *skill.cs_aliases,
+            ):
                 names.setdefault(_fold(written), skill.id)
         return names
 
@@ -152,20 +159,55 @@ def load_taxonomy(path: Path = SKILLS_FILE) -> Taxonomy:
     return parse_taxonomy(data, str(path.name))
 
 
-def parse_entailments(data: Any, taxonomy: Taxonomy, source: str = "entails") -> dict[str, frozenset[str]]:
-    """What holding each skill means holding too, chains followed (pytorch -> deep_learning ->
-    machine_learning): {skill id: every skill it entails}. Unknown ids are errors."""
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise TaxonomyError(f"{source}: expected a mapping of skill id to a list of skill ids")
-    direct: dict[str, tuple[str, ...]] = {}
-    for key, value in data.items():
-        ids = [str(key), *(str(v) for v in value or [])]
-        unknown = [i for i in ids if i not in taxonomy]
-        if unknown or not isinstance(value, list):
-            raise TaxonomyError(f"{source}: {key!r}: unknown skill ids {unknown} (or not a list)")
-        direct[str(key)] = tuple(ids[1:])
+@dataclass(frozen=True)
+class SkillRelations:
+    """How skills relate when someone's skills meet a posting's asks (`relations.yaml`): what holding a skill
+    means holding too, and which skills a posting names as alternatives to each other."""
+
+    entails: dict[str, frozenset[str]] = field(default_factory=dict)  # chains already followed
+    alternatives: tuple[frozenset[str], ...] = ()
+
+    def holding(self, skills: Iterable[str]) -> frozenset[str]:
+        """The skills held, with every skill they entail."""
+        mine = set(skills)
+        return frozenset(mine.union(*(self.entails.get(skill, frozenset()) for skill in mine)))
+
+    def one_of_each(self, skills: Iterable[str], rank: Callable[[str], Any]) -> tuple[str, ...]:
+        """`skills` with only the first by `rank` of any alternatives among them (to learn one cloud, not
+        three)."""
+        kept: dict[frozenset[str] | str, str] = {}
+        for skill in sorted(skills, key=rank):
+            group = next((g for g in self.alternatives if skill in g), None)
+            kept.setdefault(group or skill, skill)
+        return tuple(sorted(kept.values()))
+
+    def asks(self, asked: Mapping[str, float]) -> tuple[tuple[frozenset[str], float], ...]:
+        """A posting's asks ({skill: weight}) as the units it is met by: alternatives it names together
+        become one unit, met by any of them, weighing as much as the heaviest."""
+        units: dict[frozenset[str], float] = {}
+        for skill, weight in asked.items():
+            group = next((g for g in self.alternatives if skill in g), None)
+            unit = frozenset(asked.keys() & group) if group else frozenset({skill})
+            units[unit] = max(units.get(unit, 0.0), weight)
+        return tuple(sorted(units.items(), key=lambda kv: (-kv[1], sorted(kv[0]))))
+
+
+def parse_relations(data: Any, taxonomy: Taxonomy, source: str = "relations") -> SkillRelations:
+    """Build and validate the skill relations; unknown ids, and a skill in two alternative groups, are errors."""
+    data = data or {}
+    if not isinstance(data, dict) or set(data) - {"entails", "alternatives"}:
+        raise TaxonomyError(f"{source}: expected the tables `entails` and `alternatives`")
+
+    def known(ids: list[Any], where: str) -> list[str]:
+        unknown = [i for i in ids if str(i) not in taxonomy]
+        if unknown:
+            raise TaxonomyError(f"{source} {where}: unknown skill ids {unknown}")
+        return [str(i) for i in ids]
+
+    direct = {
+        str(key): tuple(known([key, *(value or [])], f"entails {key!r}")[1:])
+        for key, value in (data.get("entails") or {}).items()
+    }
     closure: dict[str, frozenset[str]] = {}
     for start in direct:
         seen: set[str] = set()
@@ -176,13 +218,18 @@ def parse_entailments(data: Any, taxonomy: Taxonomy, source: str = "entails") ->
                 seen.add(skill)
                 todo.extend(direct.get(skill, ()))
         closure[start] = frozenset(seen)
-    return closure
+    groups = [frozenset(known(list(group), "alternatives")) for group in data.get("alternatives") or []]
+    for i, group in enumerate(groups):
+        for other in groups[i + 1 :]:
+            if group & other:
+                raise TaxonomyError(f"{source}: {sorted(group & other)} stand in two alternative groups")
+    return SkillRelations(closure, tuple(groups))
 
 
 @cache
-def load_entailments(path: Path = ENTAILS_FILE) -> dict[str, frozenset[str]]:
+def load_relations(path: Path = RELATIONS_FILE) -> SkillRelations:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TaxonomyError(f"cannot read {path}: {exc}") from exc
-    return parse_entailments(data, load_taxonomy(), path.name)
+    return parse_relations(data, load_taxonomy(), path.name)
