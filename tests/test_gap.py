@@ -229,3 +229,31 @@ def test_skill_relations_are_validated_and_chains_followed():
     with pytest.raises(TaxonomyError, match="two alternative groups"):
         parse_relations({"alternatives": [["aws", "gcp"], ["gcp", "azure"]]}, taxonomy)
     assert load_relations().holding({"langgraph"}) >= {"langchain", "llm", "ai_agents"}
+
+
+CV = """# Jane Doe - AI Engineer
+Five years building ML systems in Python and SQL. Trained models with PyTorch and scikit-learn; served
+them with FastAPI and Docker on Kubernetes (AWS). Built RAG pipelines with LangChain, embeddings and
+Pinecone; evaluated LLM apps; prompt engineering; fine-tuning with LoRA. Tracking with MLflow, Git, CI/CD.
+"""
+
+
+def test_on_the_demo_snapshot_a_realistic_cv_and_three_skills_get_an_answer(tmp_path: Path):
+    from tests.dashboard_fixture import build_demo_snapshot
+
+    db = build_demo_snapshot(tmp_path)
+    cv = tmp_path / "cv.md"
+    cv.write_text(CV)
+    code, output = _gap(db, "--cv", str(cv), "--json")
+    assert code == 0, output
+    full = json.loads(output)
+    assert len(full["skills"]) >= 15
+    assert full["matched"]["0.7"] > 0 and full["matched"]["0.5"] > full["matched"]["0.7"]
+    assert full["next_skills"][0]["lifts"] > 0 and len(full["personal_roadmap"]) >= 3
+    assert [step["matched_after"] for step in full["personal_roadmap"]] == sorted(
+        step["matched_after"] for step in full["personal_roadmap"]
+    )
+    code, output = _gap(db, "--skills", "Python, PyTorch, RAG", "--json")
+    few = json.loads(output)
+    assert code == 0 and few["next_skills"] and few["personal_roadmap"]  # where to go, even matching none yet
+    assert few["best_matches"][0]["match"] > 0.3
