@@ -11,7 +11,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 st.set_page_config(page_title="skillradar", page_icon="📡", layout="wide")
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# Pages live in views/, not pages/: Streamlit would auto-detect a pages/ folder and, on a cold server, show a
+# deep link (/salaries) with a sidebar of file names before st.navigation ran once.
+PAGES = Path(__file__).resolve().parent / "views"
 navigation = st.navigation(
     [
         st.Page(PAGES / "overview.py", title="Overview", default=True),

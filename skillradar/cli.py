@@ -26,6 +26,7 @@ from scrapers.base import registry
 from scrapers.errors import ScrapeError
 from skillradar import __version__
 from skillradar.config import Settings
+from skillradar.export_cli import export
 from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.gap_cli import gap, skills
 from skillradar.pipeline import BoardOutcome, scrape_boards
@@ -401,6 +402,7 @@ app.command("build")(build)
 app.command("salaries")(salaries)
 app.command("gap")(gap)
 app.command("skills")(skills)
+app.command("export")(export)
 app.command("dashboard")(dashboard)
 app.command("extract-file")(extract_file)
 app.command("eval")(evaluate)

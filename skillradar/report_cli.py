@@ -131,9 +131,14 @@ def dashboard(
         err.print(
             f"[yellow]No snapshot yet at {snapshot_path(path)}; the dashboard will say how to make one.[/]"
         )
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--", "--db", str(path)]  # fmt: skip
     console.print(f"Dashboard: http://127.0.0.1:{port}")
-    raise typer.Exit(code=subprocess.call(command))
+    raise typer.Exit(code=subprocess.call(dashboard_command(path, port)))
+
+
+def dashboard_command(db: Path, port: int) -> list[str]:
+    """How the dashboard is started, for end users: on loopback, no usage statistics, and Streamlit's
+    toolbar in viewer mode (no "Deploy" button or developer menu)."""
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--", "--db", str(db)]  # fmt: skip

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from skillradar.report_cli import dashboard_command
 from tests.conftest import free_port, wait_until_up
 from tests.dashboard_fixture import build_demo_snapshot
 
@@ -21,7 +22,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PAGES = {  # url path -> text at the end of the page, shown only once the whole page has rendered
     "": "Sources and freshness",
@@ -42,16 +42,12 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo_snapshot(tmp_path_factory.mktemp("browser"))
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(demo_db: Path) -> Iterator[str]:
-    db = demo_db
+@contextmanager
+def running_dashboard(db: Path) -> Iterator[str]:
+    """A fresh dashboard server on the snapshot of `db`, started as `skillradar dashboard` starts it."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--", "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    command = dashboard_command(db, port)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/_stcore/health", process, 60, "the dashboard")
@@ -59,6 +55,32 @@ def dashboard_url(demo_db: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(demo_db: Path) -> Iterator[str]:
+    with running_dashboard(demo_db) as url:
+        yield url
+
+
+def test_a_deep_link_on_a_cold_server_renders_its_page_for_end_users(demo_db: Path):
+    """The first request a fresh server gets is a deep link with a filter: it must render that page, with
+    the app's navigation and title, and without Streamlit's developer toolbar."""
+    with running_dashboard(demo_db) as url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/salaries?region=EU%2FEEA", wait_until="domcontentloaded")
+            page.get_by_text(PAGES["salaries"]).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(2000)
+            body = page.inner_text("body")
+            page.screenshot(path=str(ARTIFACTS / "salaries_cold.png"))
+            title = page.title()
+        finally:
+            browser.close()
+    assert "Salary bands" in body and "Data health" in body  # the app's navigation, not file names
+    assert "my skills" not in body and "Deploy" not in body
+    assert "skillradar" in title.lower()
 
 
 def test_every_page_renders_in_chromium(dashboard_url: str):

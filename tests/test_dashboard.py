@@ -28,7 +28,7 @@ def at(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -1,0 +1,62 @@
+"""`skillradar export`: the latest snapshot's tables as Parquet or CSV files, to take the data elsewhere.
+
+DuckDB's own `COPY ... TO` writes the files, straight from the read-only snapshot: postings (the relevant,
+de-duplicated postings with their extracted facts), extractions (each posting's skills, how it asks for
+them and the words that gave them) or every mart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from skillradar.report_cli import DbOption, _fail, _snapshot, console
+from warehouse.publish import MART_TABLES
+
+WHAT = {
+    "postings": ("base_postings",),
+    "extractions": ("base_skills",),
+    "marts": tuple(t for t in MART_TABLES if t not in {"base_postings", "base_skills"}),
+}
+FILE_NAMES = {"base_postings": "postings", "base_skills": "extractions"}
+
+
+def export(
+    what: Annotated[
+        Literal["postings", "extractions", "marts"],
+        typer.Option("--what", help="postings, extractions (skills per posting) or marts (one file each)"),
+    ] = "postings",
+    file_format: Annotated[
+        Literal["parquet", "csv"], typer.Option("--format", help="parquet or csv")
+    ] = "parquet",
+    out: Annotated[Path, typer.Option("--out", help="folder to write into (made if missing)")] = Path(
+        "export"
+    ),
+    db: DbOption = None,
+) -> None:
+    """Write tables of the latest snapshot as Parquet or CSV files, e.g. `skillradar export --what marts
+    --format csv --out data/`. Every file is read back and its rows counted."""
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} is a file; give a folder")
+    con = _snapshot(db)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        table = Table("table", "file", "rows", title=f"export of {what}")
+        for name in WHAT[what]:
+            target = out / f"{FILE_NAMES.get(name, name)}.{file_format}"
+            options = "FORMAT parquet" if file_format == "parquet" else "FORMAT csv, HEADER true"
+            con.execute(f"COPY (SELECT * FROM {name}) TO '{_quoted(target)}' ({options})")
+            reader = "read_parquet" if file_format == "parquet" else "read_csv_auto"
+            rows = con.execute(f"SELECT count(*) FROM {reader}('{_quoted(target)}')").fetchall()[0][0]
+            table.add_row(name, escape(str(target)), f"{rows:,}")
+    finally:
+        con.close()
+    console.print(table)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
