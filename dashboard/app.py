@@ -21,6 +21,7 @@ navigation = st.navigation(
         st.Page(PAGES / "salaries.py", title="Salary bands"),
         st.Page(PAGES / "my_skills.py", title="My skills"),
         st.Page(PAGES / "postings.py", title="Postings"),
+        st.Page(PAGES / "lifetimes.py", title="Posting lifetimes"),
         st.Page(PAGES / "health.py", title="Data health"),
     ]
 )

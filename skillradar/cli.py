@@ -30,7 +30,7 @@ from skillradar.export_cli import export
 from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.gap_cli import gap, skills
 from skillradar.pipeline import BoardOutcome, scrape_boards
-from skillradar.report_cli import build, dashboard, salaries
+from skillradar.report_cli import build, dashboard, lifetimes, salaries
 from skillradar.scrape_report import failure_line, gone_line, summary_table, table_adds_nothing
 from skillradar.sources_check import check_boards, prune
 from skillradar.sources_file import load_sources, resolve_sources_path
@@ -403,6 +403,7 @@ app.command("salaries")(salaries)
 app.command("gap")(gap)
 app.command("skills")(skills)
 app.command("export")(export)
+app.command("lifetimes")(lifetimes)
 app.command("dashboard")(dashboard)
 app.command("extract-file")(extract_file)
 app.command("eval")(evaluate)

@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import duckdb
 import typer
@@ -142,3 +142,64 @@ def dashboard_command(db: Path, port: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "viewer", "--", "--db", str(db)]  # fmt: skip
+
+
+def lifetimes(
+    by: Annotated[
+        Literal["skill", "role", "region"], typer.Option("--by", help="skill, role or region")
+    ] = "skill",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How long AI-role postings stay open: median days to close (closed postings) and days open so far
+    (still open), by skill, role or region; the postings open longest; and the roles reposted."""
+    from warehouse.lifetimes import open_longest
+    from warehouse.marts import MIN_CELL
+
+    con = _snapshot(db)
+    try:
+        cursor = con.execute(
+            "SELECT value, postings, closed, median_days_to_close, still_open, median_days_open, small_n "
+            "FROM posting_lifetimes WHERE dimension = ? ORDER BY median_days_to_close DESC NULLS LAST, "
+            "still_open DESC, value",
+            [by],
+        )
+        rows = cursor.fetchall()
+        longest = open_longest(con)
+        reposts = con.execute(
+            "SELECT company, title, postings, reopened FROM posting_reposts LIMIT 10"
+        ).fetchall()
+    finally:
+        con.close()
+    if as_json:
+        keys = (
+            "value",
+            "postings",
+            "closed",
+            "median_days_to_close",
+            "still_open",
+            "median_days_open",
+            "small_n",
+        )
+        console.print_json(json.dumps({
+            "by": by, "lifetimes": [dict(zip(keys, row, strict=True)) for row in rows],
+            "open_longest": [dict(zip(("title", "company", "region", "days_open"), r, strict=True)) for r in longest],
+            "reposts": [dict(zip(("company", "title", "postings", "reopened"), r, strict=True)) for r in reposts],
+        }, default=float))  # fmt: skip
+        return
+    table = Table(by, "postings", "closed", "median days to close", "still open", "median days open so far",
+                  title=f"Posting lifetimes by {by} (medians of fewer than {MIN_CELL} closed postings in grey)")  # fmt: skip
+    for value, n, closed, to_close, still, open_days, small in rows:
+        days = "–" if to_close is None else f"{to_close:,.0f}"
+        table.add_row(
+            escape(str(value)), f"{n:,}", f"{closed:,}", f"[dim]{days}[/]" if small else days, f"{still:,}",
+            "–" if open_days is None else f"{open_days:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    hard = Table("posting", "company", "region", "days open", title="Open longest (hard to fill)")
+    for posting, company, region, days in longest:
+        hard.add_row(escape(str(posting)), escape(str(company or "–")), escape(str(region)), f"{days:,}")
+    console.print(hard)
+    console.print(
+        f"{len(reposts)} roles reposted after an earlier posting closed" if reposts else "No reposts seen."
+    )

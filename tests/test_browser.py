@@ -29,6 +29,7 @@ PAGES = {  # url path -> text at the end of the page, shown only once the whole 
     "salaries": "Cells with fewer than 8 postings",
     "my_skills": "Pick the skills you have",
     "postings": "Read a posting",
+    "lifetimes": "Reposted roles",
     "health": "Recent scrape runs",
 }
 CHROMIUM_ARGS = [

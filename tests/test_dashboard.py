@@ -99,6 +99,15 @@ def test_postings_page_searches_and_shows_text(at: AppTest):
     assert "<p>" not in at.text[0].value
 
 
+def test_posting_lifetimes_page(at: AppTest):
+    open_page(at, "lifetimes")
+    table = at.dataframe[0].value
+    assert {"Skill", "Median days to close", "Still open"} <= set(table.columns)
+    assert "python" not in set(table["Skill"]) and "Python" in set(table["Skill"])  # display names
+    at.radio(key="by").set_value("Region").run()
+    assert "Region" in at.dataframe[0].value.columns and at.query_params["by"] == "Region"
+
+
 def test_data_health_page(at: AppTest):
     open_page(at, "health")
     metrics = {m.label: m.value for m in at.metric}

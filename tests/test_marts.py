@@ -206,6 +206,9 @@ def test_report_commands_read_the_snapshot(warehouse, tmp_path: Path):
     gap = json.loads(runner.invoke(app, ["gap", "--db", str(db), "--cv", str(cv), "--json"]).output)
     assert gap["skills"] == ["python", "sql"] and gap["postings"] == 12
     assert runner.invoke(app, ["gap", "--db", str(db), "--skills", "python,vibes"]).exit_code == 2
+    lives = json.loads(runner.invoke(app, ["lifetimes", "--db", str(db), "--by", "region", "--json"]).output)
+    assert {row["value"] for row in lives["lifetimes"]} == {"North America", "EU/EEA"}
+    assert sum(row["still_open"] for row in lives["lifetimes"]) == 12 and lives["reposts"] == []
     duckdb.connect(str(db)).close()
 
 
@@ -265,3 +268,38 @@ def test_export_writes_files_duckdb_and_polars_read_back_whole(warehouse, tmp_pa
             assert frame.height == expected > 0
             assert duckdb.sql(f"SELECT count(*) FROM {reader}('{path}')").fetchall()[0][0] == expected
     snapshot.close()
+
+
+def test_posting_lifetimes_on_constructed_histories(tmp_path: Path):
+    from datetime import timedelta
+
+    from warehouse.lifetimes import open_longest
+
+    con = connect(tmp_path / "w.duckdb")
+    day = timedelta(days=1)
+    # (id, skills, opened, closed): python closes after 10 and 30 days, rag after 30; one posting still open;
+    # a role posted, closed after 5 days, and posted again on day 20 (a repost, still open).
+    history = [("a", ["python"], 0, 10), ("b", ["python", "rag"], 0, 30), ("c", ["rag"], 5, None),
+               ("d", ["python"], 0, 5), ("e", ["python"], 20, None)]  # fmt: skip
+    for ext, skills, opened, closed in history:
+        add(con, ext, pay=None, skills=skills, region="EU/EEA" if ext == "c" else "North America")
+        con.execute(
+            "UPDATE postings SET posted_at = ?, first_seen = ?, last_seen = ?, closed_at = ?, dup_group = ? "
+            "WHERE external_id = ?",
+            [T0 + opened * day, T0 + opened * day, T0 + 40 * day, None if closed is None else T0 + closed * day,
+             "role-de" if ext in "de" else ext, ext],
+        )  # fmt: skip
+    build_marts(con, "rules")
+    rows = con.execute(
+        "SELECT dimension, value, closed, median_days_to_close, still_open, median_days_open FROM posting_lifetimes"
+    ).fetchall()
+    life = {(dimension, value): rest for dimension, value, *rest in rows}
+    # d and e are one role (one duplicate group): the open one, e, stands for it
+    assert life[("skill", "python")] == [2, 20.0, 1, 20.0]  # a (10) and b (30) closed; e open 20 days
+    assert life[("skill", "rag")] == [1, 30.0, 1, 35.0]  # b closed after 30; c open since day 5 of 40
+    assert life[("region", "EU/EEA")] == [0, None, 1, 35.0]
+    assert con.execute("SELECT dup_group, postings, reopened FROM posting_reposts").fetchall() == [
+        ("role-de", 2, 1)
+    ]
+    assert [row[3] for row in open_longest(con)] == [35, 20]
+    con.close()

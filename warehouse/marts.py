@@ -227,6 +227,7 @@ def cooccurrence_sql(filters: Filters, min_support: int = 3) -> tuple[str, list[
 
 def build_marts(con: duckdb.DuckDBPyConnection, extractor: str = "rules") -> dict[str, int]:
     """Materialise the base population and every unfiltered mart; return each table's row count."""
+    from warehouse.lifetimes import build_lifetimes
     from warehouse.mart_extras import build_claims, build_phase_demand, build_skill_lift, load_population
 
     build_base(con, extractor)
@@ -242,9 +243,10 @@ def build_marts(con: duckdb.DuckDBPyConnection, extractor: str = "rules") -> dic
     }.items():
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", params)
     build_phase_demand(con)
+    build_lifetimes(con, extractor)
     population = load_population(con)
     build_skill_lift(con, population)
     build_claims(con, population)
     tables = ("base_postings", "base_skills", *CELLS, "skill_demand", "skill_share", "salary_bands", "salary_bands_by_role",
-              "cooccurrence", "phase_demand", "skill_lift", "claims")  # fmt: skip
+              "cooccurrence", "phase_demand", "skill_lift", "claims", "posting_lifetimes", "posting_reposts")  # fmt: skip
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in tables}

@@ -17,6 +17,7 @@ import duckdb
 MART_TABLES = (
     "base_postings", "base_skills", "skill_demand", "skill_share", "salary_bands", "salary_bands_by_role",
     "cooccurrence", "phase_demand", "skill_lift", "claims", "cooccurrence_cells", "skill_cells", "population_cells",
+    "posting_lifetimes", "posting_reposts",
 )  # fmt: skip
 HEALTH_QUERIES = {
     "health_runs": "SELECT * FROM scrape_runs ORDER BY started_at DESC LIMIT 2000",
