@@ -197,8 +197,8 @@ def lifetimes(
         )  # fmt: skip
     console.print(table)
     hard = Table("posting", "company", "region", "days open", title="Open longest (hard to fill)")
-    for posting, company, region, days in longest:
-        hard.add_row(escape(str(posting)), escape(str(company or "–")), escape(str(region)), f"{days:,}")
+    for row in longest:
+        hard.add_row(*(escape(str(cell or "–")) for cell in row[:3]), f"{row[3]:,}")
     console.print(hard)
     console.print(
         f"{len(reposts)} roles reposted after an earlier posting closed" if reposts else "No reposts seen."
