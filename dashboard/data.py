@@ -70,8 +70,13 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
-    """Region / seniority / role / dates in the sidebar, mirrored in the URL so a view can be shared."""
+    """Region / seniority / role / dates in the sidebar, mirrored in the URL so a view can be shared, and
+    kept for the session: changing page (which starts from a bare URL) brings them along."""
     params = st.query_params
+    kept: dict[str, str] = st.session_state.setdefault("kept_filters", {})
+    for key, value in kept.items():
+        if key not in params:
+            params[key] = value
     st.sidebar.header("Filters")
 
     def pick(label: str, key: str, column: str) -> str | None:
@@ -101,6 +106,7 @@ def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
             params[key] = value.isoformat()
         else:
             params.pop(key, None)
+    st.session_state["kept_filters"] = {key: params[key] for key in FILTER_KEYS if key in params}
     return Filters(
         since=since if since != first else None,
         until=until if until != last else None,

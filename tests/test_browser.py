@@ -128,3 +128,20 @@ def test_my_skills_shows_what_gap_json_says_for_the_same_skills(dashboard_url: s
     assert f"{expected['matched']['0.5']:,} of {total:,}" in body
     assert expected["next_skills"][0]["name"] in body
     assert expected["personal_roadmap"] and expected["personal_roadmap"][0]["skill_names"][0] in body
+
+
+def test_filters_are_carried_to_the_next_page(dashboard_url: str):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{dashboard_url}/?region=EU%2FEEA&seniority=senior", wait_until="domcontentloaded")
+            page.get_by_text(PAGES[""]).first.wait_for(timeout=60_000)
+            page.get_by_role("link", name="Salary bands").first.click()
+            page.get_by_text(PAGES["salaries"]).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(2000)
+            url = page.url
+            page.screenshot(path=str(ARTIFACTS / "salaries_after_overview_filters.png"))
+        finally:
+            browser.close()
+    assert "/salaries" in url and "region=EU%2FEEA" in url and "seniority=senior" in url
