@@ -23,7 +23,7 @@ def run(tmp_path: Path, sources: Path, db: Path):
     return CliRunner().invoke(app, ["run", "--sources", str(sources), "--db", str(db)], env=env)
 
 
-def test_runs_report_ok_partial_and_nothing(replay, scripted, tmp_path: Path):
+def test_runs_report_ok_partial_and_nothing(replay, scripted, tmp_path: Path, monkeypatch):
     boards = generate(tmp_path / "replay")
     server = replay(tmp_path / "replay").start()
     good = tmp_path / "good.toml"
@@ -60,6 +60,20 @@ def test_runs_report_ok_partial_and_nothing(replay, scripted, tmp_path: Path):
     stored = json.loads(con.execute("SELECT summary FROM runs ORDER BY started_at LIMIT 1").fetchall()[0][0])
     assert stored["stages"]["scrape"]["per_source"]
     con.close()
+
+    # the Data health page shows the nightly runs from the snapshot the partial run published
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SKILLRADAR_DB", str(db))
+    page = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=60
+    )
+    page.run()
+    page.switch_page("views/health.py").run()
+    assert not page.exception
+    nightly = page.dataframe[0].value
+    assert list(nightly["Status"])[-1] == "ok" and "Exit code" in nightly.columns
+    assert any("Last run" in m.value for m in page.markdown)
 
 
 def test_a_second_run_waits_for_nobody_and_says_why(tmp_path: Path):

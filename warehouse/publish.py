@@ -21,6 +21,15 @@ MART_TABLES = (
 )  # fmt: skip
 HEALTH_QUERIES = {
     "health_runs": "SELECT * FROM scrape_runs ORDER BY started_at DESC LIMIT 2000",
+    # the nightly `skillradar run`s: how each ended, how long it took, and its boards and failures
+    "health_nightly": """
+        SELECT started_at, finished_at, status, exit_code,
+               date_diff('second', started_at, finished_at) AS seconds,
+               CAST(summary->>'$.stages.scrape.boards' AS INTEGER) AS boards,
+               CAST(summary->>'$.stages.scrape.failed' AS INTEGER) AS failed_boards,
+               CAST(summary->>'$.stages.scrape.new' AS INTEGER) AS new_postings,
+               summary->>'$.stage' AS stopped_in, CAST(summary AS VARCHAR) AS summary
+        FROM runs ORDER BY started_at DESC LIMIT 200""",
     "health_sources": """
         SELECT source, count(*) AS postings, count(*) FILTER (WHERE closed_at IS NULL) AS open_postings,
                count(*) FILTER (WHERE is_relevant) AS relevant, max(last_seen) AS last_seen

@@ -185,5 +185,5 @@ def posting_detail(con: duckdb.DuckDBPyConnection, posting_id: str) -> dict[str,
 def health(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     return {
         name: frame(con, f"SELECT * FROM {name}")
-        for name in ("health_sources", "health_runs", "health_extraction", "health_totals")
+        for name in ("health_sources", "health_runs", "health_extraction", "health_totals", "health_nightly")
     }

@@ -1,6 +1,9 @@
-"""Data health: scrape runs per source, failures, extraction coverage per backend, LLM tokens and cost."""
+"""Data health: the nightly runs, scrape runs per source, failures, extraction coverage per backend, LLM
+tokens and cost."""
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
@@ -21,6 +24,31 @@ cols = st.columns(3)
 cols[0].metric("Postings in the warehouse", f"{totals['postings']:,}")
 cols[1].metric("Not yet extracted", f"{totals['unextracted']:,}")
 cols[2].metric("Failed board fetches (recent)", failed.height)
+st.subheader("Nightly runs")
+nightly = health["health_nightly"]
+if nightly.is_empty():
+    st.caption("No `skillradar run` yet: these numbers come from separate commands.")
+else:
+    last = nightly.row(0, named=True)
+    st.markdown(
+        f"Last run **{last['status']}** (exit code {last['exit_code'] if last['exit_code'] is not None else '–'}), "
+        f"started {last['started_at']:%Y-%m-%d %H:%M} UTC"
+        + (
+            f", took {last['seconds']:,} s"
+            if last["seconds"] is not None
+            else f", stopped in {last['stopped_in']}"
+        )
+    )
+    st.dataframe(
+        nightly.drop("summary").rename({
+            "started_at": "Started (UTC)", "finished_at": "Finished (UTC)", "status": "Status",
+            "exit_code": "Exit code", "seconds": "Seconds", "boards": "Boards", "failed_boards": "Failed boards",
+            "new_postings": "New postings", "stopped_in": "Last stage",
+        }),
+        hide_index=True,
+    )  # fmt: skip
+    with st.expander("The last run's summary"):
+        st.json(json.loads(last["summary"]))
 st.subheader("Sources")
 st.dataframe(health["health_sources"], hide_index=True)
 st.subheader("Extraction by backend (tokens and cost for the LLM backends)")
