@@ -116,5 +116,26 @@ def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
     )
 
 
-def money(value: object) -> str:
-    return f"${value:,.0f}" if isinstance(value, int | float) else "—"
+SENIORITY = {"intern": "Intern", "junior": "Junior", "mid": "Mid", "senior": "Senior", "staff_plus": "Staff+",
+             "manager": "Manager", "unknown": "Not stated"}  # fmt: skip
+
+
+def seniority(level: str | None) -> str:
+    return SENIORITY.get(level or "unknown", (level or "–").replace("_", " ").title())
+
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "SGD": "S$",
+           "CHF": "CHF ", "PLN": "zł ", "BRL": "R$", "SEK": "kr ", "NOK": "kr ", "DKK": "kr ", "CZK": "Kč "}  # fmt: skip
+
+
+def money(value: object, currency: str = "USD") -> str:
+    """An amount as people read pay: "$171,600", "€65,000", "CZK 80,000"; "–" when there is none."""
+    if not isinstance(value, int | float) or value != value:  # None, or NaN
+        return "–"
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    return f"{symbol}{value:,.0f}"
+
+
+def share(value: object) -> str:
+    """A share as a percentage ("26%"), "–" when there is none."""
+    return f"{value:.0%}" if isinstance(value, int | float) and value == value else "–"

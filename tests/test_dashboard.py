@@ -33,6 +33,14 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def test_overview_shows_rising_and_falling_skills_with_their_n(at: AppTest):
+    rising, falling = (table.value for table in at.table)
+    assert len(rising) and len(falling)  # the demo snapshot has both
+    assert all("pts" in change for change in falling["Change"]) and falling["Change"].iloc[0].startswith("-")
+    assert " of " in falling.iloc[0, 1]  # "31% (27 of 96)": the n behind every share
+    assert not any("_" in skill for skill in falling["Skill"])  # display names, not ids
+
+
 def test_overview_shows_the_snapshot_numbers(at: AppTest, demo_db: Path):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -65,14 +73,32 @@ def test_roadmaps_page_lists_phases_in_order_and_claims(at: AppTest):
 def test_salary_page_toggles(at: AppTest):
     open_page(at, "salaries")
     usd = at.dataframe[0].value
-    assert "p50" in usd.columns and "n" in usd.columns
-    percentiles = usd[["p10", "p25", "p50", "p75", "p90"]].dropna()
-    assert (percentiles == percentiles.round(0)).all().all(), "pay is shown to the unit, not to the cent"
+    assert {"Region", "Seniority", "Postings", "P50"} <= set(usd.columns)
+    assert all(
+        p.startswith("$") and "." not in p for p in usd["P50"] if p != "–"
+    )  # "$171,600", to the dollar
     at.radio(key="currency").set_value("Local").run()
-    assert "local_p50" in at.dataframe[0].value.columns
+    local = at.dataframe[0].value
+    assert "Currency" in local.columns
+    for currency, p50 in zip(local["Currency"], local["P50"], strict=True):  # each cell in its own currency
+        assert p50 == "–" or p50.startswith(
+            {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹"}.get(currency, p50[:1])
+        )
     at.toggle(key="published").set_value(True).run()
     published = at.dataframe[0].value
-    assert published["n"].sum() <= usd["n"].sum()
+    assert published["Postings"].sum() <= usd["Postings"].sum()
+
+
+def test_money_and_shares_are_formatted_for_people():
+    from dashboard.data import money, share
+
+    assert (
+        money(171600) == "$171,600"
+        and money(65000.4, "EUR") == "€65,000"
+        and money(80000, "CZK") == "Kč 80,000"
+    )
+    assert money(None) == "–" and money(float("nan")) == "–" and money(5, "XYZ") == "XYZ 5"
+    assert share(0.2594) == "26%" and share(None) == "–"
 
 
 def test_my_skills_reacts_to_the_picker_and_a_pasted_cv(at: AppTest):

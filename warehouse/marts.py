@@ -132,6 +132,10 @@ def skill_share_sql(filters: Filters) -> tuple[str, list[object]]:
                                     AND week > (SELECT cut FROM edge) - INTERVAL {RECENT_WEEKS} WEEK) AS n_before
             FROM pop)
         SELECT p.skill_id, count(*) AS postings, count(*) / any_value(t.n) AS share,
+               count(*) FILTER (WHERE p.week > (SELECT cut FROM edge)) AS asked_recent,
+               count(*) FILTER (WHERE p.week <= (SELECT cut FROM edge)
+                                AND p.week > (SELECT cut FROM edge) - INTERVAL {RECENT_WEEKS} WEEK) AS asked_before,
+               any_value(t.n_recent) AS n_recent, any_value(t.n_before) AS n_before,
                count(*) FILTER (WHERE p.week > (SELECT cut FROM edge)) / nullif(any_value(t.n_recent), 0) AS share_recent,
                count(*) FILTER (WHERE p.week <= (SELECT cut FROM edge)
                                 AND p.week > (SELECT cut FROM edge) - INTERVAL {RECENT_WEEKS} WEEK)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import altair as alt
+import polars as pl
 import streamlit as st
 
 from dashboard.data import empty_page, filters_sidebar, snapshot
+from extract.taxonomy import load_taxonomy
 from warehouse import queries
+from warehouse.marts import RECENT_WEEKS
+
+MIN_WINDOW = 30  # postings in each window before two shares are compared
+MIN_ASKED = 5  # postings asking for a skill, over both windows, before its change is shown
+taxonomy = load_taxonomy()
 
 with snapshot() as con:
     if con is None:
@@ -36,31 +43,56 @@ st.altair_chart(
     width="stretch",
 )
 
+shares = shares.with_columns(
+    pl.col("skill_id").map_elements(taxonomy.name, return_dtype=pl.String).alias("Skill")
+)
 left, right = st.columns(2)
 with left:
     st.subheader("Top skills")
-    top = shares.head(20)
     st.altair_chart(
-        alt.Chart(top.to_pandas())
+        alt.Chart(
+            shares.head(20).to_pandas(), title="Share of postings asking for each skill (20 most asked)"
+        )
         .mark_bar()
         .encode(
             x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of postings"),
-            y=alt.Y("skill_id:N", sort="-x", title=None),
+            y=alt.Y("Skill:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+            tooltip=[
+                "Skill",
+                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("postings:Q", title="postings"),
+            ],
         ),
         width="stretch",
     )
 with right:
     st.subheader("Rising and falling")
-    moving = shares.drop_nulls("change").sort("change", descending=True)
-    st.dataframe(
-        moving.select("skill_id", "share_recent", "share_before", "change").head(10),
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ("share_recent", "share_before", "change")
-        },
+    n_recent, n_before = (int(shares[c].max() or 0) if shares.height else 0 for c in ("n_recent", "n_before"))
+    st.caption(
+        f"Share of postings asking for a skill in the last {RECENT_WEEKS} weeks ({n_recent:,} postings) against "
+        f"the {RECENT_WEEKS} weeks before ({n_before:,}); skills asked by at least {MIN_ASKED} postings in the two."
     )
-    st.caption("Share in the last four weeks against the four weeks before.")
+    if min(n_recent, n_before) < MIN_WINDOW:
+        st.info(f"Too few postings to compare the two windows (at least {MIN_WINDOW} in each).")
+    else:
+        moving = shares.filter(
+            (pl.col("asked_recent") + pl.col("asked_before") >= MIN_ASKED) & pl.col("change").is_not_null()
+        )
+        for label, part in (
+            ("Rising", moving.filter(pl.col("change") > 0).sort("change", descending=True).head(6)),
+            ("Falling", moving.filter(pl.col("change") < 0).sort("change").head(6)),
+        ):
+            st.markdown(f"**{label}**")
+            st.table(
+                [
+                    {"Skill": r["Skill"],
+                     f"Last {RECENT_WEEKS} weeks": f"{r['share_recent']:.0%} ({r['asked_recent']} of {n_recent})",
+                     f"{RECENT_WEEKS} weeks before": f"{r['share_before']:.0%} ({r['asked_before']} of {n_before})",
+                     "Change": f"{100 * r['change']:+.1f} pts"}
+                    for r in part.iter_rows(named=True)
+                ] or [{"Skill": "–"}],
+                hide_index=True,
+            )  # fmt: skip
 
 st.subheader("Sources and freshness")
 st.dataframe(sources, hide_index=True)

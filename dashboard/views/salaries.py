@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, filters_sidebar, snapshot
+from dashboard.data import SENIORITY, empty_page, filters_sidebar, money, seniority, snapshot
 from warehouse import queries
 
 with snapshot() as con:
@@ -33,31 +33,70 @@ st.title("Salary bands")
 if bands.is_empty():
     st.write("No postings with pay match these filters.")
     st.stop()
-value = "pay_usd" if currency == "USD" else "pay_local"
-st.altair_chart(
-    alt.Chart(points.to_pandas())
-    .mark_boxplot()
+
+frame = points.with_columns(
+    pl.col("seniority").map_elements(seniority, return_dtype=pl.String).alias("Seniority")
+)
+order = [level for level in SENIORITY.values() if level in set(frame["Seniority"])]
+if currency == "USD":
+    data, value, facet, unit = frame, "pay_usd", "region", "annual pay (USD)"
+else:  # one facet per currency, each on its own axis: INR in millions would flatten everything else
+    data = frame.drop_nulls("salary_currency").with_columns(
+        (pl.col("region") + " · " + pl.col("Seniority")).alias("Cell")
+    )
+    value, facet, unit = "pay_local", "salary_currency", "annual pay (in the currency stated)"
+x = "Seniority" if currency == "USD" else "Cell"
+box = (
+    alt.Chart()
+    .mark_boxplot(extent="min-max")
     .encode(
-        x=alt.X("seniority:N", title=None),
-        y=alt.Y(f"{value}:Q", title="annual pay" + (" (USD)" if currency == "USD" else " (stated currency)")),
-        column=alt.Column("region:N", title=None),
-        color=alt.Color("seniority:N", legend=None),
-    ),
+        x=alt.X(
+            f"{x}:N",
+            title=None,
+            sort=order if x == "Seniority" else "ascending",
+            axis=alt.Axis(labelAngle=-40, labelLimit=200),
+        ),
+        y=alt.Y(f"{value}:Q", title=unit, axis=alt.Axis(format="~s")),
+        color=alt.Color("Seniority:N", legend=None),
+    )
 )
-shown = bands.select(
-    "region",
-    "seniority",
-    "n",
-    "n_published",
-    "n_text",
-    *(
-        ["p10", "p25", "p50", "p75", "p90"]
-        if currency == "USD"
-        else ["local_currency", "local_p25", "local_p50", "local_p75"]
-    ),
-    "small_n",
+counts = (
+    alt.Chart()
+    .transform_aggregate(n="count()", top=f"max({value})", groupby=[x, "Seniority"])
+    .transform_calculate(label="'n=' + datum.n")
+    .mark_text(dy=-8, fontSize=11)
+    .encode(
+        x=alt.X(f"{x}:N", sort=order if x == "Seniority" else "ascending"), y=alt.Y("top:Q"), text="label:N"
+    )
 )
-# Percentiles of pay to the dollar (or unit of local currency): cents would claim a precision nobody has.
-money = [c for c in shown.columns if c.startswith(("p", "local_p"))]
-st.dataframe(shown.with_columns(pl.col(money).round(0)), hide_index=True)
-st.caption("Cells with fewer than 8 postings are flagged small_n: read them as anecdotes, not medians.")
+chart = (
+    alt.layer(box, counts, data=data.to_pandas())
+    .properties(width=230)
+    .facet(facet=alt.Facet(f"{facet}:N", title=None), columns=3)
+    .resolve_scale(y="independent" if currency == "Local" else "shared", x="independent")
+    .properties(title="Pay per posting, " + ("by region and seniority, in USD a year" if currency == "USD"
+                                              else "by currency, each on its own scale"))
+)  # fmt: skip
+st.altair_chart(chart)
+
+n_note = pl.when(pl.col("small_n")).then(pl.lit("fewer than 8: an anecdote")).otherwise(pl.lit("–"))
+if currency == "USD":
+    rows = [
+        {"Region": r["region"], "Seniority": seniority(r["seniority"]), "Postings": r["n"],
+         "Published pay": r["n_published"], "Pay in the text": r["n_text"],
+         **{f"P{q}": money(r[f"p{q}"]) for q in (10, 25, 50, 75, 90)}, "Note": r["note"]}
+        for r in bands.with_columns(n_note.alias("note")).iter_rows(named=True)
+    ]  # fmt: skip
+else:
+    rows = [
+        {"Region": r["region"], "Seniority": seniority(r["seniority"]), "Postings": r["n"],
+         "Currency": r["local_currency"] or "–",
+         **{f"P{q}": money(r[f"local_p{q}"], r["local_currency"] or "USD") for q in (25, 50, 75)},
+         "Note": r["note"]}
+        for r in bands.with_columns(n_note.alias("note")).iter_rows(named=True)
+    ]  # fmt: skip
+st.dataframe(rows, hide_index=True)
+st.caption(
+    "Annual pay: P50 is the median, P25-P75 the middle half. Cells with fewer than 8 postings with pay are "
+    "anecdotes, not medians. In local currency each cell is shown in the currency most of its postings state."
+)
