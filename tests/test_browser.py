@@ -5,6 +5,7 @@ tests/artifacts/. Skipped when Chromium or Playwright is missing (CI installs bo
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ PAGES = {  # url path -> text at the end of the page, shown only once the whole 
     "lifetimes": "Reposted roles",
     "health": "Recent scrape runs",
 }
+SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")  # scikit_learn, n_published
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
@@ -96,6 +98,10 @@ def test_every_page_renders_in_chromium(dashboard_url: str):
                 page.wait_for_timeout(3000)  # let the charts finish drawing before the screenshot
                 body = page.inner_text("body")
                 assert "Traceback" not in body and "Error" not in body.split("\n")[0], body[:500]
+                raw = sorted(set(SNAKE.findall(body)))
+                assert not raw, f"raw ids or column names on /{path}: {raw[:10]}"
+                if path == "":
+                    assert "Falling" in body and " pts" in body  # a falling skill on the demo snapshot
                 page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
         finally:
             browser.close()

@@ -121,8 +121,16 @@ def test_postings_page_searches_and_shows_text(at: AppTest):
     at.text_input(key="q").input("Scientist").run()
     narrowed = at.dataframe[0].value
     assert 0 < narrowed.shape[0] < everything
-    assert at.text and "Synthetic demo posting" in at.text[0].value
-    assert "<p>" not in at.text[0].value
+    assert f"{narrowed.shape[0]} of {narrowed.shape[0]} postings" in at.caption[0].value  # "N of M"
+    assert " · " in at.selectbox(key="posting").format_func(
+        at.selectbox(key="posting").value
+    )  # company · place
+    text = " ".join(t.value for t in at.text)
+    assert "Synthetic demo posting" in text and "<p>" not in text
+    skills = at.table[0].value
+    assert {"Skill", "Asked as", "From the words"} <= set(skills.columns) and skills["From the words"].iloc[
+        0
+    ] != "–"
 
 
 def test_posting_lifetimes_page(at: AppTest):

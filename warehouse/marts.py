@@ -85,7 +85,7 @@ SELECT *, (row_number() OVER (ORDER BY posting_id))::INTEGER AS posting_no FROM 
 BASE_SKILLS = """
 CREATE OR REPLACE TABLE base_skills AS
 SELECT b.posting_id, b.posting_no, s.skill_id, s.requirement, b.region, b.seniority, b.role_family, b.seen_on,
-       b.week, b.pay_usd
+       b.week, b.pay_usd, s.evidence
 FROM base_postings b JOIN posting_skills s USING (extraction_id)
 ORDER BY b.posting_no
 """

@@ -173,13 +173,20 @@ def posting_detail(con: duckdb.DuckDBPyConnection, posting_id: str) -> dict[str,
     if not rows:
         return None
     detail = rows[0]
-    detail["skills"] = [
-        r[0]
-        for r in con.execute(
-            "SELECT skill_id FROM base_skills WHERE posting_id = ? ORDER BY 1", [posting_id]
-        ).fetchall()
-    ]
+    detail["skills"] = con.execute(
+        "SELECT skill_id, requirement, evidence FROM base_skills WHERE posting_id = ? ORDER BY skill_id",
+        [posting_id],
+    ).fetchall()  # (id, how it is asked, the words that gave it)
     return detail
+
+
+def count_postings(con: duckdb.DuckDBPyConnection, filters: Filters, text: str = "") -> int:
+    """How many postings `search_postings` would find without its limit."""
+    where, params = filters.where()
+    if text:
+        where += " AND (p.title ILIKE ? OR p.company ILIKE ? OR p.description_text ILIKE ?)"
+        params += [f"%{text}%"] * 3
+    return int(con.execute(f"SELECT count(*) FROM base_postings p WHERE {where}", params).fetchall()[0][0])
 
 
 def health(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:

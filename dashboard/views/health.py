@@ -50,13 +50,31 @@ else:
     with st.expander("The last run's summary"):
         st.json(json.loads(last["summary"]))
 st.subheader("Sources")
-st.dataframe(health["health_sources"], hide_index=True)
+st.dataframe(
+    health["health_sources"].rename({"source": "Source", "postings": "Postings", "open_postings": "Open",
+                                     "relevant": "AI roles", "last_seen": "Last seen (UTC)"}),
+    hide_index=True,
+)  # fmt: skip
 st.subheader("Extraction by backend (tokens and cost for the LLM backends)")
-st.dataframe(health["health_extraction"], hide_index=True)
+st.dataframe(
+    health["health_extraction"].rename({
+        "extractor": "Backend", "model": "Model", "extractions": "Extractions", "current": "Current",
+        "fallbacks": "Handed to the rules", "tokens_in": "Tokens in", "tokens_out": "Tokens out",
+        "cost_usd": "Cost (USD)", "last_extracted": "Last extracted (UTC)",
+    }),
+    hide_index=True,
+)  # fmt: skip
 st.subheader("Recent failures")
 if failed.is_empty():
     st.write("No failed fetches in the recent runs.")
 else:
-    st.dataframe(failed.select("started_at", "source", "board", "error"), hide_index=True)
+    st.dataframe(
+        failed.select("started_at", "source", "board", "error").rename(
+            {"started_at": "Started (UTC)", "source": "Source", "board": "Board", "error": "Error"}
+        ),
+        hide_index=True,
+    )
 st.subheader("Recent scrape runs")
-st.dataframe(runs.head(200), hide_index=True)
+st.dataframe(
+    runs.head(200).rename({c: c.replace("_", " ").capitalize() for c in runs.columns}), hide_index=True
+)

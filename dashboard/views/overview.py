@@ -95,4 +95,8 @@ with right:
             )  # fmt: skip
 
 st.subheader("Sources and freshness")
-st.dataframe(sources, hide_index=True)
+st.dataframe(
+    sources.rename({"source": "Source", "postings": "Postings", "open_postings": "Open", "relevant": "AI roles",
+                    "last_seen": "Last seen (UTC)"}),
+    hide_index=True,
+)  # fmt: skip
