@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import streamlit as st
 from platformdirs import user_data_dir
 
@@ -134,6 +135,24 @@ def money(value: object, currency: str = "USD") -> str:
         return "–"
     symbol = SYMBOLS.get(currency, f"{currency} ")
     return f"{symbol}{value:,.0f}"
+
+
+def for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """A table as people read it: numbers with thousands separators and empty cells as "–" (Streamlit would
+    print None) in every column that has an empty cell."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if frame[name].null_count() == 0:
+            columns.append(column)
+            continue
+        if dtype.is_numeric():
+            column = column.map_elements(
+                lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip("."),
+                return_dtype=pl.String,
+            )
+        columns.append(column.cast(pl.String).fill_null("–").alias(name))
+    return frame.select(columns)
 
 
 def share(value: object) -> str:

@@ -156,3 +156,15 @@ def test_empty_database_gets_a_friendly_page(tmp_path: Path, monkeypatch: pytest
     assert any("skillradar scrape" in i.value for i in at.info)
     open_page(at, "salaries")
     assert any("skillradar scrape" in i.value for i in at.info)
+
+
+def test_tables_show_empty_cells_as_a_dash_and_numbers_with_separators():
+    import polars as pl
+
+    from dashboard.data import for_display
+
+    shown = for_display(
+        pl.DataFrame({"days": [12.0, None, 1234.0], "name": ["a", None, "c"], "n": [1, 2, 3]})
+    )
+    assert shown["days"].to_list() == ["12", "–", "1,234"] and shown["name"].to_list() == ["a", "–", "c"]
+    assert shown["n"].to_list() == [1, 2, 3]  # a column without empty cells keeps its type

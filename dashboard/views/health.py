@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from dashboard.data import empty_page, snapshot
+from dashboard.data import empty_page, for_display, snapshot
 from warehouse import queries
 
 with snapshot() as con:
@@ -40,7 +40,7 @@ else:
         )
     )
     st.dataframe(
-        nightly.drop("summary").rename({
+        for_display(nightly.drop("summary")).rename({
             "started_at": "Started (UTC)", "finished_at": "Finished (UTC)", "status": "Status",
             "exit_code": "Exit code", "seconds": "Seconds", "boards": "Boards", "failed_boards": "Failed boards",
             "new_postings": "New postings", "stopped_in": "Last stage",
@@ -51,13 +51,13 @@ else:
         st.json(json.loads(last["summary"]))
 st.subheader("Sources")
 st.dataframe(
-    health["health_sources"].rename({"source": "Source", "postings": "Postings", "open_postings": "Open",
+    for_display(health["health_sources"]).rename({"source": "Source", "postings": "Postings", "open_postings": "Open",
                                      "relevant": "AI roles", "last_seen": "Last seen (UTC)"}),
     hide_index=True,
 )  # fmt: skip
 st.subheader("Extraction by backend (tokens and cost for the LLM backends)")
 st.dataframe(
-    health["health_extraction"].rename({
+    for_display(health["health_extraction"]).rename({
         "extractor": "Backend", "model": "Model", "extractions": "Extractions", "current": "Current",
         "fallbacks": "Handed to the rules", "tokens_in": "Tokens in", "tokens_out": "Tokens out",
         "cost_usd": "Cost (USD)", "last_extracted": "Last extracted (UTC)",
@@ -76,5 +76,6 @@ else:
     )
 st.subheader("Recent scrape runs")
 st.dataframe(
-    runs.head(200).rename({c: c.replace("_", " ").capitalize() for c in runs.columns}), hide_index=True
+    for_display(runs.head(200)).rename({c: c.replace("_", " ").capitalize() for c in runs.columns}),
+    hide_index=True,
 )

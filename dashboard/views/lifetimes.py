@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, snapshot
+from dashboard.data import empty_page, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.lifetimes import open_longest
@@ -73,11 +73,11 @@ st.altair_chart(
     width="stretch",
 )
 st.dataframe(
-    lives.select(
+    for_display(lives.select(
         pl.col("value").alias(by), pl.col("postings").alias("Postings"), pl.col("closed").alias("Closed"),
         pl.col("median_days_to_close").alias("Median days to close"), pl.col("still_open").alias("Still open"),
         pl.col("median_days_open").alias("Median days open so far"),
-    ),
+    )),
     hide_index=True,
 )  # fmt: skip
 

@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, filters_sidebar, snapshot
+from dashboard.data import empty_page, filters_sidebar, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.marts import RECENT_WEEKS
@@ -96,7 +96,7 @@ with right:
 
 st.subheader("Sources and freshness")
 st.dataframe(
-    sources.rename({"source": "Source", "postings": "Postings", "open_postings": "Open", "relevant": "AI roles",
+    for_display(sources).rename({"source": "Source", "postings": "Postings", "open_postings": "Open", "relevant": "AI roles",
                     "last_seen": "Last seen (UTC)"}),
     hide_index=True,
 )  # fmt: skip
