@@ -84,7 +84,9 @@ def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
         choices = ["All", *queries.options(con, column)]
         current = params.get(key)
         index = choices.index(current) if current in choices else 0
-        value = st.sidebar.selectbox(label, choices, index=index, key=f"filter_{key}")
+        value = st.sidebar.selectbox(
+            label, choices, index=index, key=f"filter_{key}", format_func=FILTER_NAMES.get(column, str)
+        )
         if value == "All":
             params.pop(key, None)
             return None
@@ -124,6 +126,14 @@ SENIORITY = {"intern": "Intern", "junior": "Junior", "mid": "Mid", "senior": "Se
 def seniority(level: str | None) -> str:
     return SENIORITY.get(level or "unknown", (level or "–").replace("_", " ").title())
 
+
+def words(value: str) -> str:
+    """An id in words: "ml_engineering" -> "ML engineering"."""
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:] if text[:2] != "ml" else "ML" + text[2:]
+
+
+FILTER_NAMES = {"seniority": lambda v: "All" if v == "All" else seniority(v), "role_family": words}
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "SGD": "S$",
            "CHF": "CHF ", "PLN": "zł ", "BRL": "R$", "SEK": "kr ", "NOK": "kr ", "DKK": "kr ", "CZK": "Kč "}  # fmt: skip
