@@ -66,24 +66,28 @@ def dashboard_url(demo_db: Path) -> Iterator[str]:
         yield url
 
 
-def test_a_deep_link_on_a_cold_server_renders_its_page_for_end_users(demo_db: Path):
-    """The first request a fresh server gets is a deep link with a filter: it must render that page, with
-    the app's navigation and title, and without Streamlit's developer toolbar."""
+@pytest.mark.parametrize("path", [p for p in PAGES if p])
+def test_every_page_opened_cold_by_a_deep_link_renders_for_end_users(demo_db: Path, path: str):
+    """The first request a fresh server gets is a page's deep link with filters: it must render that page,
+    with the app's navigation, title and filters, and without Streamlit's developer toolbar."""
     with running_dashboard(demo_db) as url, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/salaries?region=EU%2FEEA", wait_until="domcontentloaded")
-            page.get_by_text(PAGES["salaries"]).first.wait_for(timeout=60_000)
-            page.wait_for_timeout(2000)
+            page.goto(f"{url}/{path}?region=EU%2FEEA&seniority=senior", wait_until="domcontentloaded")
+            page.get_by_text(PAGES[path]).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
             body = page.inner_text("body")
-            page.screenshot(path=str(ARTIFACTS / "salaries_cold.png"))
-            title = page.title()
+            page.screenshot(path=str(ARTIFACTS / f"{path}_cold.png"))
+            title, address = page.title(), page.url
         finally:
             browser.close()
     assert "Salary bands" in body and "Data health" in body  # the app's navigation, not file names
     assert "my skills" not in body and "Deploy" not in body
-    assert "skillradar" in title.lower()
+    assert "skillradar" in title.lower() and "region=EU%2FEEA" in address
+    assert not SNAKE.findall(body)
+    if path == "roadmaps":
+        assert "median pay $" in body  # pay with its currency symbol
 
 
 def test_every_page_renders_in_chromium(dashboard_url: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +73,11 @@ def test_roadmaps_page_lists_phases_in_order_and_claims(at: AppTest):
 
 def test_salary_page_toggles(at: AppTest):
     open_page(at, "salaries")
+    (chart,) = [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
+    spec = json.loads(chart.proto.spec)
+    texts = [layer for layer in spec["spec"]["layer"] if layer["mark"]["type"] == "text"]
+    assert texts and texts[0]["encoding"]["text"]["field"] == "label"  # "n=12" over every box
+    assert spec["columns"] == 3  # the facets wrap, none is cut off
     usd = at.dataframe[0].value
     assert {"Region", "Seniority", "Postings", "P50"} <= set(usd.columns)
     assert all(
