@@ -133,6 +133,7 @@ def test_postings_page_searches_and_shows_text(at: AppTest):
     )  # company · place
     text = " ".join(t.value for t in at.text)
     assert "Synthetic demo posting" in text and "<p>" not in text
+    assert [e for e in at.main if getattr(e, "type", None) == "download_button"]  # the rows, as CSV
     skills = at.table[0].value
     assert {"Skill", "Asked as", "From the words"} <= set(skills.columns) and skills["From the words"].iloc[
         0

@@ -81,6 +81,13 @@ st.dataframe(
     hide_index=True,
 )  # fmt: skip
 
+st.download_button(
+    "Download the lifetimes (CSV)",
+    lives.write_csv(),
+    file_name="posting_lifetimes.csv",
+    mime="text/csv",
+    key="dl_lifetimes",
+)
 st.subheader("Open longest (hard to fill)")
 st.dataframe(
     [{"Posting": t, "Company": c or "–", "Region": r, "Days open": d} for t, c, r, d in longest],

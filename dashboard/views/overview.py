@@ -94,6 +94,13 @@ with right:
                 hide_index=True,
             )  # fmt: skip
 
+st.download_button(
+    "Download skill shares (CSV)",
+    shares.write_csv(),
+    file_name="skill_shares.csv",
+    mime="text/csv",
+    key="dl_shares",
+)
 st.subheader("Sources and freshness")
 st.dataframe(
     for_display(sources).rename({"source": "Source", "postings": "Postings", "open_postings": "Open", "relevant": "AI roles",

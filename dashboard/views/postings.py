@@ -44,6 +44,13 @@ with snapshot() as con:
         hide_index=True,
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
     )  # fmt: skip
+    st.download_button(
+        "Download these postings (CSV)",
+        found.write_csv(),
+        file_name="postings.csv",
+        mime="text/csv",
+        key="dl_postings",
+    )
     labels = {
         row[
             "posting_id"
