@@ -59,6 +59,11 @@ class MalformedPayload(ScrapeError):
     """The body is not what the API documents: invalid JSON, invalid UTF-8, HTML, or the wrong shape."""
 
 
+class RedirectRefused(ScrapeError):
+    """A redirect to another origin (or too many of them): not followed, so a board cannot send the scraper
+    to internal addresses."""
+
+
 class RobotsDisallowed(ScrapeError):
     """robots.txt forbids this URL for our user agent, so it was never requested."""
 
@@ -85,6 +90,8 @@ def failure_cause(exc: ScrapeError) -> str:
         return "timed out" if exc.reason.startswith("timed out") else "connection failed"
     if isinstance(exc, MalformedPayload):
         return "malformed payload"
+    if isinstance(exc, RedirectRefused):
+        return "redirect refused"
     if isinstance(exc, RobotsDisallowed):
         return "disallowed by robots.txt"
     if isinstance(exc, ResponseTooLarge):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import hishel
 import httpx
@@ -28,11 +28,13 @@ from aiolimiter import AsyncLimiter
 from hishel.httpx import AsyncCacheTransport
 from protego import Protego
 
+from scrapers.decoding import BoundedDecoder, encodings
 from scrapers.errors import (
     HostNotFound,
     HTTPStatusFailure,
     MalformedPayload,
     NetworkFailure,
+    RedirectRefused,
     ResponseTooLarge,
     RobotsDisallowed,
     ScrapeError,
@@ -40,6 +42,12 @@ from scrapers.errors import (
 
 DEFAULT_USER_AGENT = "skillradar/0.1 (job-market research bot; +https://github.com/skillradar/skillradar)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ class PoliteClient:
             transport=inner,
             timeout=httpx.Timeout(self.settings.timeout),
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=True,
+            follow_redirects=False,  # followed by `_follow`, only on the same origin
             trust_env=False,
         )
         self._gates: dict[str, _HostGate] = {}
@@ -206,7 +214,7 @@ class PoliteClient:
                                 f"host {host.split(':')[0]!r} does not resolve", url=request_url
                             )
                         await gate.limiter.acquire()
-                        return await self._get_once(request_url, accept)
+                        return await self._follow(request_url, accept)
         except _Retryable as exc:
             last_status = exc.status
             raise HTTPStatusFailure(
@@ -216,6 +224,10 @@ class PoliteClient:
             ) from exc
         except httpx.TimeoutException as exc:
             raise NetworkFailure(f"timed out ({type(exc).__name__})", url=request_url) from exc
+        except TimeoutError as exc:
+            raise NetworkFailure(
+                f"timed out (no whole answer within {self.deadline:.0f} s)", url=request_url
+            ) from exc
         except httpx.ConnectError as exc:
             if unresolvable(exc):
                 self._unresolved.add(host)
@@ -262,11 +274,35 @@ class PoliteClient:
             return exc.retry_after
         return isinstance(exc, httpx.TransportError) and not unresolvable(exc)
 
-    async def _get_once(self, url: str, accept: str) -> FetchResult:
+    @property
+    def deadline(self) -> float:
+        """How long one attempt may take in all: a server that sends a byte a second never times out a read."""
+        return 3 * self.settings.timeout
+
+    async def _follow(self, url: str, accept: str) -> FetchResult:
+        """GET `url`, following redirects only within its origin (scheme, host and port): a board must not
+        be able to send the scraper to another host, an internal address or a cloud metadata service."""
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            async with asyncio.timeout(self.deadline):
+                result = await self._get_once(current, accept)
+            if isinstance(result, FetchResult):
+                if current != url:
+                    self.stats.moved[url] = current
+                return result
+            if _origin(result) != _origin(url):
+                raise RedirectRefused(f"redirected to another host, {result} (not followed)", url=current)
+            current = result
+        raise RedirectRefused(f"more than {MAX_REDIRECTS} redirects", url=url)
+
+    async def _get_once(self, url: str, accept: str) -> FetchResult | str:
+        """One GET: the response, or where it redirects to."""
         self.stats.requests += 1
         # `no-cache` makes the cache revalidate every time (conditional GET) instead of guessing freshness.
         headers = {"Accept": accept, "Cache-Control": "no-cache"}
         async with self._client.stream("GET", url, headers=headers) as response:
+            if response.is_redirect:
+                return urljoin(url, response.headers.get("Location", ""))
             if response.status_code in RETRY_STATUSES:
                 raise _Retryable(response.status_code, parse_retry_after(response.headers.get("Retry-After")))
             if response.status_code >= 400:
@@ -280,20 +316,13 @@ class PoliteClient:
                     url=url,
                     status=response.status_code,
                 )
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.settings.max_bytes:
-                    raise ResponseTooLarge(
-                        f"body exceeds the {self.settings.max_bytes:,}-byte cap",
-                        url=url,
-                        status=response.status_code,
-                    )
-                chunks.append(chunk)
-            self.stats.bytes_read += size
-            if response.history and str(response.url).split("?")[0] != url.split("?")[0]:
-                self.stats.moved[url] = str(response.url)
+            decoder = BoundedDecoder(
+                encodings(response.headers.get("Content-Encoding")), self.settings.max_bytes, url
+            )
+            async for chunk in response.aiter_raw():
+                decoder.feed(chunk)
+            body = decoder.body()
+            self.stats.bytes_read += len(body)
             caching = response.extensions.get("caching") or {}  # hishel's CacheStatus is a TypedDict
             from_cache = bool(caching.get("from_cache", False))
             revalidated = bool(caching.get("revalidated", False))
@@ -304,7 +333,7 @@ class PoliteClient:
             return FetchResult(
                 url=str(response.url),
                 status=response.status_code,
-                body=b"".join(chunks),
+                body=body,
                 content_type=response.headers.get("Content-Type", ""),
                 from_cache=from_cache,
                 revalidated=revalidated,
@@ -351,3 +380,5 @@ def decode_json(result: FetchResult) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise MalformedPayload(f"invalid JSON: {exc.msg} at char {exc.pos}", url=result.url) from exc
+    except RecursionError as exc:
+        raise MalformedPayload("JSON nested too deep to read", url=result.url) from exc

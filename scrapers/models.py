@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -39,6 +40,16 @@ def normalise_period(value: object) -> PayPeriod | None:
         return None
     key = str(value).strip().lower().replace("_", "-").removeprefix("1 ")
     return _PERIOD_ALIASES.get(key)
+
+
+# lone surrogates; C0 controls but tab, line feed and carriage return (ESC starts terminal sequences); DEL.
+# C1 controls stay: mojibake ("Youâ\x80\x99ll") holds them until ftfy repairs it (`scrapers.text.repair`).
+_UNSAFE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def sanitise(text: str) -> str:
+    """`text` without lone surrogates and control characters (terminal escape sequences lose their ESC)."""
+    return _UNSAFE.sub("", text)
 
 
 def _number(value: object) -> float | None:
@@ -127,6 +138,16 @@ class RawPosting(BaseModel):
     @classmethod
     def _period(cls, value: Any) -> Any:
         return normalise_period(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sanitised(cls, data: Any) -> Any:
+        """Text as feeds send it, made safe once here: lone surrogates (a string cut inside an emoji) and
+        control characters other than line breaks and tabs are dropped, so nothing later (hashing, the
+        warehouse, a terminal) meets them."""
+        if not isinstance(data, dict):
+            return data
+        return {key: sanitise(value) if isinstance(value, str) else value for key, value in data.items()}
 
     @model_validator(mode="before")
     @classmethod

@@ -207,11 +207,17 @@ async def scrape_boards(
         async with gate:
             try:
                 postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
+                decided = [(p, Decision(*relevance.decide(p))) for p in postings]
             except ScrapeError as exc:
                 error = str(exc.for_board(board.kind, board.board))
                 await fetched.put(_Fetched(board, None, error=error, cause=failure_cause(exc)))
                 return
-            decided = [(p, Decision(*relevance.decide(p))) for p in postings]
+            except Exception as exc:  # a defect a board's data revealed: recorded against it, the run goes on
+                error = f"[{board.label}] unexpected {type(exc).__name__}: {str(exc)[:300]}"
+                await fetched.put(
+                    _Fetched(board, None, error=error, cause=f"unexpected {type(exc).__name__}")
+                )
+                return
             await fetched.put(_Fetched(board, decided, skipped, warnings))
 
     async def write() -> None:

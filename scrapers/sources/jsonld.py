@@ -61,10 +61,9 @@ def job_postings(html: str) -> list[dict[str, Any]]:
     for script in tree.css('script[type="application/ld+json"]'):
         raw = script.text(deep=True) or ""
         try:
-            document = json.loads(raw, strict=False)
-        except json.JSONDecodeError:
+            found.extend(_walk(json.loads(raw, strict=False)))
+        except (json.JSONDecodeError, RecursionError):  # a broken or absurdly nested block is skipped
             continue
-        found.extend(_walk(document))
     return found
 
 

@@ -1,0 +1,163 @@
+"""Hostile or broken boards beside a good one, through `skillradar run` on loopback: the run publishes, the good
+board lands, the bad one is recorded with its cause, and nothing from an address it points at is stored."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from skillradar.cli import app
+from skillradar.demo_data import generate, sources_toml
+from tests.conftest import Scripted, ScriptedServer
+
+ENV = {"SKILLRADAR_PER_HOST_RATE": "500", "SKILLRADAR_PER_HOST_CONCURRENCY": "8", "SKILLRADAR_RETRY_WAIT": "0.01",
+       "SKILLRADAR_ATTEMPTS": "2", "SKILLRADAR_TIMEOUT": "1"}  # fmt: skip
+JOB = {"id": 1, "title": "ML Engineer", "content": "PyTorch", "absolute_url": "https://x.example/1",
+       "location": {"name": "Berlin"}}  # fmt: skip
+
+
+def run_with(tmp_path: Path, replay, extra: str) -> tuple[int, dict, duckdb.DuckDBPyConnection]:
+    """`skillradar run` over two good demo boards and the `extra` sources entries."""
+    boards = generate(tmp_path / "replay")
+    server = replay(tmp_path / "replay").start()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(sources_toml(boards[:2], server.url) + extra)
+    db = tmp_path / "w.duckdb"
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "c")}
+    result = CliRunner().invoke(app, ["run", "--sources", str(sources), "--db", str(db)], env=env)
+    summary = json.loads(result.output)
+    assert summary["stages"]["publish"]["snapshot"], result.output  # the run published
+    return result.exit_code, summary, duckdb.connect(str(db))
+
+
+def entry(board: str, base: str) -> str:
+    return f'\n[[source]]\nkind = "greenhouse"\nboard = "{board}"\nbase_url = "{base}"\n'
+
+
+def failure(con: duckdb.DuckDBPyConnection, board: str) -> str:
+    ((status, error),) = con.execute(
+        "SELECT status, error FROM scrape_runs WHERE board = ?", [board]
+    ).fetchall()
+    assert status == "failed"
+    return str(error)
+
+
+def test_a_redirect_to_another_host_is_not_followed(replay, scripted: ScriptedServer, tmp_path: Path):
+    internal = ScriptedServer()  # stands for an internal admin service or a cloud metadata address
+    internal.route("/internal-admin/secret.json", Scripted(200, {"jobs": [{**JOB, "title": "SECRET"}]}))
+    try:
+        scripted.route(
+            "/v1/boards/evil/jobs",
+            Scripted(302, headers={"Location": f"{internal.url}/internal-admin/secret.json"}),
+        )
+        scripted.route(
+            "/v1/boards/metadata/jobs",
+            Scripted(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}),
+        )
+        code, _, con = run_with(
+            tmp_path, replay, entry("evil", scripted.url) + entry("metadata", scripted.url)
+        )
+        assert code == 3
+        assert internal.hits("/internal-admin/secret.json") == 0
+        assert con.execute("SELECT count(*) FROM postings WHERE title = 'SECRET'").fetchall() == [(0,)]
+        assert "redirected to another host" in failure(con, "evil") and "169.254" in failure(con, "metadata")
+        assert con.execute(
+            "SELECT count(*) FROM postings WHERE board NOT IN ('evil', 'metadata')"
+        ).fetchall()[0][0]
+    finally:
+        internal.stop()
+
+
+FAULTS = {
+    "redirect_loop": (Scripted(302, headers={"Location": "/v1/boards/faulty/jobs"}), "more than 5 redirects"),
+    "gzip_that_is_not": (Scripted(200, b'{"jobs": []}', headers={"Content-Encoding": "gzip"}), "encoding"),
+    "gzip_bomb_two_layers": (
+        Scripted(
+            200,
+            gzip.compress(gzip.compress(b"[" + b"0," * (40 * 1024 * 1024) + b"0]")),
+            headers={"Content-Encoding": "gzip, gzip"},
+        ),
+        "cap",
+    ),
+    "json_nested_5000_deep": (Scripted(200, b"[" * 5000 + b"]" * 5000), "nested too deep"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_broken_body_is_that_boards_failure_only(
+    fault: str, replay, scripted: ScriptedServer, tmp_path: Path
+):
+    answer, cause = FAULTS[fault]
+    scripted.route("/v1/boards/faulty/jobs", answer)
+    code, summary, con = run_with(tmp_path, replay, entry("faulty", scripted.url))
+    assert code == 3 and summary["stages"]["scrape"]["ok"] == 2
+    assert cause in failure(con, "faulty")
+
+
+def test_a_gzipped_board_lands(replay, scripted: ScriptedServer, tmp_path: Path):
+    body = gzip.compress(json.dumps({"jobs": [JOB]}).encode())
+    scripted.route("/v1/boards/zipped/jobs", Scripted(200, body, headers={"Content-Encoding": "gzip"}))
+    code, _, con = run_with(tmp_path, replay, entry("zipped", scripted.url))
+    assert code == 0
+    assert con.execute("SELECT title FROM postings WHERE board = 'zipped'").fetchall() == [("ML Engineer",)]
+
+
+def test_a_posting_with_a_lone_surrogate_or_escape_codes_lands_clean(
+    replay, scripted: ScriptedServer, tmp_path: Path
+):
+    broken = json.dumps(
+        {"jobs": [{**JOB, "title": "AI Engineer \udc00\u001b[31m", "content": "Rust \udc00"}]}
+    )
+    scripted.route("/v1/boards/odd/jobs", Scripted(200, broken.encode("utf-8", "surrogatepass")))
+    code, _, con = run_with(tmp_path, replay, entry("odd", scripted.url))
+    assert code == 0
+    ((title, text),) = con.execute(
+        "SELECT title, description_text FROM postings WHERE board = 'odd'"
+    ).fetchall()
+    assert "\udc00" not in title + text and "\x1b" not in title
+
+
+@pytest.fixture
+def dripping() -> Iterator[str]:
+    """A server that sends its headers, then one byte a second, for as long as it is let."""
+
+    class Drip(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(120):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_dripping_server_costs_a_few_timeouts_not_the_night(replay, dripping: str, tmp_path: Path):
+    started = time.monotonic()
+    code, _, con = run_with(tmp_path, replay, entry("drip", dripping))
+    took = time.monotonic() - started
+    assert code == 3 and "timed out" in failure(con, "drip")
+    assert took < 2 * 3 * 1 + 15  # two attempts of at most 3x the 1 s timeout, plus the rest of the run
