@@ -212,7 +212,7 @@ async def scrape_boards(
                 error = str(exc.for_board(board.kind, board.board))
                 await fetched.put(_Fetched(board, None, error=error, cause=failure_cause(exc)))
                 return
-            except Exception as exc:  # a defect a board's data revealed: recorded against it, the run goes on
+            except Exception as exc:  # noqa: BLE001 — a defect one board revealed: recorded against it, run goes on
                 error = f"[{board.label}] unexpected {type(exc).__name__}: {str(exc)[:300]}"
                 await fetched.put(
                     _Fetched(board, None, error=error, cause=f"unexpected {type(exc).__name__}")
