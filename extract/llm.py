@@ -249,6 +249,18 @@ def make_client(settings: LLMSettings) -> Any:
     return instructor.from_provider(settings.model, **kwargs)
 
 
+# What an API key or bearer token looks like in a provider's error text ("Incorrect API key provided: sk-...").
+_KEY_LIKE = re.compile(r"\b(?:sk|pk|rk|key)-[\w-]{6,}|Bearer\s+[\w.~+/-]+=*", re.IGNORECASE)
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """`text` with the API key, and anything shaped like a key or a bearer token, replaced by ***: a
+    provider's error may repeat the key, and fallback reasons are stored and shown."""
+    if secret:
+        text = text.replace(secret, "***")
+    return _KEY_LIKE.sub("***", text)
+
+
 class LLMExtractor:
     """Extracts postings with an LLM; every failure falls back to the rules backend, reason recorded."""
 
@@ -268,6 +280,7 @@ class LLMExtractor:
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
     def _fallback(self, posting: PostingInput, reason: str) -> LLMResult:
+        reason = scrub(reason, self.settings.api_key)
         self.usage.fallbacks[reason.split(":")[0]] = self.usage.fallbacks.get(reason.split(":")[0], 0) + 1
         facts = rules.extract(posting)
         return LLMResult(facts.model_copy(update={"model": self.settings.model}), fallback_reason=reason)

@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SECRET_PARAM = re.compile(r"(?i)key|token|secret|passw|auth|sig|credential")
+
+
+def redact(url: str) -> str:
+    """A URL safe to print and store: no user or password (`https://user:pass@host`) and no value of a query
+    parameter that names a secret (`?api_key=`, `?token=`, `?sig=`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unreadable URL>"
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    query = urlencode(
+        [
+            (k, "***" if _SECRET_PARAM.search(k) else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
+        safe="*",
+    )
+    return urlunsplit((parts.scheme, netloc if parts.netloc else "", parts.path, query, parts.fragment))
+
 
 class ScrapeError(Exception):
     """A board could not be collected. Always names the source, board and URL involved."""
@@ -28,7 +52,7 @@ class ScrapeError(Exception):
         if self.status is not None:
             parts.append(f"(HTTP {self.status})")
         if self.url:
-            parts.append(f"at {self.url}")
+            parts.append(f"at {redact(self.url)}")
         return " ".join(p for p in parts if p)
 
     def for_board(self, source: str, board: str) -> ScrapeError:

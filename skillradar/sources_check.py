@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scrapers.base import BoardConfig, ParseContext, get_source
-from scrapers.errors import GONE, ScrapeError, failure_cause
+from scrapers.errors import GONE, ScrapeError, failure_cause, redact
 from scrapers.http import ClientSettings, PoliteClient
 from scrapers.relevance import RelevanceFilter
 
@@ -47,7 +47,7 @@ async def _check_one(client: PoliteClient, board: BoardConfig, relevance: Releva
     relevant = sum(relevance.decide(posting)[0] for posting in postings)
     moved = [target for url, target in client.stats.moved.items() if url not in already_moved and base in url]
     if moved:
-        return BoardCheck(board, "moved", len(postings), relevant, f"now at {moved[0]}")
+        return BoardCheck(board, "moved", len(postings), relevant, f"now at {redact(moved[0])}")
     return BoardCheck(board, "ok" if postings else "empty", len(postings), relevant)
 
 

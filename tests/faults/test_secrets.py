@@ -38,3 +38,44 @@ def test_the_api_key_never_lands_anywhere(scripted, tmp_path: Path):
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), f"the key leaked into {path}"
+
+
+def test_a_provider_error_that_repeats_the_key_is_stored_without_it(scripted, tmp_path: Path):
+    db = build_demo_snapshot(tmp_path)
+    echo = {"error": {"message": f"Incorrect API key provided: {KEY}. You can find your API key at ...",
+                      "type": "invalid_request_error", "code": "invalid_api_key"}}  # fmt: skip
+    scripted.route("/v1/chat/completions", Scripted(401, echo))
+    env = {"SKILLRADAR_LLM_API_KEY": KEY, "SKILLRADAR_LLM_BASE_URL": f"{scripted.url}/v1",
+           "SKILLRADAR_LLM_MODEL": "openai/stand-in", "SKILLRADAR_LLM_CACHE_DIR": str(tmp_path / "llm-cache")}  # fmt: skip
+    extracted = CliRunner().invoke(app, ["extract", "--db", str(db), "--backend", "llm"], env=env)
+    assert extracted.exit_code in {0, 1}, extracted.output
+    assert KEY not in extracted.output
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    reasons = [
+        r[0]
+        for r in con.execute(
+            "SELECT fallback_reason FROM extractions WHERE fallback_reason IS NOT NULL"
+        ).fetchall()
+    ]
+    con.close()
+    assert reasons and not any(KEY in reason or "THIS-MUST-NEVER" in reason for reason in reasons)
+
+
+def test_credentials_in_a_base_url_are_never_printed_or_stored(scripted, tmp_path: Path):
+    scripted.route("/v1/boards/private/jobs", Scripted(500, b"no"))
+    base = scripted.url.replace("http://", "http://robot:hunter2-PASSWORD@") + "?api_key=SECRETKEY123"
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nkind = "greenhouse"\nboard = "private"\nbase_url = "{base}"\n')
+    db = tmp_path / "w.duckdb"
+    env = {
+        "SKILLRADAR_CACHE_DIR": str(tmp_path / "c"),
+        "SKILLRADAR_RETRY_WAIT": "0.01",
+        "SKILLRADAR_ATTEMPTS": "1",
+    }
+    result = CliRunner().invoke(app, ["run", "--sources", str(sources), "--db", str(db)], env=env)
+    assert "hunter2" not in result.output and "SECRETKEY123" not in result.output
+    for path in tmp_path.rglob("*.duckdb"):
+        data = path.read_bytes()
+        assert b"hunter2" not in data and b"SECRETKEY123" not in data, f"credentials stored in {path}"
