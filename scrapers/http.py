@@ -62,8 +62,8 @@ class ClientSettings:
     attempts: int = 4
     wait_initial: float = 0.5
     wait_max: float = 30.0
-    max_retry_after: float = 120.0
-    retry_timeout: float = 300.0
+    max_retry_after: float = 30.0  # a server asking to wait longer is given up on until the next run
+    retry_timeout: float = 90.0  # all the attempts at one URL, waits included
     cache_dir: Path | None = None
     respect_robots: bool = True
 

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from skillradar.report_cli import DbOption, _fail, _snapshot, console
-from warehouse.publish import MART_TABLES
+from warehouse.publish import MART_TABLES, sql_string
 
 WHAT = {
     "postings": ("base_postings",),
@@ -49,14 +49,10 @@ def export(
         for name in WHAT[what]:
             target = out / f"{FILE_NAMES.get(name, name)}.{file_format}"
             options = "FORMAT parquet" if file_format == "parquet" else "FORMAT csv, HEADER true"
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{_quoted(target)}' ({options})")
+            con.execute(f"COPY (SELECT * FROM {name}) TO {sql_string(str(target))} ({options})")
             reader = "read_parquet" if file_format == "parquet" else "read_csv_auto"
-            rows = con.execute(f"SELECT count(*) FROM {reader}('{_quoted(target)}')").fetchall()[0][0]
+            rows = con.execute(f"SELECT count(*) FROM {reader}(?)", [str(target)]).fetchall()[0][0]
             table.add_row(name, escape(str(target)), f"{rows:,}")
     finally:
         con.close()
     console.print(table)
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -7,6 +7,7 @@ take precedence. Errors name the file and the entry at fault.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from scrapers.errors import SourcesFileError
 from scrapers.relevance import RelevanceFilter
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
+# A board's name goes into its feed's URL path: "../admin" or "a/b" would reach other paths of the host. It
+# may hold percent escapes ("Forward%20Financing"), but none of a slash or a backslash.
+_BOARD_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]|%(?!2[fF]|5[cC])[0-9A-Fa-f]{2}){0,199}")
 _BOARD_KEYS = {"kind", "board", "base_url", "company", "enabled"}
 _RELEVANCE_KEYS = {"title_include", "title_exclude", "tech_title", "text_terms", "min_text_hits", "keep_all"}
 
@@ -66,6 +70,11 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         board = str(entry.get("board") or source.default_board or "")
         if not board:
             raise SourcesFileError(f"{where} ({kind}): needs a `board`")
+        if not _BOARD_NAME.fullmatch(board):
+            raise SourcesFileError(
+                f"{where} ({kind}): board {board!r} may hold letters, digits, '.', '-', '_' and %-escapes only "
+                "(it goes into the feed's URL)"
+            )
         key = (kind, board)
         if key in seen:
             raise SourcesFileError(f"{where}: {kind}:{board} is already listed as entry #{seen[key]}")

@@ -37,6 +37,8 @@ def _scrape(tmp_path: Path, sources: str, *args: str) -> tuple[int, str]:
         ('kind = "lever"\nboard = "acme"\nmax_pages = 3\nparms = {}', "unknown key 'parms'"),
         ('kind = "greenhose"\nboard = "acme"', "unknown kind 'greenhose' (did you mean 'greenhouse'?"),
         ('kind = "ashby"', "[[source]] #1 (ashby): needs a `board`"),
+        ('kind = "ashby"\nboard = "../admin"', "board '../admin' may hold letters, digits"),
+        ('kind = "lever"\nboard = "acme%2Fadmin"', "board 'acme%2Fadmin' may hold letters, digits"),
     ],
 )  # fmt: skip
 def test_a_sources_file_with_a_typo_is_an_error_naming_the_key(tmp_path: Path, entry: str, said: str):

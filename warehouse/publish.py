@@ -51,12 +51,38 @@ def snapshot_path(db: Path) -> Path:
     return db.with_name(f"{db.stem}.snapshot.duckdb")
 
 
+def sql_string(value: str) -> str:
+    """A SQL string literal for statements that take no parameters (ATTACH): quotes doubled, so a path
+    holding an apostrophe is that path and nothing more."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Half-written snapshots of publishes that were killed (their process is gone): each is as large as a
+    snapshot, and nothing else would ever remove them."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = stale.name.removeprefix(f".{target.name}.").removesuffix(".tmp")
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def publish(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     """Write the marts and health tables to a new file and atomically make it the current snapshot."""
     target = snapshot_path(db)
+    _remove_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{temporary}' AS snapshot")
+    con.execute(f"ATTACH {sql_string(str(temporary))} AS snapshot")
     try:
         for table in MART_TABLES:
             con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM {table}")

@@ -56,6 +56,11 @@ _NON_JOB = re.compile(
 )
 
 
+# A real "Who is hiring?" thread has 300-700 top-level comments; a story claiming thousands is read up to
+# this many (one request each), and the rest is reported as left out.
+MAX_COMMENTS = 1500
+
+
 async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str, Any]:
     story_id = board.options.get("story_id")
     story: dict[str, Any] | None = None
@@ -78,8 +83,10 @@ async def fetch(client: PoliteClient, board: BoardConfig, base: str) -> dict[str
         except ScrapeError as exc:
             return {"id": kid, "error": str(exc)}
 
-    comments = await asyncio.gather(*(comment(kid) for kid in story.get("kids") or []))
-    return {"story": story, "comments": list(comments)}
+    kids = list(story.get("kids") or [])
+    limit = int(board.options.get("max_comments", MAX_COMMENTS))
+    comments = await asyncio.gather(*(comment(kid) for kid in kids[:limit]))
+    return {"story": story, "comments": list(comments), "comments_left_out": max(0, len(kids) - limit)}
 
 
 def _header_and_body(text_html: str) -> tuple[str, str]:
@@ -172,6 +179,8 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
     result = build_postings(comments, build)
     result.skipped[:0] = skipped
+    if body.get("comments_left_out"):
+        result.warnings.append(f"{body['comments_left_out']} comments past max_comments were not read")
     return result
 
 
@@ -182,7 +191,7 @@ SOURCE = register(
         fetch,
         parse,
         'Hacker News "Who is hiring?" (official API)',
-        options=("story_id",),
+        options=("story_id", "max_comments"),
         default_board="whoishiring",
     )
 )

@@ -161,3 +161,37 @@ def test_a_dripping_server_costs_a_few_timeouts_not_the_night(replay, dripping: 
     took = time.monotonic() - started
     assert code == 3 and "timed out" in failure(con, "drip")
     assert took < 2 * 3 * 1 + 15  # two attempts of at most 3x the 1 s timeout, plus the rest of the run
+
+
+def test_a_thread_claiming_thousands_of_comments_is_read_up_to_a_cap(
+    scripted: ScriptedServer, tmp_path: Path
+):
+    kids = list(range(1000, 4000))
+    scripted.route(
+        "/v0/item/7.json",
+        Scripted(200, {"id": 7, "title": "Ask HN: Who is hiring? (May 2026)", "kids": kids}),
+    )
+    for kid in kids[:50]:
+        comment = {
+            "id": kid,
+            "type": "comment",
+            "text": f"Acme {kid} | ML Engineer | Remote<p>PyTorch.</p>",
+            "time": 1,
+        }
+        scripted.route(f"/v0/item/{kid}.json", Scripted(200, comment))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nkind = "hn"\nbase_url = "{scripted.url}"\nstory_id = 7\nmax_comments = 50\n'
+    )
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "c")}
+    result = CliRunner().invoke(
+        app, ["scrape", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")], env=env
+    )
+    assert result.exit_code == 0, result.output
+    comment_requests = [
+        p for p, _, _ in scripted.requests if p.startswith("/v0/item/") and p != "/v0/item/7.json"
+    ]
+    assert len(comment_requests) <= 50 * 2  # each at most retried once
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ((status, error),) = con.execute("SELECT status, error FROM scrape_runs").fetchall()
+    assert status == "partial" and "2950 comments past max_comments were not read" in error
