@@ -154,6 +154,10 @@ def extract_file(
     """Extract skills, salary, seniority, country, remote and is_ai_role from a JSONL file of postings."""
     if not infile.is_file():
         raise _fail(f"{infile} does not exist")
+    if out.exists() and out.resolve() == infile.resolve():
+        raise _fail(f"--out {out} is the input file; write the results somewhere else")
+    if not out.parent.is_dir():
+        raise _fail(f"--out {out}: folder {out.parent} does not exist")
     chosen = _backend(Settings(), backend, model, base_url, max_cost)
     try:
         rows = list(read_jsonl(infile))
@@ -165,7 +169,8 @@ def extract_file(
             postings.append(PostingInput.model_validate(row))
         except ValidationError as exc:
             postings.append(None)
-            note = f"id {row.get('id')!r} is not a posting: {exc.errors()[0]['msg']}"
+            ident = row.get("id") if isinstance(row, dict) else None
+            note = f"line {len(postings)} (id {ident!r}) is not a posting: {exc.errors()[0]['msg']}"
             err.print(f"[yellow]{escape(note)}[/]")
     valid = [p for p in postings if p is not None]
     with _progress() as progress:
@@ -176,9 +181,8 @@ def extract_file(
         for row, posting in zip(rows, postings, strict=True):
             reason: str | None
             if posting is None:
-                facts = PostingFacts(
-                    id=str(row.get("id", "")), extractor=f"{chosen.key.extractor}:invalid-input"
-                )
+                ident = row.get("id", "") if isinstance(row, dict) else ""
+                facts = PostingFacts(id=str(ident), extractor=f"{chosen.key.extractor}:invalid-input")
                 reason = "invalid input"
             else:
                 facts, reason = next(results)

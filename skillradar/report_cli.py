@@ -71,6 +71,11 @@ def _snapshot(db: Path | None) -> duckdb.DuckDBPyConnection:
         return open_snapshot(_db(db))
     except FileNotFoundError as exc:
         raise _fail(str(exc), code=1) from exc
+    except duckdb.Error as exc:  # a damaged or foreign file where the snapshot should be
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _fail(
+            f"the snapshot beside {_db(db)} cannot be read ({first}); run `skillradar build`", code=1
+        ) from exc
 
 
 def salaries(

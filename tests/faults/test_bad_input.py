@@ -1,0 +1,45 @@
+"""Bad input a user can give: one clear line and exit 2 (or 1), never a traceback, nothing overwritten."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from skillradar.cli import app
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_extract_file_takes_junk_lines_and_refuses_bad_destinations(tmp_path: Path):
+    infile = tmp_path / "in.jsonl"
+    original = '[1, 2]\n"text"\n{"id": "1", "title": "ML Engineer", "description": "PyTorch"}\n'
+    infile.write_text(original)
+    code, output = invoke("extract-file", str(infile), "--out", str(tmp_path / "missing" / "out.jsonl"))
+    assert code == 2 and "folder" in output and "does not exist" in output
+    code, output = invoke("extract-file", str(infile), "--out", str(infile))
+    assert code == 2 and "is the input file" in output and infile.read_text() == original
+    out = tmp_path / "out.jsonl"
+    code, output = invoke("extract-file", str(infile), "--out", str(out))
+    assert code == 0 and "line 1 (id None) is not a posting" in output
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(results) == 3 and results[2]["skills"][0]["id"] == "pytorch"
+
+
+def test_report_commands_on_a_corrupt_snapshot_say_so_in_one_line(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    db.with_name("w.snapshot.duckdb").write_bytes(b"this is not a DuckDB file" * 100)
+    for command in (["salaries", "--db", str(db)], ["gap", "--db", str(db), "--skills", "python"],
+                    ["lifetimes", "--db", str(db)], ["export", "--db", str(db), "--out", str(tmp_path / "x")]):  # fmt: skip
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code in {1, 2}, (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            command,
+            result.exception,
+        )
+        assert len(result.output.strip().splitlines()) <= 3 and "snapshot" in result.output, result.output
