@@ -403,7 +403,12 @@ class LLMExtractor:
             return result
 
         self._gate = asyncio.Semaphore(self.settings.concurrency)
-        self.client = self._client_factory(self.settings)
+        try:
+            self.client = self._client_factory(self.settings)
+        except provider_errors() as exc:  # no key, an unknown provider: every posting goes to the rules
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = f"no LLM client ({first[:200]}); set SKILLRADAR_LLM_API_KEY or SKILLRADAR_LLM_BASE_URL"
+            return [self._fallback(posting, reason) for posting in postings]
         try:
             return list(await asyncio.gather(*(one(p) for p in postings)))
         finally:

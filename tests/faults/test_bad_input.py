@@ -43,3 +43,19 @@ def test_report_commands_on_a_corrupt_snapshot_say_so_in_one_line(tmp_path: Path
             result.exception,
         )
         assert len(result.output.strip().splitlines()) <= 3 and "snapshot" in result.output, result.output
+
+
+def test_the_llm_backend_without_a_key_falls_back_to_the_rules(tmp_path: Path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "SKILLRADAR_LLM_API_KEY", "SKILLRADAR_LLM_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SKILLRADAR_LLM_CACHE_DIR", str(tmp_path / "llm"))
+    monkeypatch.setenv("SKILLRADAR_LLM_MODEL", "openai/gpt-4o-mini")
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    infile = tmp_path / "in.jsonl"
+    infile.write_text('{"id": "1", "title": "ML Engineer", "description": "PyTorch and RAG."}\n')
+    out = tmp_path / "out.jsonl"
+    code, output = invoke("extract-file", str(infile), "--out", str(out), "--backend", "llm")
+    assert code == 0 and "SKILLRADAR_LLM_API_KEY" in output
+    (result,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {s["id"] for s in result["skills"]} >= {"pytorch", "rag"}  # the rules answered
+    assert "no LLM client" in result["fallback_reason"]
