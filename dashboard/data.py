@@ -97,8 +97,9 @@ def filters_sidebar(con: duckdb.DuckDBPyConnection) -> Filters:
     seniority = pick("Seniority", "seniority", "seniority")
     role = pick("Role family", "role", "role_family")
     first, last = con.execute("SELECT min(seen_on), max(seen_on) FROM base_postings").fetchall()[0]
-    since = _parse_date(params.get("since")) or first
-    until = _parse_date(params.get("until")) or last
+    # dates from a shared link may lie outside this snapshot's range: kept within it
+    since = min(max(_parse_date(params.get("since")) or first, first), last)
+    until = max(min(_parse_date(params.get("until")) or last, last), since)
     window = st.sidebar.date_input(
         "Posted between", value=(since, until), min_value=first, max_value=last, key="filter_dates"
     )
