@@ -195,3 +195,41 @@ def test_a_batch_that_cannot_land_lands_nothing(con):
             con, [BoardLoad("greenhouse", "acme", twice, True), BoardLoad("greenhouse", "x", twice, True)]
         )
     assert rows(con, "SELECT count(*) FROM postings") == [(0,)]
+
+
+def _every_pair(items, threshold):
+    """Duplicate groups by comparing every pair: the definition `cluster` must give, however it gets there."""
+    from warehouse.load import jaccard, shingles
+
+    ids = [pid for pid, _ in items]
+    samples = {pid: shingles(text) for pid, text in items}
+    group = {pid: pid for pid in ids}
+    changed = True
+    while changed:  # smallest id of each connected component
+        changed = False
+        for a in ids:
+            for b in ids:
+                if jaccard(samples[a], samples[b]) >= threshold and group[b] < group[a]:
+                    group[a], changed = group[b], True
+    return group
+
+
+def test_duplicate_groups_are_those_of_every_pair_compared():
+    import random
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(40)]
+    base = [" ".join(rng.choices(words, k=60)) for _ in range(6)]
+    items = []
+    for n in range(120):  # variants of a few texts: identical, one word changed, many changed, short ones
+        text = base[n % 6].split()
+        for _ in range(rng.choice([0, 0, 1, 2, 15])):
+            text[rng.randrange(len(text))] = rng.choice(words)
+        items.append((f"p{n:03d}", " ".join(text) if n % 17 else "short text"))
+    assert cluster(items) == _every_pair(items, 0.85)
+
+
+def test_two_hundred_thousand_same_titled_postings_are_grouped_without_comparing_every_pair():
+    items = [(f"p{n:06d}", LONG_TEXT if n % 2 else LONG_TEXT + f" Ref {n % 50}.") for n in range(200_000)]
+    groups = cluster(items)
+    assert len(set(groups.values())) == 1 and groups["p199999"] == "p000000"

@@ -8,6 +8,7 @@ not evidence that a job was taken down.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -362,9 +363,14 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def cluster(items: Iterable[tuple[str, str | None]], threshold: float = SIMILARITY) -> dict[str, str]:
-    """Group near-identical texts (union-find over pairs above `threshold`); map each id to its group id."""
-    entries = [(pid, shingles(text)) for pid, text in items]
-    parent = {pid: pid for pid, _ in entries}
+    """Group near-identical texts: the connected components of the pairs whose shingles' Jaccard similarity
+    is at least `threshold`; each id maps to the smallest id of its group.
+
+    Not every pair is compared (200,000 same-titled postings would be 2 * 10^10 pairs): identical texts are
+    grouped by their shingle set, and the rest meet through an index on each set's rarest shingles, the
+    prefix filter of Bayardo et al.'s All-Pairs: two sets with Jaccard >= t must share one of the first
+    |s| - ceil(t * |s|) + 1 shingles of each, in one global order. The groups are exactly the same."""
+    parent: dict[str, str] = {}
 
     def root(pid: str) -> str:
         while parent[pid] != pid:
@@ -372,12 +378,32 @@ def cluster(items: Iterable[tuple[str, str | None]], threshold: float = SIMILARI
             pid = parent[pid]
         return pid
 
-    for i, (a, sa) in enumerate(entries):
-        for b, sb in entries[i + 1 :]:
-            if root(a) != root(b) and jaccard(sa, sb) >= threshold:
-                first, second = sorted((root(a), root(b)))
-                parent[second] = first
-    return {pid: root(pid) for pid, _ in entries}
+    def join(a: str, b: str) -> None:
+        first, second = sorted((root(a), root(b)))
+        parent[second] = first
+
+    same_text: dict[frozenset[int], str] = {}
+    for pid, text in items:
+        parent[pid] = pid
+        sample = shingles(text)
+        if sample in same_text:
+            join(same_text[sample], pid)
+        else:
+            same_text[sample] = pid
+    distinct = list(same_text.items())
+    frequency = Counter(token for sample, _ in distinct for token in sample)
+    index: dict[int, list[int]] = defaultdict(list)
+    for position, (sample, pid) in enumerate(distinct):
+        ordered = sorted(sample, key=lambda token: (frequency[token], token))
+        prefix = len(sample) - math.ceil(threshold * len(sample)) + 1
+        candidates = {other for token in ordered[:prefix] for other in index[token]}
+        for token in ordered[:prefix]:
+            index[token].append(position)
+        for other in candidates:
+            other_sample, other_pid = distinct[other]
+            if root(pid) != root(other_pid) and jaccard(sample, other_sample) >= threshold:
+                join(pid, other_pid)
+    return {pid: root(pid) for pid in parent}
 
 
 def assign_dup_groups(con: duckdb.DuckDBPyConnection) -> int:
