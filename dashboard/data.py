@@ -166,6 +166,11 @@ def for_display(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns)
 
 
+def csv_download(frame: pl.DataFrame, label: str, file_name: str) -> None:
+    """A button that downloads `frame` as a CSV file named `file_name`."""
+    st.download_button(label, frame.write_csv(), file_name=file_name, mime="text/csv", key=f"dl_{file_name}")
+
+
 def share(value: object) -> str:
     """A share as a percentage ("26%"), "–" when there is none."""
     return f"{value:.0%}" if isinstance(value, int | float) and value == value else "–"

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, for_display, snapshot
+from dashboard.data import csv_download, empty_page, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.lifetimes import open_longest
@@ -81,13 +81,7 @@ st.dataframe(
     hide_index=True,
 )  # fmt: skip
 
-st.download_button(
-    "Download the lifetimes (CSV)",
-    lives.write_csv(),
-    file_name="posting_lifetimes.csv",
-    mime="text/csv",
-    key="dl_lifetimes",
-)
+csv_download(lives, "Download the lifetimes (CSV)", "posting_lifetimes.csv")
 st.subheader("Open longest (hard to fill)")
 st.dataframe(
     [{"Posting": t, "Company": c or "–", "Region": r, "Days open": d} for t, c, r, d in longest],

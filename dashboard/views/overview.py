@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, filters_sidebar, for_display, snapshot
+from dashboard.data import csv_download, empty_page, filters_sidebar, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.marts import RECENT_WEEKS
@@ -94,13 +94,7 @@ with right:
                 hide_index=True,
             )  # fmt: skip
 
-st.download_button(
-    "Download skill shares (CSV)",
-    shares.write_csv(),
-    file_name="skill_shares.csv",
-    mime="text/csv",
-    key="dl_shares",
-)
+csv_download(shares, "Download skill shares (CSV)", "skill_shares.csv")
 st.subheader("Sources and freshness")
 st.dataframe(
     for_display(sources).rename({"source": "Source", "postings": "Postings", "open_postings": "Open", "relevant": "AI roles",

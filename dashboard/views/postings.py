@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, filters_sidebar, money, seniority, snapshot
+from dashboard.data import csv_download, empty_page, filters_sidebar, money, seniority, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 
@@ -44,13 +44,7 @@ with snapshot() as con:
         hide_index=True,
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open")},
     )  # fmt: skip
-    st.download_button(
-        "Download these postings (CSV)",
-        found.write_csv(),
-        file_name="postings.csv",
-        mime="text/csv",
-        key="dl_postings",
-    )
+    csv_download(found, "Download these postings (CSV)", "postings.csv")
     labels = {
         row[
             "posting_id"

@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import SENIORITY, empty_page, filters_sidebar, money, seniority, snapshot
+from dashboard.data import SENIORITY, csv_download, empty_page, filters_sidebar, money, seniority, snapshot
 from warehouse import queries
 
 with snapshot() as con:
@@ -96,13 +96,7 @@ else:
         for r in bands.with_columns(n_note.alias("note")).iter_rows(named=True)
     ]  # fmt: skip
 st.dataframe(rows, hide_index=True)
-st.download_button(
-    "Download the bands (CSV)",
-    bands.write_csv(),
-    file_name="salary_bands.csv",
-    mime="text/csv",
-    key="dl_bands",
-)
+csv_download(bands, "Download the bands (CSV)", "salary_bands.csv")
 st.caption(
     "Annual pay: P50 is the median, P25-P75 the middle half. Cells with fewer than 8 postings with pay are "
     "anecdotes, not medians. In local currency each cell is shown in the currency most of its postings state."

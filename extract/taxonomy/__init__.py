@@ -150,13 +150,17 @@ def parse_taxonomy(data: Any, source: str = "taxonomy") -> Taxonomy:
     return Taxonomy(skills=skills, version=str(data.get("version", "1")))
 
 
+def read_yaml(path: Path) -> Any:
+    """A data file of the taxonomy, parsed; a missing or broken file is a `TaxonomyError` naming it."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TaxonomyError(f"cannot read {path}: {exc}") from exc
+
+
 @cache
 def load_taxonomy(path: Path = SKILLS_FILE) -> Taxonomy:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
-    return parse_taxonomy(data, str(path.name))
+    return parse_taxonomy(read_yaml(path), str(path.name))
 
 
 @dataclass(frozen=True)
@@ -228,8 +232,4 @@ def parse_relations(data: Any, taxonomy: Taxonomy, source: str = "relations") ->
 
 @cache
 def load_relations(path: Path = RELATIONS_FILE) -> SkillRelations:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaxonomyError(f"cannot read {path}: {exc}") from exc
-    return parse_relations(data, load_taxonomy(), path.name)
+    return parse_relations(read_yaml(path), load_taxonomy(), path.name)
