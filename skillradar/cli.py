@@ -370,6 +370,9 @@ def run(
     except RunLocked as exc:
         err.print(f"[yellow]{escape(str(exc))}; not starting a second run.[/]")
         raise typer.Exit(code=1) from exc
+    except WarehouseError as exc:  # a damaged file, or one another program holds
+        err.print(f"[bold red]error:[/] {escape(str(exc).splitlines()[0])}", soft_wrap=True)
+        raise typer.Exit(code=1) from exc
     print(json.dumps(summary, default=str, indent=1))
     raise typer.Exit(code=int(summary.get("exit_code", 1)))
 

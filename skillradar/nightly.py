@@ -28,7 +28,7 @@ from skillradar.backends import Backend, build_backend
 from skillradar.config import Settings
 from skillradar.pipeline import extract_postings, scrape_boards
 from skillradar.sources_file import SourcesFile
-from warehouse.db import connect
+from warehouse.db import WarehouseError, connect
 from warehouse.load import naive_utc
 from warehouse.marts import build_marts
 from warehouse.publish import publish
@@ -45,7 +45,13 @@ def run_lock(db: Path) -> Iterator[IO[str]]:
     """An exclusive, non-blocking lock on `<db>.lock`; released by the OS if the process dies."""
     path = db.with_name(f"{db.name}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
+    try:  # never through a symlink: a link planted there would have the run write where it points
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise WarehouseError(
+            f"cannot use the lock file {path} ({exc.strerror}; is it a symbolic link?)"
+        ) from exc
+    handle = os.fdopen(descriptor, "a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

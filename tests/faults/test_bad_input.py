@@ -59,3 +59,17 @@ def test_the_llm_backend_without_a_key_falls_back_to_the_rules(tmp_path: Path, m
     (result,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert {s["id"] for s in result["skills"]} >= {"pytorch", "rag"}  # the rules answered
     assert "no LLM client" in result["fallback_reason"]
+
+
+def test_run_on_a_damaged_warehouse_or_through_a_planted_lock_link_says_so(tmp_path: Path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nkind = "hn"\nbase_url = "http://127.0.0.1:9"\n')
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(b"not a database " * 100)
+    code, output = invoke("run", "--db", str(damaged), "--sources", str(sources))
+    assert code == 1 and "cannot open warehouse" in output and "not a valid DuckDB" in output
+    target = tmp_path / "elsewhere"
+    db = tmp_path / "w.duckdb"
+    db.with_name("w.duckdb.lock").symlink_to(target)
+    code, output = invoke("run", "--db", str(db), "--sources", str(sources))
+    assert code == 1 and "cannot use the lock file" in output and not target.exists()
