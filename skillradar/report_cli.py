@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import os
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -136,8 +137,21 @@ def dashboard(
         err.print(
             f"[yellow]No snapshot yet at {snapshot_path(path)}; the dashboard will say how to make one.[/]"
         )
+    if not _port_free(port):
+        raise _fail(f"port {port} on 127.0.0.1 is in use (another dashboard?); choose another with --port")
     console.print(f"Dashboard: http://127.0.0.1:{port}")
-    raise typer.Exit(code=subprocess.call(dashboard_command(path, port)))
+    command = dashboard_command(path, port)
+    # this process becomes Streamlit: stopping or killing `skillradar dashboard` stops the server too
+    os.execv(command[0], command)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def dashboard_command(db: Path, port: int) -> list[str]:

@@ -73,3 +73,14 @@ def test_run_on_a_damaged_warehouse_or_through_a_planted_lock_link_says_so(tmp_p
     db.with_name("w.duckdb.lock").symlink_to(target)
     code, output = invoke("run", "--db", str(db), "--sources", str(sources))
     assert code == 1 and "cannot use the lock file" in output and not target.exists()
+
+
+def test_the_dashboard_on_a_busy_port_says_so_before_anything_else(tmp_path: Path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, output = invoke("dashboard", "--db", str(tmp_path / "w.duckdb"), "--port", str(port))
+    assert code == 2 and f"port {port} on 127.0.0.1 is in use" in output and "Dashboard: http" not in output
