@@ -33,7 +33,7 @@ from skillradar.pipeline import BoardOutcome, scrape_boards
 from skillradar.report_cli import build, dashboard, lifetimes, salaries
 from skillradar.scrape_report import failure_line, gone_line, summary_table, table_adds_nothing
 from skillradar.sources_check import check_boards, prune
-from skillradar.sources_file import load_sources, resolve_sources_path
+from skillradar.sources_file import DEFAULT_SOURCES, load_sources, resolve_sources_path
 from warehouse.db import WarehouseError, connect
 
 app = typer.Typer(
@@ -395,7 +395,8 @@ def schedule(
     elif kind == "systemd":
         print(schedules.systemd(project, path, sources_path), end="")
     elif kind == "github":
-        print(schedules.github(Path("sources.toml")), end="")
+        inside = sources_path.is_relative_to(project) and sources_path != DEFAULT_SOURCES.resolve()
+        print(schedules.github(sources_path.relative_to(project) if inside else None), end="")
     else:
         raise _fail_usage(f"unknown schedule {kind!r}; choose cron, systemd or github")
 

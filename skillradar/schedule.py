@@ -36,7 +36,7 @@ jobs:
           SKILLRADAR_DB: data/skillradar.duckdb
           SKILLRADAR_CONTACT: ${{{{ vars.SKILLRADAR_CONTACT }}}}
           SKILLRADAR_LLM_API_KEY: ${{{{ secrets.SKILLRADAR_LLM_API_KEY }}}}
-        run: .venv/bin/skillradar run --sources {sources} || test $? -eq 3   # 3 = partial: keep the data
+        run: .venv/bin/skillradar run{sources} || test $? -eq 3   # 3 = partial: keep the data
       - name: Keep the warehouse for tomorrow
         if: always()
         uses: actions/cache/save@v4
@@ -53,7 +53,7 @@ jobs:
 
 def cron(project: Path, db: Path, sources: Path) -> str:
     command = (
-        f"cd {shlex.quote(str(project))} && SKILLRADAR_DB={shlex.quote(str(db))} "
+        f"mkdir -p {shlex.quote(str(db.parent))} && cd {shlex.quote(str(project))} && SKILLRADAR_DB={shlex.quote(str(db))} "
         f".venv/bin/skillradar run --sources {shlex.quote(str(sources))} >> {shlex.quote(str(db.parent / 'nightly.log'))} 2>&1"
     )
     return (
@@ -95,5 +95,7 @@ WantedBy=timers.target
 """
 
 
-def github(sources: Path) -> str:
-    return WORKFLOW.format(sources=sources)
+def github(sources: Path | None) -> str:
+    """The workflow; `sources`: a sources file inside the repository (relative to it), or None for the
+    one `skillradar run` finds itself (./sources.toml if the repository has one, else the shipped list)."""
+    return WORKFLOW.format(sources=f" --sources {shlex.quote(str(sources))}" if sources else "")
