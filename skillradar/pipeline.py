@@ -23,7 +23,7 @@ from scrapers.errors import GONE, MalformedPayload, ScrapeError, UnknownSource, 
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.models import RawPosting
 from scrapers.relevance import RelevanceFilter
-from warehouse.extractions import ExtractorKey, pending, store
+from warehouse.extractions import ExtractorKey, count_pending, pending, store
 from warehouse.load import (
     BoardLoad,
     BoardResult,
@@ -274,10 +274,10 @@ def extract_postings(
 ) -> ExtractSummary:
     """Extract every posting that is new or changed for this extractor, storing results batch by batch
     so an interrupted run keeps what it finished and the next run picks up the rest."""
-    todo = pending(con, key)
-    summary = ExtractSummary(pending=len(todo), stored=0)
-    for start in range(0, len(todo), batch_size):
-        chunk = todo[start : start + batch_size]
+    summary = ExtractSummary(pending=count_pending(con, key), stored=0)
+    last: str | None = None
+    while chunk := pending(con, key, limit=batch_size, after=last):  # a page at a time: bounded memory
+        last = chunk[-1][0]
         results = extract_batch([posting for _, _, posting in chunk])
         rows = [
             (posting_id, content_hash, facts, reason)

@@ -128,3 +128,20 @@ def test_editing_an_alias_re_extracts_the_stored_postings(tmp_path: Path):
         "WHERE e.is_current AND e.posting_id = 'greenhouse:acme:1'").fetchall()}  # fmt: skip
     con.close()
     assert versions == 2 and "pytorch" in current
+
+
+def test_a_backlog_is_extracted_a_page_at_a_time(tmp_path: Path):
+    con = connect(tmp_path / "w.duckdb")
+    load_board(
+        con, "greenhouse", "acme", [posting(f"{n:03d}", f"Python job {n}") for n in range(25)], complete=True
+    )
+    seen: list[int] = []
+
+    def extract(batch):
+        seen.append(len(batch))
+        return [(rules.extract(p), None) for p in batch]
+
+    summary = extract_postings(con, extract, KEY, batch_size=10)
+    assert (summary.pending, summary.stored, seen) == (25, 25, [10, 10, 5])  # never more than a page at once
+    assert extract_postings(con, extract, KEY, batch_size=10).pending == 0 and seen == [10, 10, 5]
+    con.close()

@@ -33,25 +33,39 @@ def extraction_id(posting_id: str, key: ExtractorKey, content_hash: str) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
+_NOT_EXTRACTED = """
+    NOT EXISTS (
+        SELECT 1 FROM extractions e
+        WHERE e.posting_id = p.posting_id AND e.content_hash = p.content_hash AND e.extractor = ?
+          AND e.version = ? AND e.model = ? AND e.prompt_version = ?
+    )"""
+
+
+def count_pending(con: duckdb.DuckDBPyConnection, key: ExtractorKey) -> int:
+    """How many postings `pending` would give, without reading them."""
+    params = [key.extractor, key.version, key.model, key.prompt_version]
+    return int(
+        con.execute(f"SELECT count(*) FROM postings p WHERE {_NOT_EXTRACTED}", params).fetchall()[0][0]
+    )
+
+
 def pending(
-    con: duckdb.DuckDBPyConnection, key: ExtractorKey, *, limit: int | None = None
+    con: duckdb.DuckDBPyConnection, key: ExtractorKey, *, limit: int | None = None, after: str | None = None
 ) -> list[tuple[str, str, PostingInput]]:
-    """(posting_id, content_hash, input) for postings this extractor has not seen with their current content."""
+    """(posting_id, content_hash, input) for postings this extractor has not seen with their current content,
+    in id order; `after` and `limit` read them a page at a time (a backlog of 100,000 postings is never held
+    in memory at once)."""
     rows = con.execute(
         f"""
         SELECT p.posting_id, p.content_hash, p.source, p.url, p.title, p.company, p.location, p.description_text,
                coalesce(p.posted_at, p.first_seen), p.pay_min, p.pay_max, p.pay_currency, p.pay_period, p.pay_text,
                p.remote_hint
         FROM postings p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM extractions e
-            WHERE e.posting_id = p.posting_id AND e.content_hash = p.content_hash AND e.extractor = ?
-              AND e.version = ? AND e.model = ? AND e.prompt_version = ?
-        )
+        WHERE {_NOT_EXTRACTED} AND p.posting_id > ?
         ORDER BY p.posting_id
         {"LIMIT " + str(int(limit)) if limit else ""}
         """,
-        [key.extractor, key.version, key.model, key.prompt_version],
+        [key.extractor, key.version, key.model, key.prompt_version, after or ""],
     ).fetchall()
     result = []
     for (
