@@ -64,6 +64,7 @@ class ClientSettings:
     wait_max: float = 30.0
     max_retry_after: float = 30.0  # a server asking to wait longer is given up on until the next run
     retry_timeout: float = 90.0  # all the attempts at one URL, waits included
+    board_deadline: float = 900.0  # all the requests of one board (an HN thread is hundreds of them)
     cache_dir: Path | None = None
     respect_robots: bool = True
 

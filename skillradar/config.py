@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     per_host_rate: float = _CLIENT.per_host_rate
     attempts: int = _CLIENT.attempts
     retry_wait: float = _CLIENT.wait_initial
+    board_deadline: float = _CLIENT.board_deadline
     respect_robots: bool = _CLIENT.respect_robots
     backend: str = "rules"
     # Literal here so that reading the settings does not import the LLM stack; a test keeps them equal
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
             per_host_rate=self.per_host_rate,
             attempts=self.attempts,
             wait_initial=self.retry_wait,
+            board_deadline=self.board_deadline,
             cache_dir=self.cache_dir if self.http_cache else None,
             respect_robots=self.respect_robots,
         )

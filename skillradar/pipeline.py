@@ -206,8 +206,13 @@ async def scrape_boards(
     async def fetch(board: BoardConfig) -> None:
         async with gate:
             try:
-                postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
+                async with asyncio.timeout(http.settings.board_deadline):
+                    postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
                 decided = [(p, Decision(*relevance.decide(p))) for p in postings]
+            except TimeoutError:
+                error = f"[{board.label}] timed out: the board took longer than {http.settings.board_deadline:.0f} s"
+                await fetched.put(_Fetched(board, None, error=error, cause="timed out"))
+                return
             except ScrapeError as exc:
                 error = str(exc.for_board(board.kind, board.board))
                 await fetched.put(_Fetched(board, None, error=error, cause=failure_cause(exc)))

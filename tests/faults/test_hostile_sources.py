@@ -206,3 +206,28 @@ def test_a_crafted_hn_header_cannot_stall_the_scrape(header: str):
     started = time.monotonic()
     fields = parse_header(header)
     assert fields["company"] and time.monotonic() - started < 5.0
+
+
+def test_a_board_of_many_slow_pages_is_stopped_at_its_deadline(scripted: ScriptedServer, tmp_path: Path):
+    kids = list(range(100, 160))
+    scripted.route(
+        "/v0/item/7.json",
+        Scripted(200, {"id": 7, "title": "Ask HN: Who is hiring? (May 2026)", "kids": kids}),
+    )
+    for kid in kids:  # each comment answers in half a second: 60 of them, two at a time, take 15 s
+        scripted.route(
+            f"/v0/item/{kid}.json", Scripted(200, {"id": kid, "type": "comment", "text": "x"}, delay=0.5)
+        )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nkind = "hn"\nbase_url = "{scripted.url}"\nstory_id = 7\n')
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "c"), "SKILLRADAR_BOARD_DEADLINE": "3",
+           "SKILLRADAR_PER_HOST_CONCURRENCY": "2"}  # fmt: skip
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        app, ["scrape", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")], env=env
+    )
+    assert time.monotonic() - started < 12
+    assert result.exit_code == 1 and "1 of 1 boards failed: timed out" in " ".join(result.output.split())
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        (error,) = con.execute("SELECT error FROM scrape_runs").fetchone() or ("",)
+    assert "the board took longer than 3 s" in error
