@@ -39,7 +39,11 @@ st.subheader("Postings per week")
 st.altair_chart(
     alt.Chart(weekly.to_pandas())
     .mark_bar()
-    .encode(x=alt.X("week:T", title="week"), y=alt.Y("postings:Q", title="postings")),
+    .encode(
+        x=alt.X("yearmonthdate(week):O", title="week starting", axis=alt.Axis(format="%d %b", labelAngle=0)),
+        y=alt.Y("postings:Q", title="postings"),
+        tooltip=[alt.Tooltip("week:T", title="week starting"), alt.Tooltip("postings:Q")],
+    ),
     width="stretch",
 )
 
