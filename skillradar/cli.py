@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from extract.errors import TaxonomyError
 from scrapers.base import registry
 from scrapers.errors import ScrapeError
 from skillradar import __version__
@@ -414,7 +415,11 @@ app.command("eval")(evaluate)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except TaxonomyError as exc:  # a data file a user edited (a skill, a place, a roadmap) does not validate
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise SystemExit(2) from exc
 
 
 if __name__ == "__main__":

@@ -84,3 +84,27 @@ def test_the_dashboard_on_a_busy_port_says_so_before_anything_else(tmp_path: Pat
         port = taken.getsockname()[1]
         code, output = invoke("dashboard", "--db", str(tmp_path / "w.duckdb"), "--port", str(port))
     assert code == 2 and f"port {port} on 127.0.0.1 is in use" in output and "Dashboard: http" not in output
+
+
+def test_a_roadmap_file_with_an_unknown_skill_is_one_line_naming_it(tmp_path: Path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    tree = tmp_path / "tree"
+    for package in ("extract", "scrapers", "skillradar", "warehouse", "dashboard"):
+        shutil.copytree(root / package, tree / package, ignore=shutil.ignore_patterns("__pycache__"))
+    mine = tree / "extract" / "taxonomy" / "roadmaps" / "mine.yaml"
+    mine.write_text(
+        "id: mine\ntitle: My roadmap\narticle: a\nseed: s\nkind: sequence\n"
+        "phases:\n  - name: Basics\n    skills: [python, vibe_coding]\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "from skillradar.cli import main; main()", "build", "--db", str(tmp_path / "w.duckdb")],
+        env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "vibe_coding" in done.stderr and "mine.yaml" in done.stderr
