@@ -231,3 +231,22 @@ def test_a_board_of_many_slow_pages_is_stopped_at_its_deadline(scripted: Scripte
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         (error,) = con.execute("SELECT error FROM scrape_runs").fetchone() or ("",)
     assert "the board took longer than 3 s" in error
+
+
+def test_markup_in_a_skipped_item_or_a_title_prints_as_written(scripted: ScriptedServer, tmp_path: Path):
+    """Rich would read "[/x]" as closing markup and fail after the data landed; it prints as written."""
+    jobs = {
+        "jobs": [{**JOB, "id": "[/x]", "title": None}, {**JOB, "id": 2, "title": "[bold]ML[/x] Engineer"}]
+    }
+    scripted.route("/v1/boards/marked/jobs", Scripted(200, jobs))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(entry("marked", scripted.url))
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "c")}
+    result = CliRunner().invoke(
+        app, ["scrape", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "[/x]" in result.output  # the skipped item's id, in the board's note
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        assert con.execute("SELECT title FROM postings").fetchall() == [("[bold]ML[/x] Engineer",)]
