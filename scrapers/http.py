@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import json
 import socket
 import time
@@ -45,6 +46,15 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 
 
+def _internal(host: str) -> bool:
+    """Whether a host written as an address is private, loopback, link-local or otherwise not public."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host == "localhost"
+    return not address.is_global
+
+
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
@@ -65,6 +75,7 @@ class ClientSettings:
     max_retry_after: float = 30.0  # a server asking to wait longer is given up on until the next run
     retry_timeout: float = 90.0  # all the attempts at one URL, waits included
     board_deadline: float = 900.0  # all the requests of one board (an HN thread is hundreds of them)
+    redirect_hosts: frozenset[str] = frozenset()  # hosts a redirect may lead to besides the request's own
     cache_dir: Path | None = None
     respect_robots: bool = True
 
@@ -291,10 +302,23 @@ class PoliteClient:
                 if current != url:
                     self.stats.moved[url] = current
                 return result
-            if _origin(result) != _origin(url):
+            if not self._may_redirect(url, result):
                 raise RedirectRefused(f"redirected to another host, {result} (not followed)", url=current)
             current = result
         raise RedirectRefused(f"more than {MAX_REDIRECTS} redirects", url=url)
+
+    def _may_redirect(self, original: str, target: str) -> bool:
+        """Within the original's origin; or to a host of the allow-list, over http(s), and never to a
+        private, loopback or link-local address unless the original was one."""
+        if _origin(target) == _origin(original):
+            return True
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in {"http", "https"} or not (
+            {host, parts.netloc.lower()} & self.settings.redirect_hosts
+        ):
+            return False
+        return not _internal(host) or _internal((urlsplit(original).hostname or "").lower())
 
     async def _get_once(self, url: str, accept: str) -> FetchResult | str:
         """One GET: the response, or where it redirects to."""

@@ -151,7 +151,7 @@ def run_scrape(
                     con,
                     config.boards,
                     relevance=config.relevance,
-                    client_settings=settings.client_settings(),
+                    client_settings=config.client_settings(settings.client_settings()),
                     on_board_done=done,
                 )
             )
@@ -238,7 +238,7 @@ def sources_check(
         task = progress.add_task("check", total=len(config.boards))
         checks = asyncio.run(
             check_boards(
-                config.boards, config.relevance, settings.client_settings(),
+                config.boards, config.relevance, config.client_settings(settings.client_settings()),
                 on_done=lambda _: progress.advance(task),
             )
         )  # fmt: skip

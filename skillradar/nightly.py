@@ -81,7 +81,10 @@ def _scrape_stage(con: duckdb.DuckDBPyConnection, sources: SourcesFile, settings
     started = time.perf_counter()
     result = asyncio.run(
         scrape_boards(
-            con, sources.boards, relevance=sources.relevance, client_settings=settings.client_settings()
+            con,
+            sources.boards,
+            relevance=sources.relevance,
+            client_settings=sources.client_settings(settings.client_settings()),
         )
     )
     per_source: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

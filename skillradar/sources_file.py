@@ -9,15 +9,17 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from scrapers.base import BoardConfig, registry
 from scrapers.errors import SourcesFileError
+from scrapers.http import ClientSettings
 from scrapers.relevance import RelevanceFilter
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
+_HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?")
 # A board's name goes into its feed's URL path: "../admin" or "a/b" would reach other paths of the host. It
 # may hold percent escapes ("Forward%20Financing"), but none of a slash or a backslash.
 _BOARD_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]|%(?!2[fF]|5[cC])[0-9A-Fa-f]{2}){0,199}")
@@ -30,6 +32,11 @@ class SourcesFile:
     path: Path
     boards: list[BoardConfig]
     relevance: RelevanceFilter
+    redirect_hosts: frozenset[str] = frozenset()  # hosts a board may redirect to besides its own
+
+    def client_settings(self, base: ClientSettings) -> ClientSettings:
+        """The client's settings with what this file adds to them (the redirect allow-list)."""
+        return replace(base, redirect_hosts=self.redirect_hosts)
 
 
 def resolve_sources_path(explicit: Path | None) -> Path:
@@ -50,10 +57,10 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
     known = registry()
     boards: list[BoardConfig] = []
     seen: dict[tuple[str, str], int] = {}
-    unknown_tables = set(data) - {"source", "relevance"}
+    unknown_tables = set(data) - {"source", "relevance", "network"}
     if unknown_tables:
         raise SourcesFileError(
-            f"{path}: unknown table {_suggest(min(unknown_tables), {'source', 'relevance'})}"
+            f"{path}: unknown table {_suggest(min(unknown_tables), {'source', 'relevance', 'network'})}"
         )
     for index, entry in enumerate(data.get("source") or [], start=1):
         where = f"{path} [[source]] #{index}"
@@ -91,7 +98,24 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
                 options=options,
             )
         )
-    return SourcesFile(path=path, boards=boards, relevance=_relevance(data.get("relevance") or {}, path))
+    return SourcesFile(
+        path=path, boards=boards, relevance=_relevance(data.get("relevance") or {}, path),
+        redirect_hosts=_redirect_hosts(data.get("network") or {}, path),
+    )  # fmt: skip
+
+
+def _redirect_hosts(table: dict[str, Any], path: Path) -> frozenset[str]:
+    """`[network] redirect_hosts = ["job-boards.greenhouse.io"]`: where boards may redirect besides their own
+    host. Names, not patterns: every host the scraper may be sent to is one someone wrote down."""
+    unknown = set(table) - {"redirect_hosts"}
+    if unknown:
+        raise SourcesFileError(f"{path} [network]: unknown key {_suggest(min(unknown), {'redirect_hosts'})}")
+    hosts = table.get("redirect_hosts") or []
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and _HOST.fullmatch(h) for h in hosts):
+        raise SourcesFileError(
+            f"{path} [network]: redirect_hosts is a list of host names (host or host:port)"
+        )
+    return frozenset(h.lower() for h in hosts)
 
 
 def _suggest(given: str, known: set[str]) -> str:

@@ -250,3 +250,36 @@ def test_markup_in_a_skipped_item_or_a_title_prints_as_written(scripted: Scripte
     assert "[/x]" in result.output  # the skipped item's id, in the board's note
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         assert con.execute("SELECT title FROM postings").fetchall() == [("[bold]ML[/x] Engineer",)]
+
+
+def test_a_redirect_to_a_host_the_sources_file_allows_is_followed(
+    replay, scripted: ScriptedServer, tmp_path: Path
+):
+    moved = ScriptedServer()  # where the board now lives, e.g. job-boards.greenhouse.io
+    moved.route("/v1/boards/acme/jobs", Scripted(200, {"jobs": [JOB]}))
+    elsewhere = ScriptedServer()
+    elsewhere.route("/v1/boards/acme/jobs", Scripted(200, {"jobs": [{**JOB, "title": "NOT ALLOWED"}]}))
+    try:
+        target = moved.url.removeprefix("http://")
+        scripted.route(
+            "/v1/boards/acme/jobs", Scripted(301, headers={"Location": f"{moved.url}/v1/boards/acme/jobs"})
+        )
+        scripted.route(
+            "/v1/boards/other/jobs",
+            Scripted(301, headers={"Location": f"{elsewhere.url}/v1/boards/acme/jobs"}),
+        )
+        extra = (
+            f'\n[network]\nredirect_hosts = ["{target}"]\n'
+            + entry("acme", scripted.url)
+            + entry("other", scripted.url)
+        )
+        code, _, con = run_with(tmp_path, replay, extra)
+        assert code == 3
+        assert con.execute("SELECT title FROM postings WHERE board = 'acme'").fetchall() == [("ML Engineer",)]
+        assert (
+            "redirected to another host" in failure(con, "other")
+            and elsewhere.hits("/v1/boards/acme/jobs") == 0
+        )
+    finally:
+        moved.stop()
+        elsewhere.stop()
