@@ -16,6 +16,7 @@ import json
 import socket
 import time
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -44,6 +45,10 @@ from scrapers.errors import (
 DEFAULT_USER_AGENT = "skillradar/0.1 (job-market research bot; +https://github.com/skillradar/skillradar)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
+# Where the redirects of the current task led (requested URL -> final URL), for whoever set a dict here
+# (`skillradar sources check`, per board). A context variable, not client state: boards fetched at once
+# through one client each see their own.
+REDIRECTS: ContextVar[dict[str, str] | None] = ContextVar("redirects", default=None)
 
 
 def _internal(host: str) -> bool:
@@ -86,7 +91,6 @@ class FetchStats:
 
     requests: int = 0
     retries: int = 0
-    moved: dict[str, str] = field(default_factory=dict)  # requested URL -> where redirects led
     not_modified: int = 0
     from_cache: int = 0
     bytes_read: int = 0
@@ -299,8 +303,8 @@ class PoliteClient:
             async with asyncio.timeout(self.deadline):
                 result = await self._get_once(current, accept)
             if isinstance(result, FetchResult):
-                if current != url:
-                    self.stats.moved[url] = current
+                if current != url and (seen := REDIRECTS.get()) is not None:
+                    seen[url] = current
                 return result
             if not self._may_redirect(url, result):
                 raise RedirectRefused(f"redirected to another host, {result} (not followed)", url=current)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from scrapers.base import BoardConfig, ParseContext, get_source
 from scrapers.errors import GONE, ScrapeError, failure_cause, redact
-from scrapers.http import ClientSettings, PoliteClient
+from scrapers.http import REDIRECTS, ClientSettings, PoliteClient
 from scrapers.relevance import RelevanceFilter
 
 CONCURRENCY = 16
@@ -35,7 +35,8 @@ class BoardCheck:
 async def _check_one(client: PoliteClient, board: BoardConfig, relevance: RelevanceFilter) -> BoardCheck:
     source = get_source(board.kind)
     base = source.base_url_for(board)
-    already_moved = set(client.stats.moved)
+    redirected: dict[str, str] = {}
+    REDIRECTS.set(redirected)  # this board's task only
     try:
         payload = await source.fetch(client, board, base)
         postings = source.parse(payload, ParseContext(board.board, datetime.now(UTC), board.company, base))
@@ -45,9 +46,9 @@ async def _check_one(client: PoliteClient, board: BoardConfig, relevance: Releva
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         return BoardCheck(board, "failing", note=f"payload does not have the documented shape ({exc})")
     relevant = sum(relevance.decide(posting)[0] for posting in postings)
-    moved = [target for url, target in client.stats.moved.items() if url not in already_moved and base in url]
-    if moved:
-        return BoardCheck(board, "moved", len(postings), relevant, f"now at {redact(moved[0])}")
+    if redirected:
+        target = next(iter(redirected.values()))
+        return BoardCheck(board, "moved", len(postings), relevant, f"now at {redact(target)}")
     return BoardCheck(board, "ok" if postings else "empty", len(postings), relevant)
 
 
