@@ -60,6 +60,15 @@ def _internal(host: str) -> bool:
     return not address.is_global
 
 
+def _upgrade(original: str, target: str) -> bool:
+    """The same host moved from http to https on the default ports: the redirect every site makes."""
+    before, after = urlsplit(original), urlsplit(target)
+    return (
+        before.scheme == "http" and after.scheme == "https" and before.port in {None, 80}
+        and after.port in {None, 443} and (before.hostname or "").lower() == (after.hostname or "").lower()
+    )  # fmt: skip
+
+
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
@@ -314,7 +323,7 @@ class PoliteClient:
     def _may_redirect(self, original: str, target: str) -> bool:
         """Within the original's origin; or to a host of the allow-list, over http(s), and never to a
         private, loopback or link-local address unless the original was one."""
-        if _origin(target) == _origin(original):
+        if _origin(target) == _origin(original) or _upgrade(original, target):
             return True
         parts = urlsplit(target)
         host = (parts.hostname or "").lower()
@@ -376,6 +385,8 @@ class PoliteClient:
         except HTTPStatusFailure as exc:
             # RFC 9309 2.3.1: a 4xx robots.txt means no rules; a server error means assume full disallow.
             return exc.status is not None and 400 <= exc.status < 500
+        except RedirectRefused:  # robots.txt lives on another host (www -> apex): unavailable, like a 4xx
+            return True
         except (MalformedPayload, ResponseTooLarge):
             return False
         return Protego.parse(result.body.decode("utf-8", errors="replace"))

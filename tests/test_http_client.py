@@ -153,6 +153,18 @@ def test_missing_robots_txt_allows_everything(scripted):
     assert run(go()) is True
 
 
+def test_a_robots_txt_on_another_host_counts_as_none(scripted):
+    """A redirect to another host is not followed, for robots.txt too; the page is not lost for it."""
+    scripted.route("/robots.txt", Scripted(301, headers={"Location": "http://127.0.0.2:9/robots.txt"}))
+    scripted.route("/page", Scripted(200, b"<html>x</html>"))
+
+    async def go():
+        async with PoliteClient(FAST) as client:
+            return await client.get_html(f"{scripted.url}/page")
+
+    assert run(go()) == "<html>x</html>"
+
+
 def test_per_host_concurrency_is_capped(scripted):
     settings = ClientSettings(per_host_concurrency=2, per_host_rate=1000)
     for i in range(6):
