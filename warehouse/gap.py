@@ -197,11 +197,11 @@ def _roadmap(
     return steps
 
 
-def _breakdown(postings: list[_Asked], have: frozenset[str], key: str) -> dict[str, tuple[int, int]]:
+def _breakdown(postings: list[_Asked], shares: Mapping[str, float], key: str) -> dict[str, tuple[int, int]]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for posting in postings:
         cell = counts[getattr(posting.posting, key)]
-        cell[0] += posting.share(have) >= MATCH
+        cell[0] += shares[posting.id] >= MATCH
         cell[1] += 1
     return {name: (hit, total) for name, (hit, total) in sorted(counts.items(), key=lambda kv: -kv[1][1])}
 
@@ -219,18 +219,19 @@ def analyse_gap(
     given = frozenset(mine)
     have = relations.holding(given)
     asking = [_Asked(p, relations) for p in postings if p.asks]
-    shares = {p.id: p.share(have) for p in asking}
+    market = _Market(asking, have)
+    shares = market.share  # each posting scored once, here, for every part of the report
     ranked = sorted(asking, key=lambda p: (-shares[p.id], -(p.posting.pay_usd or 0), p.id))
     return GapReport(
         skills=given,
         held=have,
         postings=len(asking),
         matched={t: sum(share >= t for share in shares.values()) for t in THRESHOLDS},
-        next_skills=_next_skills(asking, _Market(asking, have), relations, lifts or {})[: top * 2],
+        next_skills=_next_skills(asking, market, relations, lifts or {})[: top * 2],
         roadmap=_roadmap(asking, have, roadmaps, relations),
         best=[Match(p.posting, shares[p.id], p.lacks(have)) for p in ranked[:top]],
-        by_region=_breakdown(asking, have, "region"),
-        by_seniority=_breakdown(asking, have, "seniority"),
+        by_region=_breakdown(asking, shares, "region"),
+        by_seniority=_breakdown(asking, shares, "seniority"),
     )
 
 

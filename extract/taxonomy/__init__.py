@@ -171,6 +171,11 @@ class SkillRelations:
     entails: dict[str, frozenset[str]] = field(default_factory=dict)  # chains already followed
     alternatives: tuple[frozenset[str], ...] = ()
 
+    @cached_property
+    def _group(self) -> dict[str, frozenset[str]]:
+        """Each skill that has alternatives -> its group of alternatives."""
+        return {skill: group for group in self.alternatives for skill in group}
+
     def holding(self, skills: Iterable[str]) -> frozenset[str]:
         """The skills held, with every skill they entail."""
         mine = set(skills)
@@ -181,8 +186,7 @@ class SkillRelations:
         three)."""
         kept: dict[frozenset[str] | str, str] = {}
         for skill in sorted(skills, key=rank):
-            group = next((g for g in self.alternatives if skill in g), None)
-            kept.setdefault(group or skill, skill)
+            kept.setdefault(self._group.get(skill, skill), skill)
         return tuple(sorted(kept.values()))
 
     def asks(self, asked: Mapping[str, float]) -> tuple[tuple[frozenset[str], float], ...]:
@@ -190,7 +194,7 @@ class SkillRelations:
         become one unit, met by any of them, weighing as much as the heaviest."""
         units: dict[frozenset[str], float] = {}
         for skill, weight in asked.items():
-            group = next((g for g in self.alternatives if skill in g), None)
+            group = self._group.get(skill)
             unit = frozenset(asked.keys() & group) if group else frozenset({skill})
             units[unit] = max(units.get(unit, 0.0), weight)
         return tuple(sorted(units.items(), key=lambda kv: (-kv[1], sorted(kv[0]))))
