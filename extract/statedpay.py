@@ -53,11 +53,6 @@ def _figures(text: str, value: float) -> Iterator[re.Match[str]]:
         yield from re.finditer(rf"(?<![\d.,]){re.escape(form)}(?:\.00?)?(?![\d]|[.,]\d)", text)
 
 
-def states(text: str, value: float) -> bool:
-    """Whether `text` writes the figure `value` as a number of its own."""
-    return next(_figures(text, value), None) is not None
-
-
 def _as_money(text: str, figure: re.Match[str], currency: str) -> bool:
     """Whether a currency sign ($, €, £, ₹ ...) or the currency's code stands right before or after a figure."""
     near = text[max(0, figure.start() - 4) : figure.start()] + text[figure.end() : figure.end() + 5]

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from skillradar.report_cli import DbOption, _fail, _snapshot, console
+from skillradar.report_cli import DbOption, console, fail, snapshot_or_fail
 from warehouse.publish import MART_TABLES, sql_string
 
 WHAT = {
@@ -41,8 +41,8 @@ def export(
     """Write tables of the latest snapshot as Parquet or CSV files, e.g. `skillradar export --what marts
     --format csv --out data/`. Every file is read back and its rows counted."""
     if out.exists() and not out.is_dir():
-        raise _fail(f"--out {out} is a file; give a folder")
-    con = _snapshot(db)
+        raise fail(f"--out {out} is a file; give a folder")
+    con = snapshot_or_fail(db)
     try:
         out.mkdir(parents=True, exist_ok=True)
         table = Table("table", "file", "rows", title=f"export of {what}")

@@ -20,7 +20,7 @@ from extract.errors import CVError
 from extract.rules.skills import extract_skills
 from extract.taxonomy import Taxonomy, load_relations, load_taxonomy
 from extract.taxonomy.roadmaps import load_roadmaps
-from skillradar.report_cli import DbOption, JsonOption, RegionOption, _fail, _snapshot, console
+from skillradar.report_cli import DbOption, JsonOption, RegionOption, console, fail, snapshot_or_fail
 from warehouse.gap import MATCH_MEANS, analyse_gap, answer, load_gap_inputs
 
 
@@ -35,7 +35,7 @@ def resolve(names: list[str], taxonomy: Taxonomy) -> set[str]:
         else:
             found.add(skill)
     if unknown:
-        raise _fail(
+        raise fail(
             f"unknown skill {'; '.join(unknown)}; `skillradar skills --search WORD` lists the known ones"
         )
     return found
@@ -45,12 +45,12 @@ def from_cv(path: Path) -> set[str]:
     try:
         text = cv_text(path)
     except CVError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if not text.strip():
-        raise _fail(f"{path} is empty")
+        raise fail(f"{path} is empty")
     found = {mention.id for mention in extract_skills(text)}
     if not found:
-        raise _fail(f"found no skill in {path} ({len(text.split())} words); name them with --skills")
+        raise fail(f"found no skill in {path} ({len(text.split())} words); name them with --skills")
     return found
 
 
@@ -79,14 +79,14 @@ def gap(
     if cv:
         mine |= from_cv(cv)
     if not mine:
-        raise _fail("give your skills: --skills 'Python, PyTorch' or --cv cv.pdf")
-    con = _snapshot(db)
+        raise fail("give your skills: --skills 'Python, PyTorch' or --cv cv.pdf")
+    con = snapshot_or_fail(db)
     try:
         postings, lifts = load_gap_inputs(con, region, seniority)
     finally:
         con.close()
     if not postings:
-        raise _fail("no postings in the snapshot for that region and seniority", code=1)
+        raise fail("no postings in the snapshot for that region and seniority", code=1)
     report = answer(analyse_gap(mine, postings, load_roadmaps(), load_relations(), lifts), taxonomy.name)
     if as_json:
         console.print_json(json.dumps(report))
@@ -148,7 +148,7 @@ def skills(
         shown += 1
     if not shown:
         close = taxonomy.closest(search or "")
-        raise _fail(
+        raise fail(
             f"no skill matches {search!r}" + (f"; did you mean {', '.join(close)}?" if close else ""), 1
         )
     console.print(table)

@@ -28,7 +28,7 @@ RegionOption = Annotated[str | None, typer.Option("--region", help='e.g. "North 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=code)
 
@@ -50,7 +50,7 @@ def build(
     try:
         con = connect(path)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     try:
         counts = build_marts(con, extractor)
         snapshot = publish(con, path)
@@ -65,16 +65,16 @@ def build(
         )
 
 
-def _snapshot(db: Path | None) -> duckdb.DuckDBPyConnection:
+def snapshot_or_fail(db: Path | None) -> duckdb.DuckDBPyConnection:
     from warehouse.publish import open_snapshot
 
     try:
         return open_snapshot(_db(db))
     except FileNotFoundError as exc:
-        raise _fail(str(exc), code=1) from exc
+        raise fail(str(exc), code=1) from exc
     except duckdb.Error as exc:  # a damaged or foreign file where the snapshot should be
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _fail(
+        raise fail(
             f"the snapshot beside {_db(db)} cannot be read ({first}); run `skillradar build`", code=1
         ) from exc
 
@@ -97,7 +97,7 @@ def salaries(
     from warehouse import queries
     from warehouse.marts import Filters
 
-    con = _snapshot(db)
+    con = snapshot_or_fail(db)
     try:
         bands = queries.salary_bands(
             con, Filters(region=region, seniority=seniority, role=role), published_only=published_only
@@ -138,7 +138,7 @@ def dashboard(
             f"[yellow]No snapshot yet at {snapshot_path(path)}; the dashboard will say how to make one.[/]"
         )
     if not _port_free(port):
-        raise _fail(f"port {port} on 127.0.0.1 is in use (another dashboard?); choose another with --port")
+        raise fail(f"port {port} on 127.0.0.1 is in use (another dashboard?); choose another with --port")
     console.print(f"Dashboard: http://127.0.0.1:{port}")
     command = dashboard_command(path, port)
     # this process becomes Streamlit: stopping or killing `skillradar dashboard` stops the server too
@@ -175,7 +175,7 @@ def lifetimes(
     from warehouse.lifetimes import open_longest
     from warehouse.marts import MIN_CELL
 
-    con = _snapshot(db)
+    con = snapshot_or_fail(db)
     try:
         cursor = con.execute(
             "SELECT value, postings, closed, median_days_to_close, still_open, median_days_open, small_n "
