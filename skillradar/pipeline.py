@@ -19,7 +19,7 @@ import duckdb
 
 from extract.schema import PostingFacts, PostingInput
 from scrapers.base import BoardConfig, ParseContext, get_source
-from scrapers.errors import GONE, MalformedPayload, ScrapeError, UnknownSource, failure_cause
+from scrapers.errors import GONE, MalformedPayload, NetworkFailure, ScrapeError, UnknownSource, failure_cause
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.models import RawPosting
 from scrapers.relevance import RelevanceFilter
@@ -89,7 +89,12 @@ async def _collect(
 ) -> tuple[list, list[str], list[str]]:
     source = get_source(board.kind)
     base = source.base_url_for(board)
-    payload = await source.fetch(client, board, base)
+    deadline = client.settings.board_deadline
+    try:  # every request of the board together: an HN thread is hundreds of them
+        async with asyncio.timeout(deadline):
+            payload = await source.fetch(client, board, base)
+    except TimeoutError as exc:
+        raise NetworkFailure(f"timed out: the board took longer than {deadline:.0f} s", url=base) from exc
     ctx = ParseContext(board=board.board, fetched_at=fetched_at, company=board.company, base_url=base)
     try:
         postings = source.parse(payload, ctx)
@@ -206,13 +211,8 @@ async def scrape_boards(
     async def fetch(board: BoardConfig) -> None:
         async with gate:
             try:
-                async with asyncio.timeout(http.settings.board_deadline):
-                    postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
+                postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
                 decided = [(p, Decision(*relevance.decide(p))) for p in postings]
-            except TimeoutError:
-                error = f"[{board.label}] timed out: the board took longer than {http.settings.board_deadline:.0f} s"
-                await fetched.put(_Fetched(board, None, error=error, cause="timed out"))
-                return
             except ScrapeError as exc:
                 error = str(exc.for_board(board.kind, board.board))
                 await fetched.put(_Fetched(board, None, error=error, cause=failure_cause(exc)))
