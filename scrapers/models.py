@@ -52,11 +52,15 @@ def sanitise(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
-def _number(value: object) -> float | None:
+def number_or_none(value: Any) -> float | None:
+    """A positive number, or None for missing, zero, or junk (sources use 0 for 'not stated')."""
+    if value is None or isinstance(value, bool):
+        return None
     try:
-        return float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if number > 0 else None
 
 
 def to_utc(value: object) -> datetime | None:
@@ -165,7 +169,9 @@ class RawPosting(BaseModel):
         rate with the period lost): it is dropped rather than stored as a salary every band would count."""
         if not isinstance(data, dict) or normalise_period(data.get("pay_period")) != "year":
             return data
-        amounts = [number for key in ("pay_min", "pay_max") if (number := _number(data.get(key))) is not None]
+        amounts = [
+            number for key in ("pay_min", "pay_max") if (number := number_or_none(data.get(key))) is not None
+        ]
         if amounts and max(amounts) < 1000:
             return {**data, "pay_min": None, "pay_max": None, "pay_currency": None, "pay_period": None}
         return data

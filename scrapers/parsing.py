@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from scrapers.errors import MalformedPayload
 from scrapers.models import RawPosting
+from scrapers.models import number_or_none as number_or_none  # the parsers' helper, kept with the model
 
 
 class Postings(list[RawPosting]):
@@ -70,17 +71,6 @@ def text_or_none(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def number_or_none(value: Any) -> float | None:
-    """A positive number, or None for missing, zero, or junk (sources use 0 for 'not stated')."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def ordered_pay(low: float | None, high: float | None) -> tuple[float | None, float | None]:
