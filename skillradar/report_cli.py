@@ -174,50 +174,42 @@ def lifetimes(
     (still open), by skill, role or region; the postings open longest; and the roles reposted."""
     from warehouse.lifetimes import open_longest
     from warehouse.marts import MIN_CELL
+    from warehouse.queries import frame
 
     con = snapshot_or_fail(db)
     try:
-        cursor = con.execute(
+        rows = frame(
+            con,
             "SELECT value, postings, closed, median_days_to_close, still_open, median_days_open, small_n "
             "FROM posting_lifetimes WHERE dimension = ? ORDER BY median_days_to_close DESC NULLS LAST, "
             "still_open DESC, value",
             [by],
-        )
-        rows = cursor.fetchall()
+        ).to_dicts()
         longest = open_longest(con)
-        reposts = con.execute(
-            "SELECT company, title, postings, reopened FROM posting_reposts LIMIT 10"
-        ).fetchall()
+        reposts = frame(
+            con, "SELECT company, title, postings, reopened FROM posting_reposts LIMIT 10"
+        ).to_dicts()
     finally:
         con.close()
     if as_json:
-        keys = (
-            "value",
-            "postings",
-            "closed",
-            "median_days_to_close",
-            "still_open",
-            "median_days_open",
-            "small_n",
-        )
-        console.print_json(json.dumps({
-            "by": by, "lifetimes": [dict(zip(keys, row, strict=True)) for row in rows],
-            "open_longest": [dict(zip(("title", "company", "region", "days_open"), r, strict=True)) for r in longest],
-            "reposts": [dict(zip(("company", "title", "postings", "reopened"), r, strict=True)) for r in reposts],
-        }, default=float))  # fmt: skip
+        report = {"by": by, "lifetimes": rows, "open_longest": longest, "reposts": reposts}
+        console.print_json(json.dumps(report, default=float))
         return
     table = Table(by, "postings", "closed", "median days to close", "still open", "median days open so far",
                   title=f"Posting lifetimes by {by} (medians of fewer than {MIN_CELL} closed postings in grey)")  # fmt: skip
-    for value, n, closed, to_close, still, open_days, small in rows:
+    for row in rows:
+        to_close, open_days = row["median_days_to_close"], row["median_days_open"]
         days = "–" if to_close is None else f"{to_close:,.0f}"
         table.add_row(
-            escape(str(value)), f"{n:,}", f"{closed:,}", f"[dim]{days}[/]" if small else days, f"{still:,}",
+            escape(str(row["value"])), f"{row['postings']:,}", f"{row['closed']:,}",
+            f"[dim]{days}[/]" if row["small_n"] else days, f"{row['still_open']:,}",
             "–" if open_days is None else f"{open_days:,.0f}",
         )  # fmt: skip
     console.print(table)
     hard = Table("posting", "company", "region", "days open", title="Open longest (hard to fill)")
-    for row in longest:
-        hard.add_row(*(escape(str(cell or "–")) for cell in row[:3]), f"{row[3]:,}")
+    for posting in longest:
+        cells = (posting["title"], posting["company"] or "–", posting["region"])
+        hard.add_row(*(escape(str(cell)) for cell in cells), f"{posting['days_open']:,}")
     console.print(hard)
     console.print(
         f"{len(reposts)} roles reposted after an earlier posting closed" if reposts else "No reposts seen."

@@ -301,7 +301,7 @@ def test_posting_lifetimes_on_constructed_histories(tmp_path: Path):
     assert con.execute("SELECT dup_group, postings, reopened FROM posting_reposts").fetchall() == [
         ("role-de", 2, 1)
     ]
-    assert [row[3] for row in open_longest(con)] == [35, 20]
+    assert [row["days_open"] for row in open_longest(con)] == [35, 20]
     con.close()
 
 

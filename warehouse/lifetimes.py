@@ -10,6 +10,8 @@ earlier one of the group closed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from warehouse.marts import MIN_CELL
@@ -66,11 +68,13 @@ def build_lifetimes(con: duckdb.DuckDBPyConnection, extractor: str = "rules") ->
     con.execute(REPOSTS, [extractor])
 
 
-def open_longest(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[object, ...]]:
-    """The postings open longest ("hard to fill"): title, company, region, days open."""
-    return con.execute(
+def open_longest(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, Any]]:
+    """The postings open longest ("hard to fill"): title, company, region, days_open."""
+    cursor = con.execute(
         """SELECT title, company, region,
                   date_diff('day', seen_on, (SELECT CAST(max(last_seen) AS DATE) FROM base_postings)) AS days_open
            FROM base_postings WHERE is_open ORDER BY days_open DESC, posting_id LIMIT ?""",
         [limit],
-    ).fetchall()
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

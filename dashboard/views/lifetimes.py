@@ -84,7 +84,15 @@ st.dataframe(
 csv_download(lives, "Download the lifetimes (CSV)", "posting_lifetimes.csv")
 st.subheader("Open longest (hard to fill)")
 st.dataframe(
-    [{"Posting": t, "Company": c or "–", "Region": r, "Days open": d} for t, c, r, d in longest],
+    [
+        {
+            "Posting": p["title"],
+            "Company": p["company"] or "–",
+            "Region": p["region"],
+            "Days open": p["days_open"],
+        }
+        for p in longest
+    ],
     hide_index=True,
 )
 st.subheader("Reposted roles")
