@@ -84,9 +84,11 @@ class ScrapeSummary:
 Progress = Callable[[BoardOutcome], None]
 
 
-async def _collect(
+async def collect(
     client: PoliteClient, board: BoardConfig, fetched_at: datetime
 ) -> tuple[list, list[str], list[str]]:
+    """One board fetched and parsed: (postings, skipped items, warnings). Every failure is a ScrapeError: a
+    payload of the wrong shape a MalformedPayload, a board past its deadline a NetworkFailure."""
     source = get_source(board.kind)
     base = source.base_url_for(board)
     deadline = client.settings.board_deadline
@@ -211,7 +213,7 @@ async def scrape_boards(
     async def fetch(board: BoardConfig) -> None:
         async with gate:
             try:
-                postings, skipped, warnings = await _collect(http, board, datetime.now(UTC))
+                postings, skipped, warnings = await collect(http, board, datetime.now(UTC))
                 decided = [(p, Decision(*relevance.decide(p))) for p in postings]
             except ScrapeError as exc:
                 error = str(exc.for_board(board.kind, board.board))

@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scrapers.base import BoardConfig, ParseContext, get_source
+from scrapers.base import BoardConfig
 from scrapers.errors import GONE, ScrapeError, failure_cause, redact
 from scrapers.http import REDIRECTS, ClientSettings, PoliteClient
 from scrapers.relevance import RelevanceFilter
+from skillradar.pipeline import collect
 
 CONCURRENCY = 16
 
@@ -33,18 +34,13 @@ class BoardCheck:
 
 
 async def _check_one(client: PoliteClient, board: BoardConfig, relevance: RelevanceFilter) -> BoardCheck:
-    source = get_source(board.kind)
-    base = source.base_url_for(board)
     redirected: dict[str, str] = {}
     REDIRECTS.set(redirected)  # this board's task only
     try:
-        payload = await source.fetch(client, board, base)
-        postings = source.parse(payload, ParseContext(board.board, datetime.now(UTC), board.company, base))
+        postings, _, _ = await collect(client, board, datetime.now(UTC))  # as a scrape fetches and parses it
     except ScrapeError as exc:
         cause = failure_cause(exc)
         return BoardCheck(board, "gone" if cause == GONE else "failing", note=f"{cause}: {exc.reason}")
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        return BoardCheck(board, "failing", note=f"payload does not have the documented shape ({exc})")
     relevant = sum(relevance.decide(posting)[0] for posting in postings)
     if redirected:
         target = next(iter(redirected.values()))
