@@ -46,7 +46,7 @@ def generate(db: Path, n: int) -> None:
                'Machine Learning Engineer ' || (i % 97), NULL, NULL, 'Synthetic benchmark posting ' || i, NULL,
                TIMESTAMP '2026-10-31' - INTERVAL (i % 180) DAY, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                true, 'bench', md5(i::VARCHAR), TIMESTAMP '2026-11-01', TIMESTAMP '2026-11-01', NULL,
-               'bench:b' || (i % 500) || ':' || i
+               'bench:b' || (i % 500) || ':' || i, NULL
         FROM range({n}) t(i)""")  # fmt: skip
     con.execute(f"""
         INSERT INTO extractions

@@ -15,8 +15,9 @@ from extract.taxonomy.roadmaps import Claim, load_roadmaps
 from scrapers.models import RawPosting
 from skillradar.cli import app
 from warehouse.db import connect
+from warehouse.duplicates import assign_dup_groups
 from warehouse.extractions import ExtractorKey, store
-from warehouse.load import Decision, assign_dup_groups, load_board
+from warehouse.load import Decision, load_board
 from warehouse.mart_extras import pooled_lift, salary_verdict
 from warehouse.marts import Filters, build_marts
 from warehouse.publish import open_snapshot, publish, snapshot_path

@@ -9,7 +9,8 @@ import pytest
 
 from scrapers.models import RawPosting
 from warehouse.db import applied_migrations, connect, migrate
-from warehouse.load import Decision, assign_dup_groups, cluster, finish_run, load_board, start_runs
+from warehouse.duplicates import assign_dup_groups, cluster
+from warehouse.load import Decision, finish_run, load_board, start_runs
 from warehouse.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
@@ -199,7 +200,7 @@ def test_a_batch_that_cannot_land_lands_nothing(con):
 
 def _every_pair(items, threshold):
     """Duplicate groups by comparing every pair: the definition `cluster` must give, however it gets there."""
-    from warehouse.load import jaccard, shingles
+    from warehouse.duplicates import jaccard, shingles
 
     ids = [pid for pid, _ in items]
     samples = {pid: shingles(text) for pid, text in items}
@@ -229,7 +230,98 @@ def test_duplicate_groups_are_those_of_every_pair_compared():
     assert cluster(items) == _every_pair(items, 0.85)
 
 
-def test_two_hundred_thousand_same_titled_postings_are_grouped_without_comparing_every_pair():
-    items = [(f"p{n:06d}", LONG_TEXT if n % 2 else LONG_TEXT + f" Ref {n % 50}.") for n in range(200_000)]
-    groups = cluster(items)
-    assert len(set(groups.values())) == 1 and groups["p199999"] == "p000000"
+def test_a_scrape_groups_again_only_what_it_changed_and_gets_the_groups_of_a_full_regroup(
+    con, tmp_path: Path
+):
+    """Rounds of new postings, edited texts and retitled postings (to another block, or to none), each
+    followed by the grouping a scrape does: the blocks its changes joined or left. After every round the
+    groups are those of a new warehouse that loads the same postings at once and groups all of them."""
+    import random
+
+    from warehouse.load import BoardLoad, load_boards
+
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(30)]
+    base = [" ".join(rng.choices(words, k=40)) for _ in range(3)]
+    titles = ["ML Engineer", "ML Engineer (Remote)", "Data Scientist", "AI Engineer", "MLOps Engineer"]
+    companies = ["Acme", "Acme Inc.", "Beta", "Gamma", "Delta", ""]
+    live: dict[str, RawPosting] = {}
+
+    def variant() -> str:
+        text = rng.choice(base).split()
+        for _ in range(rng.choice([0, 1, 2, 12])):
+            text[rng.randrange(len(text))] = rng.choice(words)
+        return " ".join(text)
+
+    for round_no in range(16):
+        for n in range(len(live), len(live) + (40 if round_no == 0 else 2)):
+            live[str(n)] = posting(
+                str(n), title=rng.choice(titles), company=rng.choice(companies), text=variant()
+            )
+        for ext in rng.sample(sorted(live), 3):  # edits of postings seen before
+            old = live[ext]
+            live[ext] = posting(
+                ext,
+                title=rng.choice([old.title, rng.choice(titles)]),
+                company=rng.choice([old.company or "", rng.choice(companies)]),
+                text=rng.choice([old.description_text, variant()]),
+            )
+        now = T0 + timedelta(days=round_no)
+        counts = load_boards(
+            con, [BoardLoad("greenhouse", "acme", [(p, KEEP) for p in live.values()], True)], now=now
+        )
+        assign_dup_groups(con, counts[0].dup_keys)
+        fresh = connect(tmp_path / f"fresh{round_no}.duckdb")
+        load_board(fresh, "greenhouse", "acme", [(p, KEEP) for p in live.values()], complete=True, now=now)
+        assign_dup_groups(fresh)
+        query = "SELECT posting_id, dup_group FROM postings ORDER BY 1"
+        assert rows(con, query) == rows(fresh, query), round_no
+        fresh.close()
+    assert rows(con, "SELECT count(DISTINCT dup_group) < count(*) FROM postings") == [(True,)]
+
+
+def test_a_posting_retitled_out_of_its_group_leaves_the_rest_grouped_without_it(con):
+    def scrape(postings, day):
+        counts = load_board(con, "greenhouse", "acme", [(p, KEEP) for p in postings], complete=True, now=day)
+        assign_dup_groups(con, counts.dup_keys)
+        return dict(rows(con, "SELECT posting_id, dup_group FROM postings"))
+
+    same = [posting("1"), posting("2"), posting("3")]
+    assert set(scrape(same, T0).values()) == {"greenhouse:acme:1"}
+    groups = scrape([posting("1", title="Data Scientist"), *same[1:]], T0 + timedelta(days=1))
+    assert groups == {
+        "greenhouse:acme:1": "greenhouse:acme:1",
+        "greenhouse:acme:2": "greenhouse:acme:2",
+        "greenhouse:acme:3": "greenhouse:acme:2",
+    }
+    assert set(scrape(same, T0 + timedelta(days=2)).values()) == {"greenhouse:acme:1"}  # back again
+    groups = scrape([posting("1", company=""), *same[1:]], T0 + timedelta(days=3))  # no company: no block
+    assert (
+        groups["greenhouse:acme:1"] == "greenhouse:acme:1"
+        and groups["greenhouse:acme:3"] == "greenhouse:acme:2"
+    )
+
+
+def test_postings_stored_before_duplicate_blocks_are_grouped_with_new_ones_after_migrating(tmp_path: Path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        for step in MIGRATIONS[:3]:
+            step(old)
+        old.execute("CREATE TABLE _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+        old.executemany("INSERT INTO _migrations VALUES (?, now())", [[s.__name__] for s in MIGRATIONS[:3]])
+        for ext, company in (("1", "Acme Inc."), ("2", "ACME")):
+            old.execute(
+                """INSERT INTO postings (posting_id, source, board, external_id, company, title, description_text,
+                       is_relevant, relevance_reason, content_hash, first_seen, last_seen, dup_group)
+                   VALUES (?, 'greenhouse', 'acme', ?, ?, 'ML Engineer', ?, true, 'test', 'h', now(), now(), ?)""",
+                [f"greenhouse:acme:{ext}", ext, company, LONG_TEXT, f"greenhouse:acme:{ext}"],
+            )
+    con = connect(path)  # migrates
+    counts = load_board(
+        con, "remoteok", "ai", [(posting("9", source="remoteok", board="ai"), KEEP)], complete=True
+    )
+    assign_dup_groups(con, counts.dup_keys)  # what a scrape does: the old postings are in the new one's block
+    assert rows(con, "SELECT DISTINCT dup_group FROM postings") == [("greenhouse:acme:1",)]
+    con.close()

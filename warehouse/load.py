@@ -1,4 +1,4 @@
-"""Loading scraped postings: upsert by posting_id, first/last seen, closing, scrape runs, dup groups.
+"""Loading scraped postings: upsert by posting_id, first/last seen, closing, scrape runs.
 
 Each board lands in one transaction, so a crash mid-load leaves the warehouse as it was before that
 board. A board that failed, or parsed only partly, closes nothing: absence from an incomplete fetch is
@@ -7,11 +7,8 @@ not evidence that a job was taken down.
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +20,7 @@ import polars as pl
 import pyarrow  # noqa: F401
 
 from scrapers.models import RawPosting
+from warehouse.duplicates import dup_key
 
 POSTING_COLUMNS = (
     "posting_id",
@@ -50,6 +48,7 @@ POSTING_COLUMNS = (
     "last_seen",
     "closed_at",
     "dup_group",
+    "dup_key",
 )
 _REFRESHED = [c for c in POSTING_COLUMNS if c not in {"posting_id", "first_seen", "dup_group"}]
 
@@ -68,6 +67,8 @@ class LoadCounts:
     new: int = 0
     updated: int = 0
     closed: int = 0
+    # The duplicate blocks (see warehouse.duplicates) a new or changed posting joined or left.
+    dup_keys: frozenset[str] = frozenset()
 
 
 def naive_utc(moment: datetime | None) -> datetime | None:
@@ -114,6 +115,7 @@ def _rows(postings: Sequence[tuple[RawPosting, Decision]], now: datetime) -> pl.
             "last_seen": now,
             "closed_at": _expired(posting, now),
             "dup_group": posting.posting_id,
+            "dup_key": dup_key(posting.company, posting.title),
         }
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "posted_at": pl.Datetime("us"),
@@ -283,6 +285,7 @@ def upsert_boards(
     )
     changed: dict[int, tuple[int, int]] = {}
     closed: Counter[tuple[str, str]] = Counter()
+    regroup: dict[int, set[str]] = {i: set() for i in range(len(loads))}
     con.register("loading_boards", boards)
     try:
         if incoming.height:
@@ -296,9 +299,16 @@ def upsert_boards(
                        FROM incoming_rows i LEFT JOIN postings p USING (posting_id) GROUP BY i.load_no"""
                 ).fetchall()
             }
+            for load_no, *keys in con.execute(
+                """SELECT i.load_no, i.dup_key, p.dup_key FROM incoming_rows i LEFT JOIN postings p USING (posting_id)
+                   WHERE p.posting_id IS NULL OR p.content_hash <> i.content_hash
+                      OR p.dup_key IS DISTINCT FROM i.dup_key"""
+            ).fetchall():
+                regroup[int(load_no)].update(key for key in keys if key is not None)
             assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+            columns = ", ".join(POSTING_COLUMNS)
             con.execute(
-                f"INSERT INTO postings SELECT {', '.join(POSTING_COLUMNS)} FROM incoming_rows "
+                f"INSERT INTO postings ({columns}) SELECT {columns} FROM incoming_rows "
                 f"ON CONFLICT (posting_id) DO UPDATE SET {assignments}"
             )
         if any(load.complete for load in loads):
@@ -324,116 +334,7 @@ def upsert_boards(
             new=changed.get(i, (0, 0))[0],
             updated=changed.get(i, (0, 0))[1],
             closed=closed[(load.source, load.board)] if load.complete else 0,
+            dup_keys=frozenset(regroup[i]),
         )
         for i, load in enumerate(loads)
     ]
-
-
-# -- cross-source duplicates ---------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z0-9]+")
-_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-SIMILARITY = 0.85
-
-
-def normalise_company(company: str | None) -> str:
-    text = (company or "").lower()
-    text = re.sub(r"\b(inc|llc|ltd|gmbh|corp|corporation|co|company|plc|sa|ag|bv)\b\.?", " ", text)
-    return "".join(_WORD.findall(text))
-
-
-def normalise_title(title: str | None) -> str:
-    return " ".join(_WORD.findall(_PARENS.sub(" ", (title or "").lower())))
-
-
-def shingles(text: str | None, size: int = 3) -> frozenset[int]:
-    words = _WORD.findall((text or "").lower())
-    if len(words) < size:
-        return frozenset({hash(" ".join(words))})
-    return frozenset(
-        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + size]).encode(), digest_size=8).digest(), "big")
-        for i in range(len(words) - size + 1)
-    )
-
-
-def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
-
-
-def cluster(items: Iterable[tuple[str, str | None]], threshold: float = SIMILARITY) -> dict[str, str]:
-    """Group near-identical texts: the connected components of the pairs whose shingles' Jaccard similarity
-    is at least `threshold`; each id maps to the smallest id of its group.
-
-    Not every pair is compared (200,000 same-titled postings would be 2 * 10^10 pairs): identical texts are
-    grouped by their shingle set, and the rest meet through an index on each set's rarest shingles, the
-    prefix filter of Bayardo et al.'s All-Pairs: two sets with Jaccard >= t must share one of the first
-    |s| - ceil(t * |s|) + 1 shingles of each, in one global order. The groups are exactly the same."""
-    parent: dict[str, str] = {}
-
-    def root(pid: str) -> str:
-        while parent[pid] != pid:
-            parent[pid] = parent[parent[pid]]
-            pid = parent[pid]
-        return pid
-
-    def join(a: str, b: str) -> None:
-        first, second = sorted((root(a), root(b)))
-        parent[second] = first
-
-    same_text: dict[frozenset[int], str] = {}
-    for pid, text in items:
-        parent[pid] = pid
-        sample = shingles(text)
-        if sample in same_text:
-            join(same_text[sample], pid)
-        else:
-            same_text[sample] = pid
-    distinct = list(same_text.items())
-    frequency = Counter(token for sample, _ in distinct for token in sample)
-    index: dict[int, list[int]] = defaultdict(list)
-    for position, (sample, pid) in enumerate(distinct):
-        ordered = sorted(sample, key=lambda token: (frequency[token], token))
-        prefix = len(sample) - math.ceil(threshold * len(sample)) + 1
-        candidates = {other for token in ordered[:prefix] for other in index[token]}
-        for token in ordered[:prefix]:
-            index[token].append(position)
-        for other in candidates:
-            other_sample, other_pid = distinct[other]
-            if root(pid) != root(other_pid) and jaccard(sample, other_sample) >= threshold:
-                join(pid, other_pid)
-    return {pid: root(pid) for pid in parent}
-
-
-def assign_dup_groups(con: duckdb.DuckDBPyConnection) -> int:
-    """Give postings with the same company, normalised title and near-identical text one dup_group.
-
-    Candidates are blocked by (company, title) so the text comparison runs only inside small groups.
-    Returns how many postings share a group with another.
-    """
-    rows = con.execute(
-        "SELECT posting_id, company, title, description_text FROM postings ORDER BY posting_id"
-    ).fetchall()
-    blocks: dict[tuple[str, str], list[tuple[str, str | None]]] = defaultdict(list)
-    for posting_id, company, title, text in rows:
-        blocks[(normalise_company(company), normalise_title(title))].append((posting_id, text))
-    groups: dict[str, str] = {pid: pid for pid, *_ in rows}
-    for (company_key, title_key), members in blocks.items():
-        if len(members) > 1 and company_key and title_key:
-            groups.update(cluster(members))
-    frame = pl.DataFrame({"posting_id": list(groups), "dup_group": list(groups.values())})
-    con.begin()
-    try:
-        con.register("dup_groups", frame)
-        con.execute(
-            """UPDATE postings SET dup_group = d.dup_group FROM dup_groups d
-               WHERE postings.posting_id = d.posting_id AND postings.dup_group <> d.dup_group"""
-        )
-        con.unregister("dup_groups")
-    except duckdb.Error:
-        con.rollback()
-        raise
-    con.commit()
-    sizes = Counter(groups.values())
-    return sum(1 for group in groups.values() if sizes[group] > 1)

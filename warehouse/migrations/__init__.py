@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
+import polars as pl
+
+from warehouse.duplicates import dup_key
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[Migration] = []
@@ -144,3 +147,19 @@ def m003_runs(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
+
+@migration
+def m004_dup_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Each posting's duplicate block, so a scrape groups again only the blocks it changed."""
+    con.execute("ALTER TABLE postings ADD COLUMN dup_key VARCHAR")
+    rows = con.execute("SELECT posting_id, company, title FROM postings").fetchall()
+    keys = pl.DataFrame(
+        {"posting_id": [row[0] for row in rows], "dup_key": [dup_key(row[1], row[2]) for row in rows]},
+        schema={"posting_id": pl.String, "dup_key": pl.String},
+    )
+    con.register("posting_keys", keys)
+    con.execute(
+        "UPDATE postings SET dup_key = k.dup_key FROM posting_keys k WHERE postings.posting_id = k.posting_id"
+    )
+    con.unregister("posting_keys")
