@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -283,3 +284,49 @@ def test_a_redirect_to_a_host_the_sources_file_allows_is_followed(
     finally:
         moved.stop()
         elsewhere.stop()
+
+
+@pytest.fixture
+def named_board_host(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """`jobs.example` resolves to loopback, as a board's public name would to its server; a connection to any
+    address but loopback is refused before it leaves the machine and noted in the returned list."""
+    resolve, connect = socket.getaddrinfo, socket.socket.connect
+    attempts: list[object] = []
+
+    def named(host, *args, **kwargs):
+        return resolve("127.0.0.1" if host in {"jobs.example", b"jobs.example"} else host, *args, **kwargs)
+
+    def loopback_only(sock: socket.socket, address) -> None:
+        if isinstance(address, tuple) and address[0] not in {"127.0.0.1", "::1"}:
+            attempts.append(address)
+            raise ConnectionRefusedError(f"test: {address[0]} is off loopback")
+        connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", named)
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+    return attempts
+
+
+def test_a_public_board_is_never_sent_to_an_internal_address_even_one_the_sources_file_allows(
+    replay, scripted: ScriptedServer, named_board_host: list[object], tmp_path: Path
+):
+    """An allow-list entry lets a board move between public hosts; a board with a public name redirecting to
+    a private, loopback or link-local address is refused all the same (the allow-list cannot be turned
+    against the machine by a board that found out what it holds)."""
+    public = scripted.url.replace("127.0.0.1", "jobs.example")
+    scripted.route(
+        "/v1/boards/meta/jobs",
+        Scripted(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}),
+    )
+    scripted.route("/v1/boards/lan/jobs", Scripted(302, headers={"Location": "http://10.0.0.7/admin/jobs"}))
+    scripted.route("/v1/boards/named/jobs", Scripted(200, {"jobs": [JOB]}))
+    extra = (
+        '\n[network]\nredirect_hosts = ["169.254.169.254", "10.0.0.7"]\n'
+        + entry("meta", public)
+        + entry("lan", public)
+        + entry("named", public)
+    )
+    code, _, con = run_with(tmp_path, replay, extra)
+    assert code == 3 and named_board_host == []
+    assert "169.254.169.254" in failure(con, "meta") and "10.0.0.7" in failure(con, "lan")
+    assert con.execute("SELECT title FROM postings WHERE board = 'named'").fetchall() == [("ML Engineer",)]
