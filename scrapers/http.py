@@ -175,6 +175,7 @@ class PoliteClient:
         # a hundred boards on one ATS would otherwise wait on a hundred name lookups)
         self._unresolved: set[str] = set()
         self._robots: dict[str, Protego | bool] = {}
+        self._robots_why: dict[str, str] = {}  # why a host whose robots.txt could not be had disallows everything
         self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def __aenter__(self) -> PoliteClient:
@@ -210,7 +211,9 @@ class PoliteClient:
     async def get_html(self, url: str) -> str:
         """GET an HTML page after checking robots.txt for it."""
         if self.settings.respect_robots and not await self.allowed_by_robots(url):
-            raise RobotsDisallowed("robots.txt disallows this URL", url=url)
+            parts = urlsplit(url)
+            why = self._robots_why.get(f"{parts.scheme}://{parts.netloc}", "robots.txt disallows this URL")
+            raise RobotsDisallowed(why, url=url)
         result = await self.get(url, accept="text/html,application/xhtml+xml")
         return result.body.decode("utf-8", errors="replace")
 
@@ -380,14 +383,19 @@ class PoliteClient:
     async def _load_robots(self, origin: str) -> Protego | bool:
         """The host's robots.txt rules. A host that cannot be reached raises (the page cannot be fetched
         either: that is the failure to report, not a "disallow")."""
+        unread = "every page counts as disallowed until it can be read (RFC 9309 2.3.1.4)"
         try:
             result = await self.get(f"{origin}/robots.txt", accept="text/plain")
         except HTTPStatusFailure as exc:
             # RFC 9309 2.3.1: a 4xx robots.txt means no rules; a server error means assume full disallow.
-            return exc.status is not None and 400 <= exc.status < 500
+            if exc.status is not None and 400 <= exc.status < 500:
+                return True
+            self._robots_why[origin] = f"robots.txt answered {exc.status or 'with an error'}: {unread}"
+            return False
         except RedirectRefused:  # robots.txt lives on another host (www -> apex): unavailable, like a 4xx
             return True
-        except (MalformedPayload, ResponseTooLarge):
+        except (MalformedPayload, ResponseTooLarge) as exc:
+            self._robots_why[origin] = f"robots.txt could not be read ({exc.reason}): {unread}"
             return False
         return Protego.parse(result.body.decode("utf-8", errors="replace"))
 

@@ -165,6 +165,28 @@ def test_a_robots_txt_on_another_host_counts_as_none(scripted):
     assert run(go()) == "<html>x</html>"
 
 
+@pytest.mark.parametrize(
+    ("robots", "why"),
+    [
+        (Scripted(503), "robots.txt answered 503"),
+        (Scripted(200, b"User-agent: *", headers={"Content-Encoding": "gzip"}), "robots.txt could not be read"),
+    ],
+)
+def test_a_robots_txt_that_cannot_be_had_disallows_and_says_why(scripted, robots: Scripted, why: str):
+    """RFC 9309: a robots.txt the server fails to give means full disallow; the page's error says it is that,
+    not a rule of the site's."""
+    scripted.route("/robots.txt", robots)
+    scripted.route("/page", Scripted(200, b"<html>x</html>"))
+
+    async def go():
+        async with PoliteClient(FAST) as client:
+            await client.get_html(f"{scripted.url}/page")
+
+    with pytest.raises(RobotsDisallowed, match=why):
+        run(go())
+    assert scripted.hits("/page") == 0
+
+
 def test_per_host_concurrency_is_capped(scripted):
     settings = ClientSettings(per_host_concurrency=2, per_host_rate=1000)
     for i in range(6):
