@@ -6,22 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from skillradar.report_cli import dashboard_command
-from tests.conftest import free_port, wait_until_up
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_api
 from tests.dashboard_fixture import build_demo_snapshot
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PAGES = {  # url path -> text at the end of the page, shown only once the whole page has rendered
@@ -34,30 +25,11 @@ PAGES = {  # url path -> text at the end of the page, shown only once the whole 
     "health": "Recent scrape runs",
 }
 SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")  # scikit_learn, n_published
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo_snapshot(tmp_path_factory.mktemp("browser"))
-
-
-@contextmanager
-def running_dashboard(db: Path) -> Iterator[str]:
-    """A fresh dashboard server on the snapshot of `db`, started as `skillradar dashboard` starts it."""
-    port = free_port()
-    command = dashboard_command(db, port)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/_stcore/health", process, 60, "the dashboard")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
