@@ -169,7 +169,10 @@ def test_a_robots_txt_on_another_host_counts_as_none(scripted):
     ("robots", "why"),
     [
         (Scripted(503), "robots.txt answered 503"),
-        (Scripted(200, b"User-agent: *", headers={"Content-Encoding": "gzip"}), "robots.txt could not be read"),
+        (
+            Scripted(200, b"User-agent: *", headers={"Content-Encoding": "gzip"}),
+            "robots.txt could not be read",
+        ),
     ],
 )
 def test_a_robots_txt_that_cannot_be_had_disallows_and_says_why(scripted, robots: Scripted, why: str):

@@ -55,15 +55,21 @@ def _walk(node: Any) -> list[dict[str, Any]]:
     return found
 
 
-def job_postings(html: str) -> list[dict[str, Any]]:
+def job_postings(html: str, unreadable: list[str] | None = None) -> list[dict[str, Any]]:
+    """The JobPosting objects of a page's JSON-LD blocks. A block that is not JSON, or is nested too deep to
+    read, is passed over (the page's other blocks still count) and noted in `unreadable`."""
     tree = LexborHTMLParser(html)
     found: list[dict[str, Any]] = []
-    for script in tree.css('script[type="application/ld+json"]'):
+    for number, script in enumerate(tree.css('script[type="application/ld+json"]'), start=1):
         raw = script.text(deep=True) or ""
         try:
             found.extend(_walk(json.loads(raw, strict=False)))
-        except (json.JSONDecodeError, RecursionError):  # a broken or absurdly nested block is skipped
-            continue
+        except json.JSONDecodeError as exc:
+            if unreadable is not None:
+                unreadable.append(f"JSON-LD block {number} is not JSON ({exc.msg})")
+        except RecursionError:
+            if unreadable is not None:
+                unreadable.append(f"JSON-LD block {number} is nested too deep to read")
     return found
 
 
@@ -107,12 +113,16 @@ def _salary(base_salary: Any) -> dict[str, Any]:
 
 def parse(payload: Any, ctx: ParseContext) -> Postings:
     pages = expect_list(payload, "jsonld pages")
-    items = [
-        {**posting, "_page_url": page.get("url")}
-        for page in pages
-        if isinstance(page, dict)
-        for posting in job_postings(page.get("html") or "")
-    ]
+    items: list[dict[str, Any]] = []
+    unreadable: list[str] = []
+    for page in pages:
+        if isinstance(page, dict):
+            notes: list[str] = []
+            items += [
+                {**posting, "_page_url": page.get("url")}
+                for posting in job_postings(page.get("html") or "", notes)
+            ]
+            unreadable += [f"{page.get('url')}: {note}" for note in notes]
 
     def build(item: dict[str, Any]) -> RawPosting:
         identifier = item.get("identifier")
@@ -139,7 +149,11 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
             **_salary(item.get("baseSalary")),
         )
 
-    return build_postings(items, build)
+    postings = build_postings(items, build)
+    postings.skipped += (
+        unreadable  # a block that could not be read may have held postings: the board is partial
+    )
+    return postings
 
 
 SOURCE = register(

@@ -90,6 +90,7 @@ FAULTS = {
         "cap",
     ),
     "json_nested_5000_deep": (Scripted(200, b"[" * 5000 + b"]" * 5000), "nested too deep"),
+    "retry_after_two_minutes": (Scripted(503, headers={"Retry-After": "119"}), "503"),
 }
 
 
@@ -99,9 +100,11 @@ def test_a_broken_body_is_that_boards_failure_only(
 ):
     answer, cause = FAULTS[fault]
     scripted.route("/v1/boards/faulty/jobs", answer)
+    started = time.monotonic()
     code, summary, con = run_with(tmp_path, replay, entry("faulty", scripted.url))
     assert code == 3 and summary["stages"]["scrape"]["ok"] == 2
     assert cause in failure(con, "faulty")
+    assert time.monotonic() - started < 60  # no fault holds the run (a 2-minute Retry-After is given up on)
 
 
 def test_a_gzipped_board_lands(replay, scripted: ScriptedServer, tmp_path: Path):
@@ -330,3 +333,44 @@ def test_a_public_board_is_never_sent_to_an_internal_address_even_one_the_source
     assert code == 3 and named_board_host == []
     assert "169.254.169.254" in failure(con, "meta") and "10.0.0.7" in failure(con, "lan")
     assert con.execute("SELECT title FROM postings WHERE board = 'named'").fetchall() == [("ML Engineer",)]
+
+
+def test_a_next_page_that_redirects_off_the_boards_origin_is_not_followed(
+    replay, scripted: ScriptedServer, tmp_path: Path
+):
+    """Arbeitnow's `links.next` is followed only on the board's origin; a next page on that origin that
+    redirects elsewhere must not take the scraper there either."""
+    elsewhere = ScriptedServer()
+    elsewhere.route("/api/job-board-api", Scripted(200, {"data": [], "links": {}}))
+    first = json.loads((Path(__file__).parents[1] / "fixtures" / "arbeitnow_page1.json").read_text())
+    first["links"]["next"] = f"{scripted.url}/api/job-board-api?page=2"
+    try:
+        scripted.route(
+            "/api/job-board-api",
+            Scripted(200, first),
+            Scripted(302, headers={"Location": f"{elsewhere.url}/api/job-board-api?page=2"}),
+        )
+        extra = f'\n[[source]]\nkind = "arbeitnow"\nboard = "all"\nbase_url = "{scripted.url}"\n'
+        code, _, con = run_with(tmp_path, replay, extra)
+        assert code == 3 and elsewhere.hits("/api/job-board-api") == 0
+        assert "redirected to another host" in failure(con, "all")
+    finally:
+        elsewhere.stop()
+
+
+def test_a_json_ld_block_nested_thousands_deep_is_noted_and_the_pages_other_blocks_land(
+    replay, scripted: ScriptedServer, tmp_path: Path
+):
+    deep = "[" * 5000 + "]" * 5000
+    good = json.dumps({"@type": "JobPosting", "title": "ML Engineer", "description": "PyTorch"})
+    page = (
+        f'<html><script type="application/ld+json">{deep}</script>'
+        f'<script type="application/ld+json">{good}</script></html>'
+    )
+    scripted.route("/careers/1", Scripted(200, page.encode(), headers={"Content-Type": "text/html"}))
+    extra = f'\n[[source]]\nkind = "jsonld"\nboard = "site"\nurls = ["{scripted.url}/careers/1"]\n'
+    code, _, con = run_with(tmp_path, replay, extra)
+    assert code == 3  # partial: the unreadable block may have held postings, so nothing of the board closes
+    ((status, error),) = con.execute("SELECT status, error FROM scrape_runs WHERE board = 'site'").fetchall()
+    assert status == "partial" and "JSON-LD block 1 is nested too deep" in error
+    assert con.execute("SELECT title FROM postings WHERE board = 'site'").fetchall() == [("ML Engineer",)]
