@@ -175,15 +175,3 @@ def test_tables_show_empty_cells_as_a_dash_and_numbers_with_separators():
     )
     assert shown["days"].to_list() == ["12", "–", "1,234"] and shown["name"].to_list() == ["a", "–", "c"]
     assert shown["n"].to_list() == [1, 2, 3]  # a column without empty cells keeps its type
-
-
-def test_a_shared_link_with_dates_outside_the_data_still_renders(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
-):
-    monkeypatch.setenv("SKILLRADAR_DB", str(demo_db))
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.query_params["since"] = "1999-01-01"
-    app.query_params["until"] = "2099-12-31"
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    assert {m.label for m in app.metric} >= {"Relevant postings"}

@@ -304,20 +304,3 @@ def test_posting_lifetimes_on_constructed_histories(tmp_path: Path):
     ]
     assert [row["days_open"] for row in open_longest(con)] == [35, 20]
     con.close()
-
-
-def test_a_warehouse_path_with_an_apostrophe_publishes_beside_it(tmp_path: Path):
-    folder = tmp_path / "it's here"
-    folder.mkdir()
-    db = folder / "o'neil.duckdb"
-    con = small_warehouse(db)
-    build_marts(con, "rules")
-    stale = snapshot_path(db).with_name(f".{snapshot_path(db).name}.999999999.tmp")
-    stale.write_bytes(b"half a snapshot of a killed publish")
-    assert publish(con, db) == snapshot_path(db) and snapshot_path(db).is_file()
-    con.close()
-    assert not stale.exists()  # its process is gone: removed
-    assert sorted(p.name for p in folder.iterdir()) == ["o'neil.duckdb", "o'neil.snapshot.duckdb"]
-    out = tmp_path / "export 'x'"
-    result = CliRunner().invoke(app, ["export", "--db", str(db), "--out", str(out)])
-    assert result.exit_code == 0 and (out / "postings.parquet").is_file()
