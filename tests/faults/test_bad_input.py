@@ -75,6 +75,27 @@ def test_run_on_a_damaged_warehouse_or_through_a_planted_lock_link_says_so(tmp_p
     assert code == 1 and "cannot use the lock file" in output and not target.exists()
 
 
+def test_run_on_a_warehouse_another_program_holds_open_says_so(tmp_path: Path):
+    import subprocess
+    import sys
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nkind = "hn"\nbase_url = "http://127.0.0.1:9"\n')
+    db = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(  # e.g. a DuckDB shell left open on the file
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
+         "sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        code, output = invoke("run", "--db", str(db), "--sources", str(sources))
+    finally:
+        holder.communicate("")
+    assert code == 1 and output.startswith("error: cannot open warehouse") and "lock" in output
+    assert "Traceback" not in output and len(output) < 400
+
+
 def test_the_dashboard_on_a_busy_port_says_so_before_anything_else(tmp_path: Path):
     import socket
 

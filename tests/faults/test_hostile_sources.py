@@ -128,6 +128,9 @@ def test_a_posting_with_a_lone_surrogate_or_escape_codes_lands_clean(
         "SELECT title, description_text FROM postings WHERE board = 'odd'"
     ).fetchall()
     assert "\udc00" not in title + text and "\x1b" not in title
+    for command in (["gap", "--skills", "rust,pytorch"], ["lifetimes"]):  # commands that print titles
+        shown = CliRunner().invoke(app, [*command, "--db", str(tmp_path / "w.duckdb")])
+        assert shown.exit_code == 0 and "AI Engineer" in shown.output and "\x1b" not in shown.output
 
 
 @pytest.fixture
