@@ -5,7 +5,6 @@ missing (CI installs both)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from skillradar.report_cli import dashboard_command
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import free_port, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -30,12 +29,6 @@ CHROMIUM_ARGS = [
 def running_dashboard(db: Path) -> Iterator[str]:
     """A fresh dashboard server on the snapshot of `db`, started as `skillradar dashboard` starts it."""
     port = free_port()
-    command = dashboard_command(db, port)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/_stcore/health", process, 60, "the dashboard")
+    with serving(dashboard_command(db, port), f"{url}/_stcore/health", "the dashboard"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)

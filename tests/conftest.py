@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -48,12 +50,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float, what: str) -> None:
-    """Poll `url` until it answers 200; fail with the process's own words if it dies or takes too long."""
+def wait_until_up(
+    url: str, process: subprocess.Popen, timeout: float, what: str, log: IO[bytes] | None = None
+) -> None:
+    """Poll `url` until it answers 200; fail with the process's own words (its `log`) if it dies or takes
+    too long."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            tail = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+            tail = ""
+            if log is not None:
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"{what} exited: {tail}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -61,6 +69,24 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float, what: str
         except httpx.HTTPError:
             time.sleep(0.5)
     raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
+
+
+@contextmanager
+def serving(command: list[str], ready_url: str, what: str, timeout: float = 60) -> Iterator[subprocess.Popen]:
+    """A server a test starts as its own process: up once `ready_url` answers 200, stopped afterwards. Its
+    stderr goes to a file (a pipe nobody reads could fill and stall it), shown if it fails to start."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            wait_until_up(ready_url, process, timeout, what, log)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture

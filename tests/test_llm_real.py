@@ -9,7 +9,6 @@ whatever the model invents. Skipped when the local-LLM extra is not installed (`
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -17,7 +16,7 @@ import pytest
 
 from extract.llm import LLMExtractor, LLMSettings, _normal
 from extract.schema import PostingInput
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import free_port, serving
 
 # Checked without importing llama_cpp here: the server runs in its own process, as in production.
 if importlib.util.find_spec("llama_cpp") is None:
@@ -40,23 +39,11 @@ POSTINGS = [
 def llama_server() -> Iterator[str]:
     model = gguf.assemble()
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"]  # fmt: skip
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        wait_until_up(f"{base}/models", process, 120, "llama.cpp server")
+    with serving(command, f"{base}/models", "llama.cpp server", timeout=120):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def test_a_real_model_answers_through_instructor_and_nothing_invented_survives(llama_server: str):

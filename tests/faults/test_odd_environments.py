@@ -4,9 +4,7 @@ a first nightly run on a fresh machine, a shared link from long ago, a board nam
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from skillradar.cli import app
-from tests.conftest import ScriptedServer, free_port, wait_until_up
+from tests.conftest import ScriptedServer, free_port, serving
 from tests.test_marts import small_warehouse
 from warehouse.marts import build_marts
 from warehouse.publish import publish, snapshot_path
@@ -64,12 +62,8 @@ def test_stopping_the_dashboard_command_stops_the_server(tmp_path: Path):
     db = tmp_path / "w.duckdb"
     port = free_port()
     command = [sys.executable, "-m", "skillradar.cli", "dashboard", "--db", str(db), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", process, 60, "the dashboard")
-    finally:
-        process.send_signal(signal.SIGTERM)  # what a service manager or Ctrl-C in a script sends
-        process.wait(timeout=30)
+    with serving(command, f"http://127.0.0.1:{port}/_stcore/health", "the dashboard"):
+        pass  # leaving sends SIGTERM to the process started, as a service manager would
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing left serving the port
 
