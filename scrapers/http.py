@@ -175,9 +175,8 @@ class PoliteClient:
         # a hundred boards on one ATS would otherwise wait on a hundred name lookups)
         self._unresolved: set[str] = set()
         self._robots: dict[str, Protego | bool] = {}
-        self._robots_why: dict[
-            str, str
-        ] = {}  # why a host whose robots.txt could not be had disallows everything
+        # why a host whose robots.txt could not be had counts as disallowing every page
+        self._robots_why: dict[str, str] = {}
         self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def __aenter__(self) -> PoliteClient:

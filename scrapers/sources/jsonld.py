@@ -150,9 +150,8 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
         )
 
     postings = build_postings(items, build)
-    postings.skipped += (
-        unreadable  # a block that could not be read may have held postings: the board is partial
-    )
+    # A block that could not be read may have held postings: the board is partial (closes nothing).
+    postings.skipped += unreadable
     return postings
 
 
