@@ -39,17 +39,21 @@ def warehouse_path() -> Path:
 
 
 @contextmanager
-def snapshot() -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """The latest snapshot for this script run, or None when nothing has been published or it is empty."""
+def snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The latest snapshot for this script run. Without one (nothing published yet, or it is empty or
+    unreadable) the page says how to make one and stops there, so a page's code only meets real data."""
     try:
         con = open_snapshot(warehouse_path())
     except (FileNotFoundError, duckdb.Error):
-        yield None
-        return
+        con = None
     try:
-        yield None if queries.is_empty(con) else con
+        if con is None or queries.is_empty(con):
+            empty_page()
+            st.stop()
+        yield con
     finally:
-        con.close()
+        if con is not None:
+            con.close()
 
 
 def empty_page() -> None:

@@ -7,13 +7,10 @@ import json
 
 import streamlit as st
 
-from dashboard.data import empty_page, for_display, snapshot
+from dashboard.data import for_display, snapshot
 from warehouse import queries
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     health = queries.health(con)
 
 st.title("Data health")

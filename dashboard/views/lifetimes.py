@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import csv_download, empty_page, for_display, snapshot
+from dashboard.data import csv_download, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.lifetimes import open_longest
@@ -19,9 +19,6 @@ from warehouse.marts import MIN_CELL
 BY = {"Skill": "skill", "Role": "role", "Region": "region"}
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     st.title("Posting lifetimes")
     choice = st.query_params.get("by", "Skill")
     by = st.radio(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import empty_page, money, snapshot
+from dashboard.data import money, snapshot
 from extract.cv import cv_text_of
 from extract.errors import CVError
 from extract.rules.skills import extract_skills
@@ -26,9 +26,6 @@ def _from_url(key: str, choices: list[str]) -> int:
 
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     regions = ["All", *queries.options(con, "region")]
     levels = ["All", *queries.options(con, "seniority")]
     st.title("My skills")

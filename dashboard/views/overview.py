@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import csv_download, empty_page, filters_sidebar, for_display, snapshot
+from dashboard.data import csv_download, filters_sidebar, for_display, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 from warehouse.marts import RECENT_WEEKS
@@ -16,9 +16,6 @@ MIN_ASKED = 5  # postings asking for a skill, over both windows, before its chan
 taxonomy = load_taxonomy()
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     filters = filters_sidebar(con)
     facts = queries.overview(con, filters)
     weekly = queries.postings_per_week(con, filters)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import csv_download, empty_page, filters_sidebar, money, seniority, snapshot
+from dashboard.data import csv_download, filters_sidebar, money, seniority, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 
@@ -15,9 +15,6 @@ HOW = {"required": "required", "preferred": "preferred", "unknown": "named"}
 taxonomy = load_taxonomy()
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     filters = filters_sidebar(con)
     st.title("Postings")
     text = st.text_input("Search title, company or text", value=st.query_params.get("q", ""), key="q")

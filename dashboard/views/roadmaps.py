@@ -6,16 +6,13 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import empty_page, filters_sidebar, money, snapshot
+from dashboard.data import filters_sidebar, money, snapshot
 from extract.taxonomy import load_taxonomy
 from warehouse import queries
 
 taxonomy = load_taxonomy()
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     filters = filters_sidebar(con)
     roadmaps = dict(queries.roadmap_ids(con))
     ids = list(roadmaps)

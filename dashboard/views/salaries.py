@@ -6,13 +6,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard.data import SENIORITY, csv_download, empty_page, filters_sidebar, money, seniority, snapshot
+from dashboard.data import SENIORITY, csv_download, filters_sidebar, money, seniority, snapshot
 from warehouse import queries
 
 with snapshot() as con:
-    if con is None:
-        empty_page()
-        st.stop()
     filters = filters_sidebar(con)
     currency = st.radio(
         "Currency",
