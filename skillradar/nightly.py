@@ -10,6 +10,7 @@ tells cron what happened: 0 all sources worked, 3 partial (some sources failed),
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import json
 import os
@@ -28,7 +29,7 @@ from skillradar.backends import Backend, build_backend
 from skillradar.config import Settings
 from skillradar.pipeline import extract_postings, scrape_boards
 from skillradar.sources_file import SourcesFile
-from warehouse.db import WarehouseError, connect
+from warehouse.db import WarehouseError, connect, make_folder
 from warehouse.load import naive_utc
 from warehouse.marts import build_marts
 from warehouse.publish import publish
@@ -44,13 +45,12 @@ class RunLocked(Exception):
 def run_lock(db: Path) -> Iterator[IO[str]]:
     """An exclusive, non-blocking lock on `<db>.lock`; released by the OS if the process dies."""
     path = db.with_name(f"{db.name}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(db)
     try:  # never through a symlink: a link planted there would have the run write where it points
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
-        raise WarehouseError(
-            f"cannot use the lock file {path} ({exc.strerror}; is it a symbolic link?)"
-        ) from exc
+        hint = "; it is a symbolic link" if exc.errno == errno.ELOOP else ""
+        raise WarehouseError(f"cannot use the lock file {path} ({exc.strerror}{hint})") from exc
     handle = os.fdopen(descriptor, "a+")
     try:
         try:

@@ -20,11 +20,21 @@ class WarehouseError(Exception):
     """The warehouse file cannot be opened or migrated (locked by another process, corrupt, unwritable)."""
 
 
+def make_folder(path: Path) -> None:
+    """Create the folder the warehouse file `path` lives in, or say in one line why it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocking = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+        why = f"{blocking} is a file, not a folder" if blocking else exc.strerror
+        raise WarehouseError(f"cannot create the folder of warehouse {path}: {why}") from exc
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the DuckDB file at `path` and apply pending migrations."""
     target = Path(path)
     if not read_only:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target)
     try:
         con = duckdb.connect(str(target), read_only=read_only, config=CONFIG)
     except duckdb.Error as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from skillradar.cli import app
@@ -73,6 +74,18 @@ def test_run_on_a_damaged_warehouse_or_through_a_planted_lock_link_says_so(tmp_p
     db.with_name("w.duckdb.lock").symlink_to(target)
     code, output = invoke("run", "--db", str(db), "--sources", str(sources))
     assert code == 1 and "cannot use the lock file" in output and not target.exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["scrape"], ["build"]])
+def test_a_warehouse_in_a_folder_that_cannot_be_made_is_one_line(tmp_path: Path, command: list[str]):
+    (tmp_path / "notes.txt").write_text("a file where a folder is expected")
+    if command[0] in {"run", "scrape"}:  # a loopback source, should the warehouse ever be opened later
+        sources = tmp_path / "sources.toml"
+        sources.write_text('[[source]]\nkind = "hn"\nbase_url = "http://127.0.0.1:9"\n')
+        command = [*command, "--sources", str(sources)]
+    code, output = invoke(*command, "--db", str(tmp_path / "notes.txt" / "w.duckdb"))
+    assert code in (1, 2) and output.startswith("error: cannot create the folder of warehouse")
+    assert "notes.txt is a file, not a folder" in output and "Traceback" not in output
 
 
 def test_run_on_a_warehouse_another_program_holds_open_says_so(tmp_path: Path):
