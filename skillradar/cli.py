@@ -26,7 +26,7 @@ from extract.errors import TaxonomyError
 from scrapers.base import registry
 from scrapers.errors import ScrapeError
 from skillradar import __version__
-from skillradar.config import Settings
+from skillradar.config import Settings, SettingsError
 from skillradar.export_cli import export
 from skillradar.extract_cli import evaluate, extract_db, extract_file
 from skillradar.gap_cli import gap, skills
@@ -188,7 +188,7 @@ def scrape(
     A failing board is reported and recorded in scrape_runs; it never stops the others.
     Exit 0 when at least one board worked, 1 when all failed, 2 on bad usage.
     """
-    settings = Settings()
+    settings = Settings.load()
     if db is not None:
         settings.db = db
     if no_cache:
@@ -226,7 +226,7 @@ def sources_check(
 ) -> None:
     """Fetch each board of the sources file once (nothing is stored) and say whether it is ok, empty,
     gone (404/410), moved (redirected elsewhere) or failing, with its postings and AI-relevant ones."""
-    settings = Settings()
+    settings = Settings.load()
     path = resolve_sources_path(sources or settings.sources)
     try:
         config = load_sources(path)
@@ -351,7 +351,7 @@ def run(
     from skillradar.backends import Backend
     from skillradar.nightly import RunLocked, run_nightly
 
-    settings = Settings()
+    settings = Settings.load()
     path = db or settings.db
     try:
         chosen = Backend(backend or settings.backend)
@@ -387,7 +387,7 @@ def schedule(
     """Print a ready nightly setup: a crontab line, a systemd service + timer, or a GitHub Actions workflow."""
     from skillradar import schedule as schedules
 
-    settings = Settings()
+    settings = Settings.load()
     project = Path.cwd().resolve()
     path = (db or settings.db).resolve()
     sources_path = resolve_sources_path(sources or settings.sources).resolve()
@@ -417,7 +417,10 @@ app.command("eval")(evaluate)
 def main() -> None:
     try:
         app()
-    except TaxonomyError as exc:  # a data file a user edited (a skill, a place, a roadmap) does not validate
+    except (
+        TaxonomyError,
+        SettingsError,
+    ) as exc:  # a data file a user edited, or a setting, does not validate
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise SystemExit(2) from exc
 

@@ -115,7 +115,7 @@ def extract_db(
     from skillradar.pipeline import extract_postings
     from warehouse.db import WarehouseError, connect
 
-    settings = Settings()
+    settings = Settings.load()
     chosen = _backend(settings, backend, model, base_url, max_cost)
     try:
         con = connect(db or settings.db)
@@ -153,12 +153,14 @@ def extract_file(
 ) -> None:
     """Extract skills, salary, seniority, country, remote and is_ai_role from a JSONL file of postings."""
     if not infile.is_file():
-        raise _fail(f"{infile} does not exist")
+        raise _fail(
+            f"{infile} is a folder, not a JSONL file" if infile.is_dir() else f"{infile} does not exist"
+        )
     if out.exists() and out.resolve() == infile.resolve():
         raise _fail(f"--out {out} is the input file; write the results somewhere else")
     if not out.parent.is_dir():
         raise _fail(f"--out {out}: folder {out.parent} does not exist")
-    chosen = _backend(Settings(), backend, model, base_url, max_cost)
+    chosen = _backend(Settings.load(), backend, model, base_url, max_cost)
     try:
         rows = list(read_jsonl(infile))
     except ValueError as exc:
@@ -320,7 +322,7 @@ def evaluate(
     for path in gold:
         if not path.exists():
             raise _fail(f"{path} does not exist")
-    chosen = _backend(Settings(), backend, model, base_url, None)
+    chosen = _backend(Settings.load(), backend, model, base_url, None)
     results: dict[str, Scored] = {}
     for path in gold:
         try:

@@ -34,7 +34,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _db(db: Path | None) -> Path:
-    return db or Settings().db
+    return db or Settings.load().db
 
 
 def build(
@@ -127,7 +127,7 @@ def salaries(
 
 def dashboard(
     db: DbOption = None,
-    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8501,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port on 127.0.0.1")] = 8501,
 ) -> None:
     """Launch the Streamlit dashboard on the latest snapshot (http://127.0.0.1:PORT)."""
     from warehouse.publish import snapshot_path

@@ -142,3 +142,38 @@ def test_a_roadmap_file_with_an_unknown_skill_is_one_line_naming_it(tmp_path: Pa
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "vibe_coding" in done.stderr and "mine.yaml" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("SKILLRADAR_PER_HOST_RATE", "-1", "SKILLRADAR_PER_HOST_RATE='-1': Input should be greater than 0"),
+        ("SKILLRADAR_TIMEOUT", "abc", "SKILLRADAR_TIMEOUT='abc': Input should be a valid number"),
+        ("SKILLRADAR_ATTEMPTS", "0", "SKILLRADAR_ATTEMPTS='0': Input should be greater than or equal to 1"),
+    ],
+)
+def test_a_setting_out_of_range_is_one_line_naming_the_variable(
+    tmp_path: Path, variable: str, value: str, said: str
+):
+    """A rate of -1 once left the scrape waiting forever for its first request; now nothing starts."""
+    import os
+    import subprocess
+    import sys
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nkind = "hn"\nbase_url = "http://127.0.0.1:9"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "skillradar.cli", "run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")],
+        env={**os.environ, variable: value, "SKILLRADAR_CACHE_DIR": str(tmp_path / "c")},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {said}"), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_folder_for_a_file_or_a_port_past_65535_is_one_line(tmp_path: Path):
+    code, output = invoke("extract-file", str(tmp_path), "--out", str(tmp_path / "out.jsonl"))
+    assert code == 2 and f"{tmp_path} is a folder, not a JSONL file" in output
+    code, output = invoke("dashboard", "--db", str(tmp_path / "w.duckdb"), "--port", "99999")
+    assert code == 2 and "Invalid value for '--port'" in output
