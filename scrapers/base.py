@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field
 
 from scrapers.errors import UnknownSource
 from scrapers.http import PoliteClient
@@ -45,6 +48,19 @@ class ParseContext:
     base_url: str = ""
 
 
+# What a source's options may hold, checked when the sources file is read (a `max_pages = 0` would close
+# every posting of the board; a `urls = "http://..."` string would be read letter by letter).
+def _web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    return value
+
+
+Count = Annotated[int, Field(ge=1)]
+WebUrl = Annotated[str, AfterValidator(_web_url)]
+QueryParams = dict[str, str | int | float | bool]
+
 FetchFn = Callable[[PoliteClient, BoardConfig, str], Awaitable[Any]]
 ParseFn = Callable[[Any, ParseContext], list[RawPosting]]
 
@@ -53,15 +69,16 @@ ParseFn = Callable[[Any, ParseContext], list[RawPosting]]
 class Source:
     """A job-board feed. `fetch` does I/O only; `parse` is a pure function of the payload it returned.
 
-    `options`: the kind-specific keys a sources-file entry may carry (anything else there is a typo and an
-    error); `default_board`: the board an entry of a single-feed kind gets when it names none."""
+    `options`: the kind-specific keys a sources-file entry may carry, each with the type of its value (any
+    other key is a typo and an error); `default_board`: the board an entry of a single-feed kind gets when
+    it names none."""
 
     kind: str
     default_base_url: str
     fetch: FetchFn
     parse: ParseFn
     description: str = ""
-    options: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
     default_board: str | None = None
 
     def base_url_for(self, board: BoardConfig) -> str:

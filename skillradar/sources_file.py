@@ -9,11 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scrapers.base import BoardConfig, registry
+from pydantic import TypeAdapter, ValidationError
+
+from scrapers.base import BoardConfig, WebUrl, registry
 from scrapers.errors import SourcesFileError
 from scrapers.http import ClientSettings
 from scrapers.relevance import RelevanceFilter
@@ -74,6 +77,8 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         for key in entry:
             if key not in allowed:
                 raise SourcesFileError(f"{where} ({kind}): unknown key {_suggest(key, allowed)}")
+        for key, problem in _bad_values(entry, source.options):
+            raise SourcesFileError(f"{where} ({kind}): {key} = {entry[key]!r}: {problem}")
         board = str(entry.get("board") or source.default_board or "")
         if not board:
             raise SourcesFileError(f"{where} ({kind}): needs a `board`")
@@ -102,6 +107,22 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         path=path, boards=boards, relevance=_relevance(data.get("relevance") or {}, path),
         redirect_hosts=_redirect_hosts(data.get("network") or {}, path),
     )  # fmt: skip
+
+
+_ENTRY_TYPES: dict[str, Any] = {"base_url": WebUrl, "company": str, "enabled": bool}
+
+
+def _bad_values(entry: dict[str, Any], options: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key, what is wrong) for each value of an entry that is not of its declared type: checked strictly,
+    so `enabled = "no"` is not taken for true and `max_pages = "3"` not for a number."""
+    for key, expected in {**_ENTRY_TYPES, **options}.items():
+        if key in entry:
+            try:
+                TypeAdapter(expected).validate_python(entry[key], strict=True)
+            except ValidationError as exc:
+                first = exc.errors(include_url=False)[0]
+                at = f"[{first['loc'][0]!r}]: " if first["loc"] else ""  # which item of a list or table
+                yield key, f"{at}{first['msg'].removeprefix('Value error, ')}"
 
 
 def _redirect_hosts(table: dict[str, Any], path: Path) -> frozenset[str]:

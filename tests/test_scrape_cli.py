@@ -39,6 +39,13 @@ def _scrape(tmp_path: Path, sources: str, *args: str) -> tuple[int, str]:
         ('kind = "ashby"', "[[source]] #1 (ashby): needs a `board`"),
         ('kind = "ashby"\nboard = "../admin"', "board '../admin' may hold letters, digits"),
         ('kind = "lever"\nboard = "acme%2Fadmin"', "board 'acme%2Fadmin' may hold letters, digits"),
+        # values of the wrong type or range: a page limit of 0 would close every posting of the board
+        ('kind = "lever"\nboard = "acme"\nmax_pages = 0', "max_pages = 0: Input should be greater than or equal to 1"),
+        ('kind = "hn"\nmax_comments = "50"', "max_comments = '50': Input should be a valid integer"),
+        ('kind = "hn"\nenabled = "no"', "enabled = 'no': Input should be a valid boolean"),
+        ('kind = "greenhouse"\nboard = "a"\nbase_url = "file:///etc"', "base_url = 'file:///etc': not an http(s) URL"),
+        ('kind = "jsonld"\nboard = "s"\nurls = "https://x.example/jobs"', "urls = 'https://x.example/jobs': Input should be a valid list"),
+        ('kind = "jsonld"\nboard = "s"\nurls = ["https://x.example", "ftp://x"]', "[1]: not an http(s) URL"),
     ],
 )  # fmt: skip
 def test_a_sources_file_with_a_typo_is_an_error_naming_the_key(tmp_path: Path, entry: str, said: str):

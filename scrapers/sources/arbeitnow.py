@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, Count, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
 from scrapers.parsing import Postings, build_postings, expect_dict, list_field
@@ -62,5 +62,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Arbeitnow job board API (Europe)", options=("max_pages",))
+    Source(
+        KIND, DEFAULT_BASE_URL, fetch, parse, "Arbeitnow job board API (Europe)", options={"max_pages": Count}
+    )
 )

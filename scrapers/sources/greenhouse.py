@@ -79,5 +79,7 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Greenhouse job board API", options=("pay_transparency",))
+    Source(
+        KIND, DEFAULT_BASE_URL, fetch, parse, "Greenhouse job board API", options={"pay_transparency": bool}
+    )
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, Count, ParseContext, QueryParams, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
 from scrapers.parsing import Postings, build_postings, expect_dict, list_field, number_or_none, ordered_pay
@@ -58,5 +58,12 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Himalayas remote jobs API", options=("params", "max_pages"))
+    Source(
+        KIND,
+        DEFAULT_BASE_URL,
+        fetch,
+        parse,
+        "Himalayas remote jobs API",
+        options={"params": QueryParams, "max_pages": Count},
+    )
 )

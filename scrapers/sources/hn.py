@@ -12,7 +12,7 @@ import asyncio
 import re
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, Count, ParseContext, Source, register
 from scrapers.errors import MalformedPayload, ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
@@ -193,7 +193,7 @@ SOURCE = register(
         fetch,
         parse,
         'Hacker News "Who is hiring?" (official API)',
-        options=("story_id", "max_comments"),
+        options={"story_id": Count, "max_comments": Count},
         default_board="whoishiring",
     )
 )

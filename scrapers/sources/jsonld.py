@@ -16,7 +16,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, ParseContext, Source, WebUrl, register
 from scrapers.errors import ScrapeError
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
@@ -162,6 +162,6 @@ SOURCE = register(
         fetch,
         parse,
         "schema.org JobPosting JSON-LD on careers pages",
-        options=("urls",),
+        options={"urls": list[WebUrl]},
     )
 )

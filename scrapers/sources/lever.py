@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, Count, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
 from scrapers.parsing import (
@@ -88,4 +88,6 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
     return build_postings(items, build)
 
 
-SOURCE = register(Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Lever postings API", options=("max_pages",)))
+SOURCE = register(
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Lever postings API", options={"max_pages": Count})
+)

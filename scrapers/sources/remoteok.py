@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, ParseContext, QueryParams, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import PayPeriod, RawPosting
 from scrapers.parsing import Postings, build_postings, expect_list, number_or_none, ordered_pay
@@ -76,5 +76,12 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "RemoteOK public API (remote jobs)", options=("params",))
+    Source(
+        KIND,
+        DEFAULT_BASE_URL,
+        fetch,
+        parse,
+        "RemoteOK public API (remote jobs)",
+        options={"params": QueryParams},
+    )
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, ParseContext, QueryParams, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
 from scrapers.parsing import Postings, build_postings, list_field, text_or_none
@@ -45,5 +45,5 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Remotive remote-jobs API", options=("params",))
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "Remotive remote-jobs API", options={"params": QueryParams})
 )

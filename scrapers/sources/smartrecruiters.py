@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.base import BoardConfig, ParseContext, Source, register
+from scrapers.base import BoardConfig, Count, ParseContext, Source, register
 from scrapers.http import PoliteClient
 from scrapers.models import RawPosting
 from scrapers.parsing import (
@@ -110,5 +110,5 @@ def parse(payload: Any, ctx: ParseContext) -> Postings:
 
 
 SOURCE = register(
-    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "SmartRecruiters posting API", options=("max_pages",))
+    Source(KIND, DEFAULT_BASE_URL, fetch, parse, "SmartRecruiters posting API", options={"max_pages": Count})
 )
