@@ -12,9 +12,9 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from scrapers.base import BoardConfig, WebUrl, registry
 from scrapers.errors import SourcesFileError
@@ -27,7 +27,10 @@ _HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?")
 # may hold percent escapes ("Forward%20Financing"), but none of a slash or a backslash.
 _BOARD_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]|%(?!2[fF]|5[cC])[0-9A-Fa-f]{2}){0,199}")
 _BOARD_KEYS = {"kind", "board", "base_url", "company", "enabled"}
-_RELEVANCE_KEYS = {"title_include", "title_exclude", "tech_title", "text_terms", "min_text_hits", "keep_all"}
+_RELEVANCE_TYPES: dict[str, Any] = {
+    "title_include": list[str], "title_exclude": list[str], "tech_title": str, "text_terms": list[str],
+    "min_text_hits": Annotated[int, Field(ge=0)], "keep_all": bool,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,13 +150,20 @@ def _suggest(given: str, known: set[str]) -> str:
 
 
 def _relevance(table: dict[str, Any], path: Path) -> RelevanceFilter:
-    unknown = set(table) - _RELEVANCE_KEYS
+    unknown = set(table) - set(_RELEVANCE_TYPES)
     if unknown:
-        raise SourcesFileError(f"{path} [relevance]: unknown key {_suggest(min(unknown), _RELEVANCE_KEYS)}")
-    values: dict[str, Any] = {}
+        raise SourcesFileError(
+            f"{path} [relevance]: unknown key {_suggest(min(unknown), set(_RELEVANCE_TYPES))}"
+        )
+    for key, problem in _bad_values(table, _RELEVANCE_TYPES):
+        raise SourcesFileError(f"{path} [relevance]: {key} = {table[key]!r}: {problem}")
     for key, value in table.items():
-        values[key] = tuple(value) if isinstance(value, list) else value
-    try:
-        return RelevanceFilter(**values)
-    except (TypeError, ValueError) as exc:
-        raise SourcesFileError(f"{path} [relevance]: {exc}") from exc
+        for term in [value] if key == "tech_title" else value if isinstance(value, list) else []:
+            try:
+                re.compile(term)
+            except re.error as exc:
+                raise SourcesFileError(
+                    f"{path} [relevance]: {key}: {term!r} is not a regular expression ({exc.msg})"
+                ) from exc
+    values: dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in table.items()}
+    return RelevanceFilter(**values)

@@ -112,6 +112,19 @@ def test_sources_file_errors_name_the_problem(tmp_path: Path):
         SourcesFileError, match=re.escape("unknown key 'min_hits' (did you mean 'min_text_hits'?")
     ):
         load_sources(path)
+    for table, said in [
+        (
+            'title_include = "ml"',
+            "title_include = 'ml': Input should be a valid list",
+        ),  # not letter by letter
+        ('title_include = ["ml", "(rag"]', "title_include: '(rag' is not a regular expression"),
+        ('tech_title = "[x"', "tech_title: '[x' is not a regular expression"),
+        ('keep_all = "yes"', "keep_all = 'yes': Input should be a valid boolean"),
+        ("min_text_hits = -1", "min_text_hits = -1: Input should be greater than or equal to 0"),
+    ]:
+        path.write_text(f"[relevance]\n{table}\n")
+        with pytest.raises(SourcesFileError, match=re.escape(said)):
+            load_sources(path)
 
 
 def test_sources_file_options_and_disabled_entries(tmp_path: Path):
