@@ -9,8 +9,8 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, PyPdfError
 
 from extract.errors import CVError
 
@@ -37,9 +37,15 @@ def cv_text_of(name: str, data: bytes) -> str:
 def pdf_text(name: str, data: bytes) -> str:
     try:
         reader = PdfReader(BytesIO(data))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, OSError, ValueError) as exc:
+        locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
+        text = "" if locked else "\n".join(page.extract_text() or "" for page in reader.pages)
+    # DependencyError: an AES-encrypted PDF, which pypdf reads only with the `cryptography` package
+    except (PyPdfError, DependencyError, OSError, ValueError) as exc:
         raise CVError(f"{name} is not a readable PDF ({exc})") from exc
+    if locked:
+        raise CVError(
+            f"{name} is password-protected; give the CV as .txt or .md, or a PDF without a password"
+        )
     if not text.strip():
         raise CVError(
             f"{name} has {len(reader.pages)} page(s) but no text layer (a scan?); give the CV as .txt or .md"

@@ -4,9 +4,11 @@ runs them: names in any case, misspellings, CVs as text, Markdown and PDF."""
 from __future__ import annotations
 
 import json
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 from typer.testing import CliRunner
 
 from extract.taxonomy import SkillRelations, load_relations
@@ -201,15 +203,23 @@ def test_a_cv_in_text_markdown_or_pdf_and_clear_words_when_it_holds_no_skill(
         code, output = _gap(snapshot_db, "--cv", str(cv), "--json")
         assert code == 0, output
         assert json.loads(output)["skills"] == ["python", "sql"]
-    empty, none, scan, word = (tmp_path / n for n in ("empty.txt", "none.txt", "scan.pdf", "cv.docx"))
+    empty, none, scan, word, locked, broken = (
+        tmp_path / n for n in ("empty.txt", "none.txt", "scan.pdf", "cv.docx", "locked.pdf", "broken.pdf")
+    )
     empty.write_text("")
     none.write_text("I like long walks and good coffee.")
     scan.write_bytes(_pdf(None))
     word.write_bytes(b"PK")
+    writer = PdfWriter(clone_from=BytesIO(_pdf("Python and SQL")))
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    writer.write(locked)
+    broken.write_bytes(_pdf("Python")[:200])  # cut off in the middle
     said = {
         path.name: " ".join(_gap(snapshot_db, "--cv", str(path))[1].split())
-        for path in (empty, none, scan, word)
+        for path in (empty, none, scan, word, locked, broken)
     }
+    assert "locked.pdf is password-protected" in said["locked.pdf"]
+    assert "broken.pdf is not a readable PDF" in said["broken.pdf"]
     assert "empty.txt is empty" in said["empty.txt"]
     assert "found no skill in" in said["none.txt"] and "give --skills" not in said["none.txt"]
     assert "no text layer" in said["scan.pdf"]
