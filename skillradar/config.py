@@ -9,6 +9,7 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scrapers.base import WebUrl
 from scrapers.http import DEFAULT_USER_AGENT, ClientSettings
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     """Every field can be set as `SKILLRADAR_<NAME>` in the environment or a `.env` file."""
 
-    model_config = SettingsConfigDict(env_prefix="SKILLRADAR_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SKILLRADAR_", env_file=".env", extra="ignore", validate_assignment=True
+    )
 
     db: Path = Field(default_factory=lambda: Path(user_data_dir(APP)) / "skillradar.duckdb")
     sources: Path | None = None
@@ -46,7 +49,7 @@ class Settings(BaseSettings):
     # Literal here so that reading the settings does not import the LLM stack; a test keeps them equal
     # to LLMSettings' own defaults.
     llm_model: str = "openai/gpt-4o-mini"
-    llm_base_url: str | None = None
+    llm_base_url: WebUrl | None = None
     llm_api_key: SecretStr | None = None
     llm_concurrency: int = Field(default=4, ge=1)
     llm_max_cost_usd: float = Field(default=1.0, ge=0)
@@ -62,7 +65,7 @@ class Settings(BaseSettings):
             for error in exc.errors(include_url=False):
                 name = f"SKILLRADAR_{'_'.join(map(str, error['loc'])).upper()}"
                 shown = "" if "KEY" in name else f"={error.get('input')!r}"  # a secret is never echoed
-                problems.append(f"{name}{shown}: {error['msg']}")
+                problems.append(f"{name}{shown}: {error['msg'].removeprefix('Value error, ')}")
             raise SettingsError("; ".join(problems)) from exc
 
     def client_settings(self) -> ClientSettings:

@@ -75,12 +75,20 @@ def _backend(
     base_url: str | None,
     max_cost: float | None,
 ) -> ExtractionBackend:
-    if model:
-        settings.llm_model = model
-    if base_url:
-        settings.llm_base_url = base_url
-    if max_cost is not None:
-        settings.llm_max_cost_usd = max_cost
+    try:
+        if model:
+            settings.llm_model = model
+        if base_url:
+            settings.llm_base_url = base_url
+        if max_cost is not None:
+            settings.llm_max_cost_usd = max_cost
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        option = {"llm_model": "--model", "llm_base_url": "--base-url", "llm_max_cost_usd": "--max-cost"}
+        raise _fail(
+            f"{option.get(str(error['loc'][0]), error['loc'][0])} {error['input']!r}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+        ) from exc
     try:
         chosen = backend or Backend(settings.backend)
     except ValueError as exc:

@@ -150,6 +150,11 @@ def test_a_roadmap_file_with_an_unknown_skill_is_one_line_naming_it(tmp_path: Pa
         ("SKILLRADAR_PER_HOST_RATE", "-1", "SKILLRADAR_PER_HOST_RATE='-1': Input should be greater than 0"),
         ("SKILLRADAR_TIMEOUT", "abc", "SKILLRADAR_TIMEOUT='abc': Input should be a valid number"),
         ("SKILLRADAR_ATTEMPTS", "0", "SKILLRADAR_ATTEMPTS='0': Input should be greater than or equal to 1"),
+        (
+            "SKILLRADAR_LLM_BASE_URL",
+            "localhost:8080",
+            "SKILLRADAR_LLM_BASE_URL='localhost:8080': not an http(s) URL",
+        ),
     ],
 )
 def test_a_setting_out_of_range_is_one_line_naming_the_variable(
@@ -170,6 +175,19 @@ def test_a_setting_out_of_range_is_one_line_naming_the_variable(
     assert done.returncode == 2 and done.stderr.startswith(f"error: {said}"), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_llm_options_out_of_range_are_one_line_naming_the_option(tmp_path: Path):
+    posting = tmp_path / "in.jsonl"
+    posting.write_text('{"id": "1", "title": "ML Engineer", "description": "PyTorch"}\n')
+    out = str(tmp_path / "out.jsonl")
+    code, output = invoke(
+        "extract-file", str(posting), "--out", out, "--backend", "llm", "--base-url", "localhost:8080"
+    )
+    assert code == 2 and "--base-url 'localhost:8080': not an http(s) URL" in output
+    code, output = invoke("extract-file", str(posting), "--out", out, "--backend", "llm", "--max-cost", "-1")
+    assert code == 2 and "--max-cost -1.0: Input should be greater than or equal to 0" in output
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_a_folder_for_a_file_or_a_port_past_65535_is_one_line(tmp_path: Path):
