@@ -48,8 +48,6 @@ class ParseContext:
     base_url: str = ""
 
 
-# What a source's options may hold, checked when the sources file is read (a `max_pages = 0` would close
-# every posting of the board; a `urls = "http://..."` string would be read letter by letter).
 def _web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -57,6 +55,8 @@ def _web_url(value: str) -> str:
     return value
 
 
+# What a source's options may hold, checked when the sources file is read (a `max_pages = 0` would close
+# every posting of the board; a `urls = "http://..."` string would be read letter by letter).
 Count = Annotated[int, Field(ge=1)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 QueryParams = dict[str, str | int | float | bool]

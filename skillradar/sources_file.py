@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,8 +80,8 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
         for key in entry:
             if key not in allowed:
                 raise SourcesFileError(f"{where} ({kind}): unknown key {_suggest(key, allowed)}")
-        for key, problem in _bad_values(entry, source.options):
-            raise SourcesFileError(f"{where} ({kind}): {key} = {entry[key]!r}: {problem}")
+        if bad := _first_bad_value(entry, {**_ENTRY_TYPES, **source.options}):
+            raise SourcesFileError(f"{where} ({kind}): {bad}")
         board = str(entry.get("board") or source.default_board or "")
         if not board:
             raise SourcesFileError(f"{where} ({kind}): needs a `board`")
@@ -115,17 +115,18 @@ def load_sources(path: Path, *, only: set[str] | None = None) -> SourcesFile:
 _ENTRY_TYPES: dict[str, Any] = {"base_url": WebUrl, "company": str, "enabled": bool}
 
 
-def _bad_values(entry: dict[str, Any], options: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(key, what is wrong) for each value of an entry that is not of its declared type: checked strictly,
-    so `enabled = "no"` is not taken for true and `max_pages = "3"` not for a number."""
-    for key, expected in {**_ENTRY_TYPES, **options}.items():
-        if key in entry:
+def _first_bad_value(table: dict[str, Any], types: Mapping[str, Any]) -> str | None:
+    """ "key = value: what is wrong" for the first value of `table` that is not of its declared type, checked
+    strictly: `enabled = "no"` is not taken for true, nor `max_pages = "3"` for a number."""
+    for key, expected in types.items():
+        if key in table:
             try:
-                TypeAdapter(expected).validate_python(entry[key], strict=True)
+                TypeAdapter(expected).validate_python(table[key], strict=True)
             except ValidationError as exc:
                 first = exc.errors(include_url=False)[0]
                 at = f"[{first['loc'][0]!r}]: " if first["loc"] else ""  # which item of a list or table
-                yield key, f"{at}{first['msg'].removeprefix('Value error, ')}"
+                return f"{key} = {table[key]!r}: {at}{first['msg'].removeprefix('Value error, ')}"
+    return None
 
 
 def _redirect_hosts(table: dict[str, Any], path: Path) -> frozenset[str]:
@@ -155,8 +156,8 @@ def _relevance(table: dict[str, Any], path: Path) -> RelevanceFilter:
         raise SourcesFileError(
             f"{path} [relevance]: unknown key {_suggest(min(unknown), set(_RELEVANCE_TYPES))}"
         )
-    for key, problem in _bad_values(table, _RELEVANCE_TYPES):
-        raise SourcesFileError(f"{path} [relevance]: {key} = {table[key]!r}: {problem}")
+    if bad := _first_bad_value(table, _RELEVANCE_TYPES):
+        raise SourcesFileError(f"{path} [relevance]: {bad}")
     for key, value in table.items():
         for term in [value] if key == "tech_title" else value if isinstance(value, list) else []:
             try:
