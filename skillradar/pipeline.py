@@ -23,7 +23,7 @@ from scrapers.errors import GONE, MalformedPayload, NetworkFailure, ScrapeError,
 from scrapers.http import ClientSettings, FetchStats, PoliteClient
 from scrapers.models import RawPosting
 from scrapers.relevance import RelevanceFilter
-from warehouse.duplicates import assign_dup_groups
+from warehouse.duplicates import shared_postings
 from warehouse.extractions import ExtractorKey, count_pending, pending, store
 from warehouse.load import (
     BoardLoad,
@@ -258,10 +258,7 @@ async def scrape_boards(
         writer.shutdown(wait=True)
         if own_client:
             await http.aclose()
-    changed_blocks = {key for outcome in outcomes for key in outcome.counts.dup_keys}
-    duplicates = (
-        assign_dup_groups(con, changed_blocks) if any(o.status in {"ok", "partial"} for o in outcomes) else 0
-    )
+    duplicates = shared_postings(con) if any(o.status in {"ok", "partial"} for o in outcomes) else 0
     order = {id(b): i for i, b in enumerate(boards)}
     outcomes.sort(key=lambda o: order.get(id(o.board), 0))
     return ScrapeSummary(run_id=run_id, outcomes=outcomes, stats=http.stats, duplicates=duplicates)

@@ -230,12 +230,10 @@ def test_duplicate_groups_are_those_of_every_pair_compared():
     assert cluster(items) == _every_pair(items, 0.85)
 
 
-def test_a_scrape_groups_again_only_what_it_changed_and_gets_the_groups_of_a_full_regroup(
-    con, tmp_path: Path
-):
-    """Rounds of new postings, edited texts and retitled postings (to another block, or to none), each
-    followed by the grouping a scrape does: the blocks its changes joined or left. After every round the
-    groups are those of a new warehouse that loads the same postings at once and groups all of them."""
+def test_a_load_groups_again_only_what_it_changed_and_gets_the_groups_of_a_full_regroup(con, tmp_path: Path):
+    """Rounds of new postings, edited texts and retitled postings (to another block, or to none); each load
+    groups again the blocks its changes joined or left. After every round the groups are those of a new
+    warehouse that loads the same postings at once and then groups every block again."""
     import random
 
     from warehouse.load import BoardLoad, load_boards
@@ -267,10 +265,7 @@ def test_a_scrape_groups_again_only_what_it_changed_and_gets_the_groups_of_a_ful
                 text=rng.choice([old.description_text, variant()]),
             )
         now = T0 + timedelta(days=round_no)
-        counts = load_boards(
-            con, [BoardLoad("greenhouse", "acme", [(p, KEEP) for p in live.values()], True)], now=now
-        )
-        assign_dup_groups(con, counts[0].dup_keys)
+        load_boards(con, [BoardLoad("greenhouse", "acme", [(p, KEEP) for p in live.values()], True)], now=now)
         fresh = connect(tmp_path / f"fresh{round_no}.duckdb")
         load_board(fresh, "greenhouse", "acme", [(p, KEEP) for p in live.values()], complete=True, now=now)
         assign_dup_groups(fresh)
@@ -282,8 +277,7 @@ def test_a_scrape_groups_again_only_what_it_changed_and_gets_the_groups_of_a_ful
 
 def test_a_posting_retitled_out_of_its_group_leaves_the_rest_grouped_without_it(con):
     def scrape(postings, day):
-        counts = load_board(con, "greenhouse", "acme", [(p, KEEP) for p in postings], complete=True, now=day)
-        assign_dup_groups(con, counts.dup_keys)
+        load_board(con, "greenhouse", "acme", [(p, KEEP) for p in postings], complete=True, now=day)
         return dict(rows(con, "SELECT posting_id, dup_group FROM postings"))
 
     same = [posting("1"), posting("2"), posting("3")]
@@ -319,9 +313,7 @@ def test_postings_stored_before_duplicate_blocks_are_grouped_with_new_ones_after
                 [f"greenhouse:acme:{ext}", ext, company, LONG_TEXT, f"greenhouse:acme:{ext}"],
             )
     con = connect(path)  # migrates
-    counts = load_board(
-        con, "remoteok", "ai", [(posting("9", source="remoteok", board="ai"), KEEP)], complete=True
-    )
-    assign_dup_groups(con, counts.dup_keys)  # what a scrape does: the old postings are in the new one's block
+    # the old postings are in the new one's block, so loading it groups them all
+    load_board(con, "remoteok", "ai", [(posting("9", source="remoteok", board="ai"), KEEP)], complete=True)
     assert rows(con, "SELECT DISTINCT dup_group FROM postings") == [("greenhouse:acme:1",)]
     con.close()

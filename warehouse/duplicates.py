@@ -1,8 +1,8 @@
 """Cross-source duplicates: one company's postings with the same title and near-identical text share a dup_group.
 
 A posting's block is its `dup_key` (normalised company and title), stored with it when it is loaded. Groups never
-cross blocks, so after a scrape only the blocks that a new or changed posting joined or left are grouped again:
-the groups are those of grouping the whole warehouse, at the cost of what the scrape brought in.
+cross blocks, so a load groups again only the blocks that a new or changed posting joined or left, in its own
+transaction: the groups are those of grouping the whole warehouse, at the cost of what the load brought in.
 """
 
 from __future__ import annotations
@@ -97,52 +97,64 @@ def dup_key(company: str | None, title: str | None) -> str | None:
     return f"{company_key}|{title_key}" if company_key and title_key else None
 
 
-def assign_dup_groups(con: duckdb.DuckDBPyConnection, keys: Iterable[str] | None = None) -> int:
-    """Group again the postings of the blocks `keys` (every block when None), in one transaction.
-
-    Returns how many postings of the warehouse share a group with another.
-    """
-    con.begin()
-    try:
-        if keys is None:
-            rows = con.execute(
-                "SELECT posting_id, dup_key, description_text FROM postings WHERE dup_key IS NOT NULL"
-            ).fetchall()
-        else:
-            con.register(
-                "regrouping", pl.DataFrame({"dup_key": sorted(set(keys))}, schema={"dup_key": pl.String})
-            )
+def regroup(con: duckdb.DuckDBPyConnection, keys: Iterable[str] | None = None) -> None:
+    """Group again the postings of the blocks `keys` (every block when None), inside the caller's transaction:
+    a load and the grouping it calls for commit together, so no crash between them leaves groups stale."""
+    if keys is None:
+        rows = con.execute(
+            "SELECT posting_id, dup_key, description_text FROM postings WHERE dup_key IS NOT NULL"
+        ).fetchall()
+    else:
+        wanted = pl.DataFrame({"dup_key": sorted(set(keys))}, schema={"dup_key": pl.String})
+        con.register("regrouping", wanted)
+        try:
             rows = con.execute(
                 """SELECT posting_id, dup_key, description_text FROM postings
                    WHERE dup_key IN (SELECT dup_key FROM regrouping)"""
             ).fetchall()
+        finally:
             con.unregister("regrouping")
-        blocks: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-        for posting_id, key, text in sorted(rows):
-            blocks[key].append((posting_id, text))
-        groups: dict[str, str] = {}
-        for members in blocks.values():
-            groups.update(cluster(members))
-        frame = pl.DataFrame(
-            {"posting_id": list(groups), "dup_group": list(groups.values())},
-            schema={"posting_id": pl.String, "dup_group": pl.String},
-        )
-        con.register("dup_groups", frame)
+    blocks: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for posting_id, key, text in sorted(rows):
+        blocks[key].append((posting_id, text))
+    groups: dict[str, str] = {}
+    for members in blocks.values():
+        groups.update(cluster(members))
+    frame = pl.DataFrame(
+        {"posting_id": list(groups), "dup_group": list(groups.values())},
+        schema={"posting_id": pl.String, "dup_group": pl.String},
+    )
+    con.register("dup_groups", frame)
+    try:
         con.execute(
             """UPDATE postings SET dup_group = d.dup_group FROM dup_groups d
                WHERE postings.posting_id = d.posting_id AND postings.dup_group <> d.dup_group"""
         )
+    finally:
         con.unregister("dup_groups")
-        # A posting that lost its company or title (so its block) stands alone again.
-        con.execute(
-            "UPDATE postings SET dup_group = posting_id WHERE dup_key IS NULL AND dup_group <> posting_id"
-        )
-        (shared,) = con.execute(
-            """SELECT count(*) FROM postings WHERE dup_group IN
-                   (SELECT dup_group FROM postings GROUP BY dup_group HAVING count(*) > 1)"""
-        ).fetchone() or (0,)
+    # A posting that lost its company or title (so its block) stands alone again.
+    con.execute(
+        "UPDATE postings SET dup_group = posting_id WHERE dup_key IS NULL AND dup_group <> posting_id"
+    )
+
+
+def shared_postings(con: duckdb.DuckDBPyConnection) -> int:
+    """How many postings of the warehouse share a duplicate group with another."""
+    (shared,) = con.execute(
+        """SELECT count(*) FROM postings WHERE dup_group IN
+               (SELECT dup_group FROM postings GROUP BY dup_group HAVING count(*) > 1)"""
+    ).fetchone() or (0,)
+    return int(shared)
+
+
+def assign_dup_groups(con: duckdb.DuckDBPyConnection) -> int:
+    """Group every posting again, in one transaction (loads keep groups current; this is for a warehouse
+    whose postings were changed by other means). Returns how many postings share a group with another."""
+    con.begin()
+    try:
+        regroup(con)
     except duckdb.Error:
         con.rollback()
         raise
     con.commit()
-    return int(shared)
+    return shared_postings(con)

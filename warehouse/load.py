@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow  # noqa: F401
 
 from scrapers.models import RawPosting
-from warehouse.duplicates import dup_key
+from warehouse.duplicates import dup_key, regroup
 
 POSTING_COLUMNS = (
     "posting_id",
@@ -67,8 +67,6 @@ class LoadCounts:
     new: int = 0
     updated: int = 0
     closed: int = 0
-    # The duplicate blocks (see warehouse.duplicates) a new or changed posting joined or left.
-    dup_keys: frozenset[str] = frozenset()
 
 
 def naive_utc(moment: datetime | None) -> datetime | None:
@@ -285,7 +283,7 @@ def upsert_boards(
     )
     changed: dict[int, tuple[int, int]] = {}
     closed: Counter[tuple[str, str]] = Counter()
-    regroup: dict[int, set[str]] = {i: set() for i in range(len(loads))}
+    blocks: set[str] = set()  # the duplicate blocks a new or changed posting joins or leaves
     con.register("loading_boards", boards)
     try:
         if incoming.height:
@@ -299,18 +297,20 @@ def upsert_boards(
                        FROM incoming_rows i LEFT JOIN postings p USING (posting_id) GROUP BY i.load_no"""
                 ).fetchall()
             }
-            for load_no, *keys in con.execute(
-                """SELECT i.load_no, i.dup_key, p.dup_key FROM incoming_rows i LEFT JOIN postings p USING (posting_id)
+            for keys in con.execute(
+                """SELECT i.dup_key, p.dup_key FROM incoming_rows i LEFT JOIN postings p USING (posting_id)
                    WHERE p.posting_id IS NULL OR p.content_hash <> i.content_hash
                       OR p.dup_key IS DISTINCT FROM i.dup_key"""
             ).fetchall():
-                regroup[int(load_no)].update(key for key in keys if key is not None)
+                blocks.update(key for key in keys if key is not None)
             assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
             columns = ", ".join(POSTING_COLUMNS)
             con.execute(
                 f"INSERT INTO postings ({columns}) SELECT {columns} FROM incoming_rows "
                 f"ON CONFLICT (posting_id) DO UPDATE SET {assignments}"
             )
+            if blocks:
+                regroup(con, blocks)
         if any(load.complete for load in loads):
             keep = "AND posting_id NOT IN (SELECT posting_id FROM incoming_rows)" if incoming.height else ""
             closed.update(
@@ -334,7 +334,6 @@ def upsert_boards(
             new=changed.get(i, (0, 0))[0],
             updated=changed.get(i, (0, 0))[1],
             closed=closed[(load.source, load.board)] if load.complete else 0,
-            dup_keys=frozenset(regroup[i]),
         )
         for i, load in enumerate(loads)
     ]
