@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import duckdb
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -42,14 +43,20 @@ def export(
     --format csv --out data/`. Every file is read back and its rows counted."""
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out} is a file; give a folder")
-    con = snapshot_or_fail(db)
     try:
         out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"--out {out}: cannot make the folder ({exc.strerror})") from exc
+    con = snapshot_or_fail(db)
+    try:
         table = Table("table", "file", "rows", title=f"export of {what}")
         for name in WHAT[what]:
             target = out / f"{FILE_NAMES.get(name, name)}.{file_format}"
             options = "FORMAT parquet" if file_format == "parquet" else "FORMAT csv, HEADER true"
-            con.execute(f"COPY (SELECT * FROM {name}) TO {sql_string(str(target))} ({options})")
+            try:
+                con.execute(f"COPY (SELECT * FROM {name}) TO {sql_string(str(target))} ({options})")
+            except duckdb.IOException as exc:  # a folder it may not write to, a full disk
+                raise fail(f"cannot write {target}: {exc}", code=1) from exc
             reader = "read_parquet" if file_format == "parquet" else "read_csv_auto"
             rows = con.execute(f"SELECT count(*) FROM {reader}(?)", [str(target)]).fetchall()[0][0]
             table.add_row(name, escape(str(target)), f"{rows:,}")

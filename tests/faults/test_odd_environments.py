@@ -91,3 +91,26 @@ def test_a_board_name_that_would_reach_other_paths_is_refused_before_any_request
         result.output.split()
     )
     assert scripted.requests == []
+
+
+def test_export_and_gap_on_odd_destinations_and_filters_say_what_is_wrong(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    con = small_warehouse(db)
+    build_marts(con, "rules")
+    publish(con, db)
+    con.close()
+    runner = CliRunner()
+
+    def said(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        return result.exit_code, " ".join(result.output.split())
+
+    (tmp_path / "notes.txt").write_text("a file")
+    code, output = said("export", "--out", str(tmp_path / "notes.txt" / "export"))
+    assert code == 2 and "cannot make the folder" in output
+    (tmp_path / "out" / "postings.parquet").mkdir(parents=True)  # a folder where the file goes
+    code, output = said("export", "--out", str(tmp_path / "out"))
+    assert code == 1 and "cannot write" in output and "postings.parquet" in output
+    code, output = said("gap", "--skills", "python", "--region", "Mars")
+    assert code == 2 and "no region 'Mars' in the snapshot; it has: EU/EEA, North America" in output
