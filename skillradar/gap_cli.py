@@ -20,9 +20,16 @@ from extract.errors import CVError
 from extract.rules.skills import extract_skills
 from extract.taxonomy import Taxonomy, load_relations, load_taxonomy
 from extract.taxonomy.roadmaps import load_roadmaps
-from skillradar.report_cli import DbOption, JsonOption, RegionOption, console, fail, snapshot_or_fail
+from skillradar.report_cli import (
+    DbOption,
+    JsonOption,
+    RegionOption,
+    check_filters,
+    console,
+    fail,
+    snapshot_or_fail,
+)
 from warehouse.gap import MATCH_MEANS, analyse_gap, answer, load_gap_inputs
-from warehouse.queries import options
 
 
 def resolve(names: list[str], taxonomy: Taxonomy) -> set[str]:
@@ -83,10 +90,7 @@ def gap(
         raise fail("give your skills: --skills 'Python, PyTorch' or --cv cv.pdf")
     con = snapshot_or_fail(db)
     try:
-        for column, given in (("region", region), ("seniority", seniority)):
-            known = options(con, column)
-            if given and given not in known:
-                raise fail(f"no {column} {given!r} in the snapshot; it has: {', '.join(known) or 'none'}")
+        check_filters(con, region=region, seniority=seniority)
         postings, lifts = load_gap_inputs(con, region, seniority)
     finally:
         con.close()

@@ -33,6 +33,18 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def check_filters(con: duckdb.DuckDBPyConnection, **given: str | None) -> None:
+    """Fail in one line for a filter value the snapshot does not hold (`region="Mars"`), naming those it does:
+    a typo must not read as "no postings"."""
+    from warehouse.queries import options
+
+    column = {"role": "role_family"}
+    for name, value in given.items():
+        known = options(con, column.get(name, name))
+        if value and value not in known:
+            raise fail(f"no {name} {value!r} in the snapshot; it has: {', '.join(known) or 'none'}")
+
+
 def _db(db: Path | None) -> Path:
     return db or Settings.load().db
 
@@ -99,6 +111,7 @@ def salaries(
 
     con = snapshot_or_fail(db)
     try:
+        check_filters(con, region=region, seniority=seniority, role=role)
         bands = queries.salary_bands(
             con, Filters(region=region, seniority=seniority, role=role), published_only=published_only
         )

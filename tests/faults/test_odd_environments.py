@@ -114,3 +114,5 @@ def test_export_and_gap_on_odd_destinations_and_filters_say_what_is_wrong(tmp_pa
     assert code == 1 and "cannot write" in output and "postings.parquet" in output
     code, output = said("gap", "--skills", "python", "--region", "Mars")
     assert code == 2 and "no region 'Mars' in the snapshot; it has: EU/EEA, North America" in output
+    code, output = said("salaries", "--seniority", "Senior")  # a typo is not "no postings"
+    assert code == 2 and "no seniority 'Senior' in the snapshot; it has: senior" in output
