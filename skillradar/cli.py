@@ -264,7 +264,9 @@ def replay(
     directory: Annotated[
         Path, typer.Argument(help="directory laid out as the APIs' paths", exists=True, file_okay=False)
     ],
-    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0 picks a free one)")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="port on 127.0.0.1 (0 picks a free one)")
+    ] = 8765,
 ) -> None:
     """Serve recorded API responses on 127.0.0.1 so scrapes can run offline through the real client."""
     from skillradar.replay import ReplayServer
@@ -290,7 +292,7 @@ def demo(
     serve: Annotated[
         bool, typer.Option("--serve", help="then launch the dashboard on the demo snapshot")
     ] = False,
-    port: Annotated[int, typer.Option("--port", help="dashboard port on 127.0.0.1")] = 8501,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="dashboard port on 127.0.0.1")] = 8501,
 ) -> None:
     """Generate ~30 synthetic boards, replay them on 127.0.0.1, scrape, extract, build and publish them.
 

@@ -193,5 +193,6 @@ def test_llm_options_out_of_range_are_one_line_naming_the_option(tmp_path: Path)
 def test_a_folder_for_a_file_or_a_port_past_65535_is_one_line(tmp_path: Path):
     code, output = invoke("extract-file", str(tmp_path), "--out", str(tmp_path / "out.jsonl"))
     assert code == 2 and f"{tmp_path} is a folder, not a JSONL file" in output
-    code, output = invoke("dashboard", "--db", str(tmp_path / "w.duckdb"), "--port", "99999")
-    assert code == 2 and "Invalid value for '--port'" in output
+    for command in (["dashboard", "--db", str(tmp_path / "w.duckdb")], ["replay", str(tmp_path)], ["demo"]):
+        code, output = invoke(*command, "--port", "99999")
+        assert code == 2 and "Invalid value for '--port'" in output, command
