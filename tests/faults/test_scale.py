@@ -56,7 +56,7 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[int, str, int]:
 def test_a_decompression_bomb_beside_good_boards_keeps_the_run_under_the_memory_bound(
     replay, scripted: ScriptedServer, tmp_path: Path
 ):
-    """3.5 kB on the wire, 1.5 GB once both gzip layers are inflated: unbounded, the run would hold more than
+    """19 kB on the wire, 1.5 GB once both gzip layers are inflated: unbounded, the run would hold more than
     the limit; the byte cap over every layer stops it early and the run publishes the good boards."""
     scripted.route(
         "/v1/boards/bomb/jobs", Scripted(200, bomb(1536), headers={"Content-Encoding": "gzip, gzip"})
