@@ -208,12 +208,17 @@ class AnswerCache:
 
     def __init__(self, directory: Path | None) -> None:
         self._db: sqlite3.Connection | None = None
-        if directory is not None:
+        if directory is None:
+            return
+        try:  # a folder that cannot be made costs the cache, not the extraction
             directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(directory / "llm-answers.sqlite")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT NOT NULL)"
+        except OSError as exc:
+            logging.getLogger("skillradar").warning(
+                "cannot use the LLM answer cache folder %s (%s); going on without it", directory, exc.strerror
             )
+            return
+        self._db = sqlite3.connect(directory / "llm-answers.sqlite")
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
 
     @staticmethod
     def key(text: str, model: str) -> str:

@@ -13,6 +13,7 @@ import asyncio
 import email.utils
 import ipaddress
 import json
+import logging
 import socket
 import time
 from collections import defaultdict
@@ -157,8 +158,7 @@ class PoliteClient:
 
     def __post_init__(self) -> None:
         inner = self.transport or httpx.AsyncHTTPTransport(retries=0)
-        if self.settings.cache_dir is not None:
-            self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        if self.settings.cache_dir is not None and _usable_folder(self.settings.cache_dir, "the HTTP cache"):
             storage = hishel.AsyncSqliteStorage(database_path=self.settings.cache_dir / "http-cache.sqlite")
             inner = AsyncCacheTransport(
                 next_transport=inner, storage=storage, rfc=hishel.CacheOptions(shared=False)
@@ -399,6 +399,19 @@ class PoliteClient:
             self._robots_why[origin] = f"robots.txt could not be read ({exc.reason}): {unread}"
             return False
         return Protego.parse(result.body.decode("utf-8", errors="replace"))
+
+
+def _usable_folder(folder: Path, what: str) -> bool:
+    """Make `folder` for a cache; one that cannot be made (a file in its path, no permission) costs the cache,
+    not the run: a warning on stderr says so."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        logging.getLogger("skillradar").warning(
+            "cannot use %s folder %s (%s); going on without it", what, folder, exc.strerror
+        )
+        return False
+    return True
 
 
 def unresolvable(exc: BaseException) -> bool:

@@ -8,12 +8,13 @@ import socket
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from skillradar.cli import app
-from tests.conftest import ScriptedServer, free_port, serving
+from tests.conftest import Scripted, ScriptedServer, free_port, serving
 from tests.test_marts import small_warehouse
 from warehouse.marts import build_marts
 from warehouse.publish import publish, snapshot_path
@@ -116,3 +117,28 @@ def test_export_and_gap_on_odd_destinations_and_filters_say_what_is_wrong(tmp_pa
     assert code == 2 and "no region 'Mars' in the snapshot; it has: EU/EEA, North America" in output
     code, output = said("salaries", "--seniority", "Senior")  # a typo is not "no postings"
     assert code == 2 and "no seniority 'Senior' in the snapshot; it has: senior" in output
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_the_cache_not_the_work(
+    scripted: ScriptedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    from extract.llm import AnswerCache
+
+    (tmp_path / "notes.txt").write_text("a file where a folder is expected")
+    job = {"id": 1, "title": "ML Engineer", "content": "PyTorch", "absolute_url": "https://x.example/1"}
+    scripted.route("/v1/boards/acme/jobs", Scripted(200, {"jobs": [job]}))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nkind = "greenhouse"\nboard = "acme"\nbase_url = "{scripted.url}"\n')
+    env = {"SKILLRADAR_CACHE_DIR": str(tmp_path / "notes.txt" / "http")}
+    with caplog.at_level("WARNING", logger="skillradar"):
+        result = CliRunner().invoke(
+            app, ["scrape", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")], env=env
+        )
+        answers = AnswerCache(tmp_path / "notes.txt" / "llm")
+        answers.put("k", {"skills": []})
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT title FROM postings").fetchall() == [("ML Engineer",)]
+    assert answers.get("k") is None  # no cache, and no error
+    warned = " ".join(record.getMessage() for record in caplog.records)
+    assert "cannot use the HTTP cache folder" in warned and "cannot use the LLM answer cache folder" in warned
