@@ -174,9 +174,8 @@ class PoliteClient:
         # hosts whose name did not resolve in this run: asked again, they fail at once (offline, a scrape of
         # a hundred boards on one ATS would otherwise wait on a hundred name lookups)
         self._unresolved: set[str] = set()
-        self._robots: dict[str, Protego | bool] = {}
-        # why a host whose robots.txt could not be had counts as disallowing every page
-        self._robots_why: dict[str, str] = {}
+        # per origin: its rules, True (no rules: all allowed), or why every page counts as disallowed
+        self._robots: dict[str, Protego | bool | str] = {}
         self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def __aenter__(self) -> PoliteClient:
@@ -212,9 +211,10 @@ class PoliteClient:
     async def get_html(self, url: str) -> str:
         """GET an HTML page after checking robots.txt for it."""
         if self.settings.respect_robots and not await self.allowed_by_robots(url):
-            parts = urlsplit(url)
-            why = self._robots_why.get(f"{parts.scheme}://{parts.netloc}", "robots.txt disallows this URL")
-            raise RobotsDisallowed(why, url=url)
+            rules = await self._robots_of(url)
+            raise RobotsDisallowed(
+                rules if isinstance(rules, str) else "robots.txt disallows this URL", url=url
+            )
         result = await self.get(url, accept="text/html,application/xhtml+xml")
         return result.body.decode("utf-8", errors="replace")
 
@@ -270,15 +270,19 @@ class PoliteClient:
 
     async def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt of the URL's host allows our user agent to fetch it (RFC 9309)."""
+        rules = await self._robots_of(url)
+        if isinstance(rules, Protego):
+            return bool(rules.can_fetch(url, self.settings.user_agent))
+        return rules is True
+
+    async def _robots_of(self, url: str) -> Protego | bool | str:
+        """The robots.txt verdict of the URL's origin, loaded once per origin."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks[origin]:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin)
-        rules = self._robots[origin]
-        if isinstance(rules, bool):
-            return rules
-        return bool(rules.can_fetch(url, self.settings.user_agent))
+        return self._robots[origin]
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -381,9 +385,10 @@ class PoliteClient:
                 revalidated=revalidated,
             )
 
-    async def _load_robots(self, origin: str) -> Protego | bool:
-        """The host's robots.txt rules. A host that cannot be reached raises (the page cannot be fetched
-        either: that is the failure to report, not a "disallow")."""
+    async def _load_robots(self, origin: str) -> Protego | bool | str:
+        """The host's robots.txt rules; True when it has none; why every page counts as disallowed when it
+        cannot be had. A host that cannot be reached raises (the page cannot be fetched either: that is the
+        failure to report, not a "disallow")."""
         unread = "every page counts as disallowed until it can be read (RFC 9309 2.3.1.4)"
         try:
             result = await self.get(f"{origin}/robots.txt", accept="text/plain")
@@ -391,13 +396,11 @@ class PoliteClient:
             # RFC 9309 2.3.1: a 4xx robots.txt means no rules; a server error means assume full disallow.
             if exc.status is not None and 400 <= exc.status < 500:
                 return True
-            self._robots_why[origin] = f"robots.txt answered {exc.status or 'with an error'}: {unread}"
-            return False
+            return f"robots.txt answered {exc.status or 'with an error'}: {unread}"
         except RedirectRefused:  # robots.txt lives on another host (www -> apex): unavailable, like a 4xx
             return True
         except (MalformedPayload, ResponseTooLarge) as exc:
-            self._robots_why[origin] = f"robots.txt could not be read ({exc.reason}): {unread}"
-            return False
+            return f"robots.txt could not be read ({exc.reason}): {unread}"
         return Protego.parse(result.body.decode("utf-8", errors="replace"))
 
 
