@@ -132,10 +132,6 @@ def regroup(con: duckdb.DuckDBPyConnection, keys: Iterable[str] | None = None) -
         )
     finally:
         con.unregister("dup_groups")
-    # A posting that lost its company or title (so its block) stands alone again.
-    con.execute(
-        "UPDATE postings SET dup_group = posting_id WHERE dup_key IS NULL AND dup_group <> posting_id"
-    )
 
 
 def shared_postings(con: duckdb.DuckDBPyConnection) -> int:

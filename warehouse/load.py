@@ -303,7 +303,10 @@ def upsert_boards(
                       OR p.dup_key IS DISTINCT FROM i.dup_key"""
             ).fetchall():
                 blocks.update(key for key in keys if key is not None)
-            assignments = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+            # a posting left without a company or title (so without a duplicate block) stands alone again
+            assignments = ", ".join([f"{c} = excluded.{c}" for c in _REFRESHED] + [
+                "dup_group = CASE WHEN excluded.dup_key IS NULL THEN excluded.dup_group ELSE postings.dup_group END"
+            ])  # fmt: skip
             columns = ", ".join(POSTING_COLUMNS)
             con.execute(
                 f"INSERT INTO postings ({columns}) SELECT {columns} FROM incoming_rows "
