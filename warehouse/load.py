@@ -288,21 +288,17 @@ def upsert_boards(
     try:
         if incoming.height:
             con.register("incoming_rows", incoming)
-            changed = {
-                int(load_no): (int(new), int(updated))
-                for load_no, new, updated in con.execute(
-                    """SELECT i.load_no, count(*) FILTER (WHERE p.posting_id IS NULL),
-                              count(*) FILTER (WHERE p.posting_id IS NOT NULL
-                                               AND (p.content_hash <> i.content_hash OR p.closed_at IS NOT NULL))
-                       FROM incoming_rows i LEFT JOIN postings p USING (posting_id) GROUP BY i.load_no"""
-                ).fetchall()
-            }
-            for keys in con.execute(
-                """SELECT i.dup_key, p.dup_key FROM incoming_rows i LEFT JOIN postings p USING (posting_id)
-                   WHERE p.posting_id IS NULL OR p.content_hash <> i.content_hash
-                      OR p.dup_key IS DISTINCT FROM i.dup_key"""
+            # per board: new and updated postings, and the duplicate blocks its new or changed ones join or leave
+            regrouped = "p.posting_id IS NULL OR p.content_hash <> i.content_hash OR p.dup_key IS DISTINCT FROM i.dup_key"
+            for load_no, new, updated, joined, left in con.execute(
+                f"""SELECT i.load_no, count(*) FILTER (WHERE p.posting_id IS NULL),
+                           count(*) FILTER (WHERE p.posting_id IS NOT NULL
+                                            AND (p.content_hash <> i.content_hash OR p.closed_at IS NOT NULL)),
+                           list(i.dup_key) FILTER (WHERE {regrouped}), list(p.dup_key) FILTER (WHERE {regrouped})
+                    FROM incoming_rows i LEFT JOIN postings p USING (posting_id) GROUP BY i.load_no"""
             ).fetchall():
-                blocks.update(key for key in keys if key is not None)
+                changed[int(load_no)] = (int(new), int(updated))
+                blocks.update(key for key in (joined or []) + (left or []) if key is not None)
             # a posting left without a company or title (so without a duplicate block) stands alone again
             assignments = ", ".join([f"{c} = excluded.{c}" for c in _REFRESHED] + [
                 "dup_group = CASE WHEN excluded.dup_key IS NULL THEN excluded.dup_group ELSE postings.dup_group END"
