@@ -224,8 +224,9 @@ def sources_check(
         typer.Option("--prune", help="write the sources file without the gone boards to this path"),
     ] = None,
 ) -> None:
-    """Fetch each board of the sources file once (nothing is stored) and say whether it is ok, empty,
-    gone (404/410), moved (redirected elsewhere) or failing, with its postings and AI-relevant ones."""
+    """Fetch each board of the sources file once (nothing is stored) and say whether it is ok, partial (some
+    items unreadable), empty, gone (404/410), moved (redirected elsewhere) or failing, with its postings and
+    AI-relevant ones."""
     settings = Settings.load()
     path = resolve_sources_path(sources or settings.sources)
     try:
@@ -243,7 +244,14 @@ def sources_check(
             )
         )  # fmt: skip
     table = Table("kind", "board", "status", "postings", "AI roles", "note", title=f"boards of {path}")
-    style = {"ok": "green", "empty": "yellow", "gone": "dim", "moved": "yellow", "failing": "red"}
+    style = {
+        "ok": "green",
+        "partial": "yellow",
+        "empty": "yellow",
+        "gone": "dim",
+        "moved": "yellow",
+        "failing": "red",
+    }
     for check in checks:
         table.add_row(
             escape(check.board.kind), escape(check.board.board), f"[{style[check.status]}]{check.status}[/]",

@@ -2,8 +2,8 @@
 
 Boards move between ATSs and close; a sources file of a hundred boards rots a little every month. The check
 fetches each board once (through the same polite client and parsers as a scrape, writing nothing) and says
-for each: ok (with its postings and how many are AI roles), empty, gone (404/410), moved (redirected
-elsewhere) or failing. `prune` writes the file again without the gone boards, comments and all.
+for each: ok (with its postings and how many are AI roles), partial (some items unreadable), empty, gone
+(404/410), moved (redirected elsewhere) or failing. `prune` writes the file again without the gone boards, comments and all.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ CONCURRENCY = 16
 @dataclass(frozen=True)
 class BoardCheck:
     board: BoardConfig
-    status: str  # ok | empty | gone | moved | failing
+    status: str  # ok | partial | empty | gone | moved | failing
     postings: int = 0
     relevant: int = 0
     note: str = ""
@@ -37,11 +37,15 @@ async def _check_one(client: PoliteClient, board: BoardConfig, relevance: Releva
     redirected: dict[str, str] = {}
     REDIRECTS.set(redirected)  # this board's task only
     try:
-        postings, _, _ = await collect(client, board, datetime.now(UTC))  # as a scrape fetches and parses it
+        postings, skipped, warnings = await collect(client, board, datetime.now(UTC))  # as a scrape would
     except ScrapeError as exc:
         cause = failure_cause(exc)
         return BoardCheck(board, "gone" if cause == GONE else "failing", note=f"{cause}: {exc.reason}")
     relevant = sum(relevance.decide(posting)[0] for posting in postings)
+    if skipped or warnings:  # a board read only in part is not ok: a scrape would close nothing of it
+        first = (skipped + warnings)[0]
+        note = f"{len(skipped)} item(s) skipped, {len(warnings)} incomplete: {first}"
+        return BoardCheck(board, "partial", len(postings), relevant, note)
     if redirected:
         target = next(iter(redirected.values()))
         return BoardCheck(board, "moved", len(postings), relevant, f"now at {redact(target)}")

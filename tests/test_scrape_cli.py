@@ -173,3 +173,22 @@ def test_paths_and_user_text_print_as_written(tmp_path: Path):
     missing = folder / "missing.jsonl"
     result = CliRunner().invoke(app, ["extract-file", str(missing), "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 2 and f"{missing} does not exist" in " ".join(result.output.split())
+
+
+def test_sources_check_calls_a_board_with_unreadable_items_partial_not_ok(
+    tmp_path: Path, scripted: ScriptedServer
+):
+    job = {
+        "id": 1,
+        "title": "Machine Learning Engineer",
+        "absolute_url": "https://x.example/1",
+        "content": "RAG.",
+    }
+    scripted.route("/v1/boards/half/jobs", Scripted(200, {"jobs": [job, {"id": 3, "title": None}]}))
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[[source]]\nkind = "greenhouse"\nboard = "half"\nbase_url = "{scripted.url}"\n')
+    env = {**ENV, "SKILLRADAR_CACHE_DIR": str(tmp_path / "cache")}
+    result = CliRunner().invoke(app, ["sources", "check", "--sources", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.output.splitlines() if "half" in line and line.count("│") > 5]
+    assert "partial" in row and "1 item(s) skipped" in " ".join(result.output.split())
