@@ -130,15 +130,18 @@ def test_many_boards_list_only_those_needing_attention_and_count_failures_by_cau
     assert "ok17" in output  # -v lists every board
 
 
+ML_JOB = {
+    "id": 1,
+    "title": "Machine Learning Engineer",
+    "absolute_url": "https://x.example/1",
+    "content": "RAG.",
+}
+
+
 def test_sources_check_says_which_boards_are_ok_empty_gone_moved_or_failing(
     tmp_path: Path, scripted: ScriptedServer
 ):
-    job = {
-        "id": 1,
-        "title": "Machine Learning Engineer",
-        "absolute_url": "https://x.example/1",
-        "content": "RAG.",
-    }
+    job = ML_JOB
     scripted.route("/v1/boards/live/jobs", Scripted(200, {"jobs": [job, {**job, "id": 2, "title": "Chef"}]}))
     scripted.route("/v1/boards/quiet/jobs", Scripted(200, {"jobs": []}))
     scripted.route("/v1/boards/closed/jobs", Scripted(404, b"not found"))
@@ -178,12 +181,7 @@ def test_paths_and_user_text_print_as_written(tmp_path: Path):
 def test_sources_check_calls_a_board_with_unreadable_items_partial_not_ok(
     tmp_path: Path, scripted: ScriptedServer
 ):
-    job = {
-        "id": 1,
-        "title": "Machine Learning Engineer",
-        "absolute_url": "https://x.example/1",
-        "content": "RAG.",
-    }
+    job = ML_JOB
     scripted.route("/v1/boards/half/jobs", Scripted(200, {"jobs": [job, {"id": 3, "title": None}]}))
     path = tmp_path / "sources.toml"
     path.write_text(f'[[source]]\nkind = "greenhouse"\nboard = "half"\nbase_url = "{scripted.url}"\n')
